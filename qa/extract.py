@@ -1,0 +1,117 @@
+"""Passages -> verbatim quotes: sentence choice, confidence, abstention, grouping by outlet.
+
+Each passage is split into sentences (pysbd offsets). A sentence is scored by the cosine between
+question and sentence embeddings, the share of the question's informative (IDF-weighted) words
+it contains, and how well its whole passage matches. The best sentence of each passage is its
+quote. The answer abstains when the best quote's confidence is under a threshold tuned on the
+development data (``qa eval``), never on words of the question.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa import embed
+from qa.lexical import tokenize
+from qa.retrieve import Query
+from qa.segment import Span, sentences
+from qa.store import IndexStore
+from qa.types import Answer, OutletQuotes, Passage, Quote
+
+# Weights of the sentence score and the logistic calibration of confidence (tuned on dev data).
+W_SENT_COS = 0.45
+W_SENT_LEX = 0.35
+W_PASS_COS = 0.20
+CAL_SLOPE = 14.0
+CAL_MID = 0.50
+ABSTAIN_BELOW = 0.2
+CORROBORATE_WITHIN = 0.80  # a quote corroborates when its confidence is >= this share of the best
+MIN_QUOTE_WORDS = 6
+
+
+@dataclass(frozen=True)
+class _Scored:
+    passage: Passage
+    span: Span
+    score: float
+
+
+def coverage(q_tokens: Sequence[str], idf: np.ndarray, text_tokens: set[str]) -> float:
+    """IDF-weighted share of the question's distinct tokens present in a text (0..1)."""
+    total = float(idf.sum())
+    if total <= 0:
+        return 0.0
+    return float(sum(w for t, w in zip(q_tokens, idf, strict=True) if t in text_tokens) / total)
+
+
+def calibrate(score: float) -> float:
+    """Map a raw sentence score to a 0..1 confidence."""
+    return 1.0 / (1.0 + math.exp(-CAL_SLOPE * (score - CAL_MID)))
+
+
+_ANAPHORA = ("he ", "she ", "they ", "it ", "this ", "that ", "these ", "those ", "his ", "her ", "their ")
+
+
+def _quote_span(text: str, spans: list[Span], i: int) -> Span:
+    """The best sentence, extended so that it can stand alone.
+
+    A sentence opening with a pronoun takes in the sentence before it (who "he" is), and one
+    shorter than ``MIN_QUOTE_WORDS`` words takes in the sentences after it.
+    """
+    start, end = spans[i]
+    if i > 0 and text[start:end].lower().startswith(_ANAPHORA):
+        start = spans[i - 1].start
+    j = i
+    while len(text[start:end].split()) < MIN_QUOTE_WORDS and j + 1 < len(spans):
+        j += 1
+        end = spans[j].end
+    return Span(start, end)
+
+
+def score_passages(store: IndexStore, query: Query, passages: Sequence[Passage]) -> list[_Scored]:
+    """Best sentence of each passage with its raw score, best first."""
+    q_tokens = list(dict.fromkeys(query.tokens))
+    idf = store.bm25.idf(q_tokens)
+    splits = [sentences(p.text) for p in passages]
+    flat = [(pi, si) for pi, spans in enumerate(splits) for si in range(len(spans))]
+    if not flat:
+        return []
+    texts = [passages[pi].text[splits[pi][si].start:splits[pi][si].end] for pi, si in flat]
+    sent_vecs = embed.encode(texts)
+    sent_cos = sent_vecs @ query.vector
+    pass_vecs = embed.encode([p.text for p in passages])
+    pass_cos = pass_vecs @ query.vector
+    best: dict[int, _Scored] = {}
+    for (pi, si), cos in zip(flat, sent_cos, strict=True):
+        p = passages[pi]
+        span = _quote_span(p.text, splits[pi], si)
+        lex = coverage(q_tokens, idf, set(tokenize(p.text[span.start:span.end])))
+        score = W_SENT_COS * float(cos) + W_SENT_LEX * lex + W_PASS_COS * float(pass_cos[pi])
+        if pi not in best or score > best[pi].score:
+            best[pi] = _Scored(p, span, score)
+    return sorted(best.values(), key=lambda s: -s.score)
+
+
+def build_answer(store: IndexStore, query: Query, passages: Sequence[Passage]) -> Answer:
+    """Turn retrieved passages into an :class:`Answer` (quotes, abstention, outlet groups)."""
+    scored = score_passages(store, query, passages)
+    quotes = tuple(
+        Quote(text=s.passage.text[s.span.start:s.span.end], start=s.span.start, end=s.span.end,
+              score=round(calibrate(s.score), 4), passage=s.passage)
+        for s in scored
+    )
+    abstained = not quotes or quotes[0].score < ABSTAIN_BELOW
+    groups: tuple[OutletQuotes, ...] = ()
+    if not abstained:
+        floor = max(ABSTAIN_BELOW, quotes[0].score * CORROBORATE_WITHIN)
+        by_outlet: dict[str, list[Quote]] = {}
+        for q in quotes:
+            if q.score >= floor:
+                by_outlet.setdefault(q.outlet, []).append(q)
+        groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
+    return Answer(question=query.text, quotes=quotes, abstained=abstained, outlets=groups,
+                  n_articles=store.n_articles)

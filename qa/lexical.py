@@ -1,0 +1,91 @@
+"""Lexical side: one tokenizer for indexing, querying and quote scoring, and the BM25 index (bm25s)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b|\b\d\b")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stop-word-free, Snowball-stemmed word tokens of ``text``."""
+    stop = _stopwords()
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
+    return _stemmer().stemWords(words) if words else []
+
+
+class BM25Index:
+    """A BM25 index over passages in row order, persisted as bm25s's ``.npy`` + JSON files."""
+
+    def __init__(self, retriever) -> None:
+        self._r = retriever
+        self._vocab: dict[str, int] = retriever.vocab_dict
+        indptr = np.asarray(retriever.scores["indptr"])
+        self.n_docs = int(retriever.scores["num_docs"])
+        self._df = np.diff(indptr)
+
+    @classmethod
+    def build(cls, texts: list[str]) -> BM25Index:
+        """Index ``texts`` (one per row)."""
+        import bm25s
+
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index([tokenize(t) or ["\u2205"] for t in texts], show_progress=False)
+        return cls(retriever)
+
+    def save(self, directory: Path) -> None:
+        """Write the index files into ``directory`` (no pickle)."""
+        self._r.save(str(directory), show_progress=False, allow_pickle=False)
+
+    @classmethod
+    def load(cls, directory: Path, mmap: bool = False) -> BM25Index:
+        """Open an index written by :meth:`save`."""
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(directory), mmap=mmap, show_progress=False, allow_pickle=False))
+
+    def idf(self, tokens: list[str]) -> np.ndarray:
+        """Inverse document frequency of each token (0 for unknown tokens)."""
+        n = max(self.n_docs, 1)
+        out = np.zeros(len(tokens), dtype=np.float32)
+        for i, tok in enumerate(tokens):
+            j = self._vocab.get(tok)
+            df = int(self._df[j]) if j is not None else 0
+            out[i] = np.log(1 + (n - df + 0.5) / (df + 0.5)) if df else np.log(1 + (n + 0.5) / 0.5)
+        return out
+
+    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` rows for the query tokens: ``(rows, scores)``, best first, zero scores dropped.
+
+        Args:
+            tokens: Query tokens from :func:`tokenize`.
+            k: How many rows to return at most.
+            mask: Optional float array of length ``n_docs``: rows with 0 are excluded.
+        """
+        known = [t for t in tokens if t in self._vocab]
+        if not known or self.n_docs == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        k = min(k, self.n_docs)
+        rows, scores = self._r.retrieve([known], k=k, show_progress=False, n_threads=0,
+                                        weight_mask=mask)
+        rows, scores = rows[0].astype(np.int64), scores[0].astype(np.float32)
+        keep = scores > 0
+        return rows[keep], scores[keep]

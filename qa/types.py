@@ -1,0 +1,141 @@
+"""Typed data passed between the stages: articles, passages, quotes, answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article: metadata plus its body paragraphs (already cleaned).
+
+    Attributes:
+        title: Headline.
+        outlet: Publication that printed it (required).
+        body: Paragraphs of the article body, in order.
+        author: Byline, may be empty.
+        published: ISO date (``YYYY-MM-DD``) or datetime string, may be empty.
+        url: Canonical address, may be empty.
+        captions: Photo captions kept apart from the body (never indexed as body text).
+        extra: Any further front-matter fields, kept verbatim.
+    """
+
+    title: str
+    outlet: str
+    body: tuple[str, ...]
+    author: str = ""
+    published: str = ""
+    url: str = ""
+    captions: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph of an indexed article, as returned by retrieval.
+
+    Attributes:
+        id: Stable 64-bit id derived from article id and paragraph content.
+        article_id: Id of the article (its corpus file stem).
+        outlet: Publication name.
+        title: Article headline.
+        url: Article address, may be empty.
+        published: Publication date string, may be empty.
+        paragraph: Index of the paragraph within the article (0-based).
+        text: The paragraph text, verbatim.
+        score: Retrieval score (higher is better; comparable within one query only).
+    """
+
+    id: int
+    article_id: str
+    outlet: str
+    title: str
+    url: str
+    published: str
+    paragraph: int
+    text: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim span of a passage that answers the question.
+
+    ``quote.passage.text[quote.start:quote.end] == quote.text`` always holds.
+
+    Attributes:
+        text: The quoted words, verbatim.
+        start: Character offset of the quote in ``passage.text``.
+        end: End offset (exclusive) in ``passage.text``.
+        score: Confidence that this quote answers the question (0..1, higher is better).
+        passage: The passage the quote comes from.
+        answer_start: Offset in ``passage.text`` of a short answer inside the quote, or -1.
+        answer_end: End of that short answer, or -1.
+    """
+
+    text: str
+    start: int
+    end: int
+    score: float
+    passage: Passage
+    answer_start: int = -1
+    answer_end: int = -1
+
+    def __post_init__(self) -> None:
+        if self.passage.text[self.start : self.end] != self.text:
+            raise ValueError("quote is not a verbatim slice of its passage")
+        if self.answer_start >= 0 and not (self.start <= self.answer_start < self.answer_end <= self.end):
+            raise ValueError("answer span must lie inside the quote")
+
+    @property
+    def outlet(self) -> str:
+        """The outlet that printed the quote."""
+        return self.passage.outlet
+
+    @property
+    def answer_text(self) -> str:
+        """The short answer inside the quote, or an empty string."""
+        if self.answer_start < 0:
+            return ""
+        return self.passage.text[self.answer_start : self.answer_end]
+
+
+@dataclass(frozen=True)
+class OutletQuotes:
+    """The quotes one outlet contributes to an answer (for corroboration)."""
+
+    outlet: str
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of :func:`qa.answer`.
+
+    Attributes:
+        question: The question as asked.
+        quotes: Supporting quotes, best first. When ``abstained`` they are only the
+            closest passages ("see also"), not an answer.
+        abstained: True when nothing in the index answers the question.
+        outlets: The answering quotes grouped by outlet, best outlet first (empty when abstained).
+        n_articles: Number of articles in the index that was searched.
+    """
+
+    question: str
+    quotes: tuple[Quote, ...]
+    abstained: bool
+    outlets: tuple[OutletQuotes, ...] = ()
+    n_articles: int = 0
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What a build or update did."""
+
+    articles: int
+    passages: int
+    embedded: int
+    reused: int
+    seconds: float
+    path: str
