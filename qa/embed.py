@@ -40,10 +40,18 @@ def load_model(path: str | None = None) -> SentenceTransformer:
     """Load the sentence-transformers model once per process, offline, on the CPU."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import torch
     from sentence_transformers import SentenceTransformer
 
     torch.set_num_threads(max(1, os.cpu_count() or 1))
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:  # only cosmetic
+        pass
     path = path or model_path()
     log.info("loading embedding model from %s", path)
     return SentenceTransformer(path, device="cpu", local_files_only=True)

@@ -29,8 +29,9 @@ W_PASS_COS = 0.20
 CAL_SLOPE = 14.0
 CAL_MID = 0.50
 ABSTAIN_BELOW = 0.2
-CORROBORATE_WITHIN = 0.80  # a quote corroborates when its confidence is >= this share of the best
+CORROBORATE_WITHIN = 0.50  # a quote corroborates when its confidence is >= this share of the best
 MIN_QUOTE_WORDS = 6
+CORROBORATE_FLOOR = 0.30
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def build_answer(store: IndexStore, query: Query, passages: Sequence[Passage]) -
     abstained = not quotes or quotes[0].score < ABSTAIN_BELOW
     groups: tuple[OutletQuotes, ...] = ()
     if not abstained:
-        floor = max(ABSTAIN_BELOW, quotes[0].score * CORROBORATE_WITHIN)
+        floor = max(ABSTAIN_BELOW, CORROBORATE_FLOOR, quotes[0].score * CORROBORATE_WITHIN)
         by_outlet: dict[str, list[Quote]] = {}
         for q in quotes:
             if q.score >= floor:

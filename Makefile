@@ -1,0 +1,48 @@
+# Two commands set everything up on a fresh machine:
+#   make run    venv + install + index + UI on http://127.0.0.1:7860
+#   make test   venv + install + ruff + the whole test suite (browser test included)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 7860
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test index lint install bench eval clean help
+
+help:
+	@echo "make run    install, build the index and serve the UI on http://$(HOST):$(PORT)"
+	@echo "make test   install, lint and run all tests"
+	@echo "make index  update the index from corpus/"
+	@echo "make bench  run qa bench (performance figures)"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	# torch pinned first: the CPU wheel; an unpinned torch would pull gigabytes of CUDA
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e ".[test,bench]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: $(STAMP)
+	$(BIN)/qa index
+
+run: index
+	$(BIN)/qa serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check qa ui tests
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q -ra
+
+bench: $(STAMP)
+	$(BIN)/qa bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts
+	find index -mindepth 1 ! -name README.md -exec rm -rf {} +

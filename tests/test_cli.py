@@ -1,0 +1,81 @@
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from qa.cli import build_parser, main
+from tests.conftest import SEEDS
+
+
+def test_every_command_has_help(capsys):
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    assert {"index", "add", "ask", "serve"} <= set(commands)
+    for name in commands:
+        with pytest.raises(SystemExit) as exc:
+            main([name, "--help"])
+        assert exc.value.code == 0
+        assert "usage: qa " + name in capsys.readouterr().out
+
+
+def test_ask_prints_quote_outlet_and_title(seed_index, capsys):
+    assert main(["ask", "Which ministry does the National Guard belong to?", "--index", str(seed_index)]) == 0
+    out = capsys.readouterr().out
+    assert "“The National Guard is a part of the Interior Ministry" in out
+    assert "Kyiv Independent" in out and "Foreigners allowed to serve in Ukraine's National Guard" in out
+
+
+def test_ask_json_has_offsets(seed_index, capsys):
+    assert main(["ask", "Which ministry does the National Guard belong to?", "--json",
+                 "--index", str(seed_index), "--outlet", "Newsweek"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["abstained"] is False
+    for q in data["quotes"]:
+        assert q["passage"]["text"][q["start"]:q["end"]] == q["text"]
+        assert q["outlet"] == "Newsweek"
+
+
+def test_ask_abstains_plainly(seed_index, capsys):
+    assert main(["ask", "Who won the 2024 Super Bowl?", "--index", str(seed_index)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("None of the 3 indexed articles answers this.") and "Closest passages" in out
+
+
+def test_bad_question_exits_2(seed_index, capsys):
+    assert main(["ask", "   ", "--index", str(seed_index)]) == 2
+    assert "question is empty" in capsys.readouterr().err
+
+
+def test_add_raw_seed_then_answer_from_it(tmp_path, capsys):
+    corpus, index = tmp_path / "c", tmp_path / "i"
+    rc = main(["add", str(SEEDS / "003_e84124bbd18ba557.txt"), "--corpus", str(corpus), "--index", str(index),
+               "--outlet", "ZeroHedge", "--author", "Tyler Durden", "--published", "2024-02-22", "-q"])
+    assert rc == 0
+    (path,) = corpus.glob("*.md")
+    text = path.read_text()
+    assert text.startswith("---\ntitle: Zelensky Opens Ukraine's National Guard To Foreigners")
+    assert "outlet: ZeroHedge" in text and "Tyler Durden's Photo" not in text
+    capsys.readouterr()
+    assert main(["ask", "Can foreign women be recruited?", "--index", str(index)]) == 0
+    assert "Foreign women can also be recruited" in capsys.readouterr().out
+
+
+def test_add_without_outlet_is_refused_and_changes_nothing(seed_corpus, tmp_path, capsys):
+    corpus = tmp_path / "c"
+    shutil.copytree(seed_corpus, corpus)
+    before = sorted(p.name for p in corpus.iterdir())
+    rc = main(["add", str(SEEDS / "000_f7b22849e1d550b6.txt"), "--corpus", str(corpus),
+               "--index", str(tmp_path / "i"), "-q"])
+    assert rc == 2
+    assert "no outlet" in capsys.readouterr().err
+    assert sorted(p.name for p in corpus.iterdir()) == before
+    assert not (tmp_path / "i").exists()
+
+
+def test_console_script_runs_as_a_process(seed_index):
+    proc = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "Can foreign women be recruited?",
+                           "--index", str(seed_index)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "ZeroHedge" in proc.stdout

@@ -1,0 +1,255 @@
+"""HTML and Markdown rendering of answers for the browser UI.
+
+Every piece of article or question text goes through :func:`esc` (HTML) or :func:`md_text`
+(chat Markdown: HTML-escaped, then Markdown punctuation backslash-escaped) before it is placed in
+markup, so article text can never add elements, attributes or links. Links are only made from
+``http``/``https`` addresses (:func:`safe_url`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from qa.types import Answer, Passage, Quote
+
+# Markdown punctuation that can start emphasis, code, links, images, tables, math or escapes.
+# '#', '&' and ';' are left alone: html.escape produces entities such as '&#x27;' that must survive
+# (and '#' is harmless because rendered text never starts a line).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|~$])")
+_SPACE = re.compile(r"\s+")
+CHAT_EXCERPT = 240
+
+
+def esc(text: object) -> str:
+    """HTML-escape any value for element content or a quoted attribute value."""
+    return html.escape(str(text), quote=True)
+
+
+def md_text(text: object) -> str:
+    """Escape text for the chat's Markdown renderer: inert as HTML and as Markdown.
+
+    Whitespace runs (newlines included) become one space, so text can never start a Markdown
+    block (heading, list, quote, table) of its own.
+    """
+    flat = _SPACE.sub(" ", str(text))
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=True))
+
+
+def safe_url(url: str | None) -> str | None:
+    """The address if it is an absolute ``http(s)`` URL (safe for ``href``), else None."""
+    url = (url or "").strip()
+    if not url or len(url) > 2048 or any(ord(c) < 33 or c in "\"'<>`\\" for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def outlet_hue(outlet: str) -> int:
+    """A stable colour hue (0-359) for an outlet's badge."""
+    return int.from_bytes(hashlib.blake2b(outlet.casefold().encode(), digest_size=2).digest(), "big") % 360
+
+
+def highlight(text: str, quotes: Sequence[Quote], mark_class: str = "quote") -> str:
+    """Escape ``text`` and wrap each quote's span ``text[start:end]`` in ``<mark>``.
+
+    A quote's short answer (``answer_start >= 0``) is wrapped in ``<mark class="answer">`` inside
+    its mark. Overlapping spans are skipped (the first, best quote wins).
+    """
+    spans = sorted(
+        ((q.start, q.end, q.answer_start, q.answer_end, i) for i, q in enumerate(quotes)),
+        key=lambda s: (s[0], s[4]),
+    )
+    out: list[str] = []
+    pos = 0
+    for start, end, a_start, a_end, _ in spans:
+        if start < pos or not (0 <= start < end <= len(text)):
+            continue
+        out.append(esc(text[pos:start]))
+        inner = esc(text[start:end])
+        if 0 <= start <= a_start < a_end <= end:
+            inner = (esc(text[start:a_start]) + '<mark class="answer">' + esc(text[a_start:a_end])
+                     + "</mark>" + esc(text[a_end:end]))
+        out.append(f'<mark class="{esc(mark_class)}">{inner}</mark>')
+        pos = end
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+@dataclass
+class Card:
+    """One source card: a passage with the quotes taken from it."""
+
+    number: int
+    passage: Passage
+    kind: str  # "supporting" (answers), "related" (retrieved, weaker) or "closest" (abstained)
+    quotes: list[Quote] = field(default_factory=list)
+
+
+def _key(q: Quote) -> tuple[int, int, int]:
+    return (q.passage.id, q.start, q.end)
+
+
+def plan_cards(answer: Answer) -> list[Card]:
+    """The cards of an answer, numbered: supporting passages first, then the other quotes."""
+    supporting = [] if answer.abstained else [q for oq in answer.outlets for q in oq.quotes]
+    sup_keys = {_key(q) for q in supporting}
+    ordered = supporting + [q for q in answer.quotes if _key(q) not in sup_keys]
+    cards: dict[int, Card] = {}
+    for q in ordered:
+        kind = "closest" if answer.abstained else ("supporting" if _key(q) in sup_keys else "related")
+        card = cards.get(q.passage.id)
+        if card is None:
+            card = cards[q.passage.id] = Card(len(cards) + 1, q.passage, kind)
+        if _key(q) not in {_key(c) for c in card.quotes}:
+            card.quotes.append(q)
+    return list(cards.values())
+
+
+def _numbers(cards: Sequence[Card]) -> dict[tuple[int, int, int], int]:
+    return {_key(q): c.number for c in cards for q in c.quotes}
+
+
+def _md_quote(q: Quote) -> str:
+    """A quote for the chat: escaped, its short answer (if any) in a mark."""
+    text = q.passage.text
+    if q.answer_start >= 0:
+        return (md_text(text[q.start:q.answer_start]) + "<mark>" + md_text(q.answer_text) + "</mark>"
+                + md_text(text[q.answer_end:q.end]))
+    return md_text(q.text)
+
+
+def _excerpt(text: str, limit: int = CHAT_EXCERPT) -> str:
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + "…"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def answer_markdown(answer: Answer, outlets: Sequence[str] | None = None) -> str:
+    """The assistant's chat message for an answer (Markdown with escaped text).
+
+    Answers list each outlet with its own verbatim quotes; abstentions say so plainly and show
+    the nearest passages only under "Closest passages".
+    """
+    cards = plan_cards(answer)
+    numbers = _numbers(cards)
+    scope = ""
+    if outlets:
+        scope = " (searched only " + ", ".join(md_text(o) for o in outlets) + ")"
+    if answer.abstained:
+        lines = [f"**None of the {answer.n_articles:,} indexed articles answers this.**{scope}"]
+        if answer.quotes:
+            lines += ["", "#### Closest passages",
+                      "*Nearest matches, shown for reference — they do not answer the question.*", ""]
+            for card in cards:
+                p = card.passage
+                lines.append(f"- **{md_text(p.outlet)}** · *{md_text(p.title)}*: "
+                             f"“{md_text(_excerpt(p.text))}” \\[{card.number}\\]")
+        return "\n".join(lines)
+    lines = [f"**Reported by {_plural(len(answer.outlets), 'outlet')}**{scope}"]
+    for oq in answer.outlets:
+        for q in oq.quotes:
+            p = q.passage
+            date = f" · {md_text(p.published)}" if p.published else ""
+            lines += ["", f"**{md_text(oq.outlet)}** · *{md_text(p.title)}*{date}",
+                      f"> “{_md_quote(q)}” \\[{numbers[_key(q)]}\\]"]
+    return "\n".join(lines)
+
+
+def question_markdown(question: str, limit: int = 2000) -> str:
+    """The user's chat message: the question, escaped (and shortened when huge)."""
+    text = str(question)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return md_text(text) if text.strip() else "*(empty question)*"
+
+
+def error_markdown(message: str) -> str:
+    """A readable error for the chat (no traceback)."""
+    return f"⚠️ **Could not answer:** {md_text(message)}"
+
+
+def _card_html(card: Card) -> str:
+    p = card.passage
+    outlet = esc(p.outlet)
+    url = safe_url(p.url)
+    title = esc(p.title or "(untitled)")
+    if url:
+        title = f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+    date = f'<time class="published">{esc(p.published)}</time>' if p.published else ""
+    if card.kind == "closest":
+        body = esc(p.text)
+        tag = '<span class="kind-tag">closest passage</span>'
+    else:
+        body = highlight(p.text, card.quotes, "quote" if card.kind == "supporting" else "quote related")
+        tag = '<span class="kind-tag">also retrieved</span>' if card.kind == "related" else ""
+    conf = max(q.score for q in card.quotes)
+    return (
+        f'<article class="source-card {card.kind}" data-outlet="{outlet}" data-kind="{card.kind}" '
+        f'data-number="{card.number}" data-passage-id="{int(p.id)}">'
+        f'<header class="card-head"><span class="card-num">{card.number}</span>'
+        f'<span class="outlet-badge" style="--badge-hue:{outlet_hue(p.outlet)}">{outlet}</span>'
+        f"{date}{tag}</header>"
+        f'<h4 class="card-title">{title}</h4>'
+        f'<p class="passage">{body}</p>'
+        f'<footer class="card-foot"><span class="score" data-score="{conf:.4f}">'
+        f"confidence {conf:.0%}</span> · <span class=\"retrieval\">retrieval {p.score:.3f}</span>"
+        f" · paragraph {int(p.paragraph) + 1}</footer></article>"
+    )
+
+
+def sources_html(answer: Answer) -> str:
+    """The sources panel for an answer: one card per passage a quote comes from."""
+    cards = plan_cards(answer)
+    if answer.abstained:
+        if not cards:
+            return empty_sources_html("No passage matched this question.")
+        return ('<div class="sources" data-state="abstained">'
+                '<h3 class="sources-heading">Closest passages</h3>'
+                '<p class="sources-note">Nothing in the index answers the question. These are the '
+                "nearest passages, not an answer.</p>"
+                + "".join(_card_html(c) for c in cards) + "</div>")
+    parts = ['<div class="sources" data-state="answered">',
+             f'<h3 class="sources-heading">Sources ({sum(c.kind == "supporting" for c in cards)})</h3>']
+    related = False
+    for card in cards:
+        if card.kind == "related" and not related:
+            related = True
+            parts.append('<h4 class="sources-subheading">Also retrieved (weaker matches)</h4>')
+        parts.append(_card_html(card))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def empty_sources_html(message: str = "Sources for the latest answer appear here.") -> str:
+    """The sources panel before any answer (or after an error)."""
+    return f'<div class="sources" data-state="empty"><p class="sources-empty">{esc(message)}</p></div>'
+
+
+def status_html(ok: bool, message: str) -> str:
+    """The Add-article result line: escaped, classed ``add-status ok`` or ``add-status error``."""
+    kind, icon = ("ok", "✓") if ok else ("error", "⚠")
+    return f'<div class="add-status {kind}" role="status">{icon} {esc(message)}</div>'
+
+
+def index_summary(n_articles: int, outlets: Sequence[tuple[str, int]]) -> str:
+    """One Markdown line describing the index."""
+    names = ", ".join(f"{md_text(o)} ({n})" for o, n in outlets[:12])
+    more = f" and {len(outlets) - 12} more" if len(outlets) > 12 else ""
+    return (f"**{_plural(n_articles, 'article')}** from {_plural(len(outlets), 'outlet')} indexed"
+            + (f": {names}{more}" if names else ""))
