@@ -65,9 +65,17 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 def _cmd_ask(args: argparse.Namespace) -> int:
     from qa.api import answer
+    from qa.indexer import stale_reason
     from qa.serialize import answer_to_dict
+    from qa.store import default_index
 
+    if any("\udc80" <= ch <= "\udcff" for ch in args.question):  # undecodable argv bytes
+        raise ValueError("the question is not UTF-8 text")
+    stale = stale_reason(None, args.index or default_index())
     result = answer(args.question, k=args.k, index=args.index, outlets=args.outlet or None)
+    if stale:
+        print(f"qa ask: warning: {stale}; answering from the index as built (`qa index` updates it)",
+              file=sys.stderr)
     if args.json:
         print(json.dumps(answer_to_dict(result), ensure_ascii=False, indent=1))
         return 0

@@ -83,18 +83,106 @@ def corpus_files(corpus: Path) -> list[Path]:
                   if not p.name.startswith(".") and p.name.lower() != "readme.md")
 
 
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _parse_file(raw: bytes, path: Path) -> Article:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start}); fix or remove the file") from None
+    return parse_markdown(text, str(path))
+
+
 def iter_corpus(corpus: Path) -> Iterator[tuple[str, Article]]:
     """Yield ``(article_id, Article)`` for every file of the corpus."""
     for path in corpus_files(corpus):
-        text = path.read_text(encoding="utf-8")
-        yield path.stem, parse_markdown(text, str(path))
+        yield path.stem, _parse_file(path.read_bytes(), path)
 
 
-def fingerprint(corpus: Path) -> str:
-    """A hash of the corpus files' names and contents: changes whenever an article does."""
-    h = hashlib.blake2b(digest_size=16)
+def read_corpus(corpus: Path) -> tuple[list[tuple[str, Article]], dict[str, str]]:
+    """Every ``(article_id, Article)`` of the corpus and the :func:`file_digests` of exactly the bytes parsed.
+
+    Raises:
+        ValueError: A corpus file is not UTF-8 or is malformed (the message names it).
+    """
+    articles, digests = [], {}
     for path in corpus_files(corpus):
-        h.update(path.name.encode())
+        raw = path.read_bytes()
+        digests[path.name] = _digest(raw)
+        articles.append((path.stem, _parse_file(raw, path)))
+    return articles, digests
+
+
+def file_digests(corpus: Path) -> dict[str, str]:
+    """``{file name: content hash}`` of every article file: what the index manifest records."""
+    return {p.name: _digest(p.read_bytes()) for p in corpus_files(corpus)}
+
+
+def fingerprint(corpus: Path, digests: dict[str, str] | None = None) -> str:
+    """A hash of the corpus files' names and contents: changes whenever an article does.
+
+    Args:
+        corpus: The corpus directory.
+        digests: Precomputed :func:`file_digests` of it (read from disk when not given).
+    """
+    h = hashlib.blake2b(digest_size=16)
+    for name, digest in sorted((file_digests(corpus) if digests is None else digests).items()):
+        h.update(name.encode())
         h.update(b"\0")
-        h.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+        h.update(bytes.fromhex(digest))
     return h.hexdigest()
+
+
+def corpus_changes(old: dict[str, str], new: dict[str, str]) -> dict[str, list[str]]:
+    """Files ``added``, ``removed`` and ``edited`` between two :func:`file_digests`."""
+    return {"added": sorted(new.keys() - old.keys()), "removed": sorted(old.keys() - new.keys()),
+            "edited": sorted(n for n in old.keys() & new.keys() if old[n] != new[n])}
+
+
+def body_key(article: Article) -> str:
+    """Hash of an article's body, ignoring case and spacing: equal for the same story re-imported."""
+    text = " ".join("\n".join(article.body).casefold().split())
+    return "body:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def url_key(url: str) -> str:
+    """Normalised address (no scheme, ``www.``, fragment or trailing slash), or "" when there is none."""
+    url = url.strip()
+    if not url:
+        return ""
+    url = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url, flags=re.IGNORECASE).split("#")[0].rstrip("/")
+    host, _, rest = url.partition("/")
+    host = host.lower().removeprefix("www.")
+    return "url:" + (f"{host}/{rest}" if rest else host)
+
+
+def duplicate_keys(article: Article) -> list[str]:
+    """The keys under which two articles count as the same story: body hash and (if any) url."""
+    return [k for k in (body_key(article), url_key(article.url)) if k]
+
+
+def find_duplicates(articles: list[Article], corpus: Path) -> None:
+    """Refuse articles that repeat one in the corpus, or each other (same url or same body).
+
+    Raises:
+        ValueError: Naming the duplicate and the article id it repeats.
+    """
+    known: dict[str, str] = {}
+    for aid, existing in iter_corpus(corpus):
+        for key in duplicate_keys(existing):
+            known.setdefault(key, aid)
+    given: set[str] = set()
+    for article in articles:
+        keys = duplicate_keys(article)
+        for key in keys:
+            what = "url" if key.startswith("url:") else "text"
+            if key in known:
+                raise ValueError(f"{article.title!r} ({article.outlet}) has the same {what} as article "
+                                 f"{known[key]} already in {corpus}; nothing added. To replace it, run "
+                                 f"`qa remove {known[key]}` first")
+            if key in given:
+                raise ValueError(f"{article.title!r} ({article.outlet}) is given twice (same {what}); "
+                                 "nothing added")
+        given.update(keys)

@@ -6,16 +6,26 @@ import logging
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from qa import embed
-from qa.corpus import article_id, corpus_files, fingerprint, iter_corpus, write_article
+from qa.corpus import (
+    corpus_changes,
+    corpus_files,
+    default_corpus,
+    file_digests,
+    find_duplicates,
+    fingerprint,
+    read_corpus,
+    write_article,
+)
 from qa.ingest import read_articles
 from qa.segment import chunk_paragraphs, content_key, passage_id
-from qa.store import IndexCorrupted, IndexStore, PassageRecord, current_version, read_manifest, write_index
+from qa.store import IndexCorrupted, IndexStore, PassageRecord, default_index, read_manifest, write_index
 from qa.types import Article, IndexStats
 
 log = logging.getLogger(__name__)
@@ -47,7 +57,8 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
     """Build or update the index from every article file in ``corpus``.
 
     Paragraphs whose embedded text is unchanged reuse their stored vectors; only new or edited
-    paragraphs are embedded. The new index becomes live atomically when complete.
+    paragraphs are embedded, and paragraphs of removed or edited articles leave the index. The new
+    index becomes live atomically when complete. One build runs at a time per index directory.
 
     Args:
         corpus: Corpus directory (default ``$QA_CORPUS`` or ``./corpus``).
@@ -61,20 +72,53 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
     Raises:
         ValueError: The corpus is empty or a corpus file is malformed (named in the message).
     """
-    from qa.corpus import default_corpus
-    from qa.store import default_index
+    corpus, root = resolve_dirs(corpus, index)
+    with build_lock(root):
+        return build_locked(corpus, root, rebuild=rebuild, progress=progress)
 
+
+def resolve_dirs(corpus: str | Path | None, index: str | Path | None) -> tuple[Path, Path]:
+    """``(corpus, index)`` directories, defaults filled in (``$QA_CORPUS``/``$QA_INDEX`` or ./corpus, ./index)."""
+    return (Path(corpus) if corpus is not None else default_corpus(),
+            Path(index) if index is not None else default_index())
+
+
+@contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """Hold the writer lock of an index directory: builds of one index run one after another.
+
+    The lock is an ``flock`` on ``ROOT/.lock``; the kernel releases it when its holder dies, even by
+    ``kill -9``. Readers never take it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; builds are still atomic, just not serialised
+        yield
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("another build of %s is running: waiting for it to finish", root)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+def build_locked(corpus: Path, root: Path, *, rebuild: bool = False,
+                 progress: bool | Progress = False) -> IndexStats:
+    """:func:`build_index` for a caller that already holds :func:`build_lock` of ``root``."""
     started = time.perf_counter()
-    corpus = Path(corpus) if corpus is not None else default_corpus()
-    root = Path(index) if index is not None else default_index()
     if not corpus_files(corpus):
         raise ValueError(f"{corpus}: no article files (*.md) here; add some with `qa add FILE --outlet NAME`")
+    articles, digests = read_corpus(corpus)
     records: list[PassageRecord] = []
-    for aid, article in iter_corpus(corpus):
+    for aid, article in articles:
         records.extend(passage_records(aid, article))
     path = embed.model_path()
     meta = {"model": embed.model_name(path), "model_path": path, "dimension": embed.dimension(path),
-            "corpus": str(corpus.resolve()), "corpus_fingerprint": fingerprint(corpus)}
+            "corpus": str(corpus.resolve()), "corpus_fingerprint": fingerprint(corpus, digests),
+            "corpus_files": digests}
     cache = {} if rebuild else _reusable_vectors(root, meta)
     todo = sorted({r.key: r for r in records if r.key not in cache}.values(), key=lambda r: len(r.text))
     log.info("%d passages from %d articles: embedding %d new, reusing %d", len(records),
@@ -141,8 +185,9 @@ def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = Non
                  **metadata: str) -> IndexStats:
     """Add article files to the corpus (as front-matter Markdown) and update the index.
 
-    Every file is read and validated before anything is written: one bad file refuses the whole
-    call and leaves corpus and index unchanged.
+    Every file is read and validated before anything is written: one bad file, or an article that
+    repeats one already in the corpus (same url or same text), refuses the whole call and leaves
+    corpus and index unchanged.
 
     Args:
         paths: Files to add (``.md``, ``.txt``, ``.json``, ``.jsonl``, ``.html``).
@@ -153,32 +198,62 @@ def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = Non
             lack, plus extra front-matter fields.
 
     Raises:
-        ValueError: A file is unreadable or malformed, or an article lacks an outlet or body.
+        ValueError: A file is unreadable or malformed, an article lacks an outlet or body, or it
+            duplicates an article of the corpus (the message names that article's id).
     """
-    from qa.corpus import default_corpus
-
-    corpus = Path(corpus) if corpus is not None else default_corpus()
+    corpus, root = resolve_dirs(corpus, index)
     if not paths:
         raise ValueError("no files given")
     articles: list[Article] = []
     for p in paths:
         articles.extend(read_articles(p, **metadata))
-    existing = {p.stem for p in corpus_files(corpus)}
-    for article in articles:
-        aid = article_id(article)
-        if aid in existing:
-            log.info("already in the corpus, skipped: %s", aid)
-            continue
-        existing.add(aid)
-        write_article(article, corpus)
-    return build_index(corpus, index, progress=progress)
+    find_duplicates(articles, corpus)
+    with build_lock(root):
+        for article in articles:
+            write_article(article, corpus)
+        return build_locked(corpus, root, progress=progress)
+
+
+def stale_reason(corpus: str | Path | None, index: str | Path) -> str | None:
+    """Why the live index does not reflect the corpus or the configured model; None when it does.
+
+    Args:
+        corpus: Corpus directory; None for the one the index was built from (recorded in its
+            manifest; no corpus check when that directory is gone).
+        index: Index directory.
+
+    Returns:
+        A one-line reason (missing or unreadable index, other model, files added/edited/removed).
+    """
+    root = Path(index)
+    try:
+        manifest = read_manifest(root)
+    except IndexCorrupted as exc:
+        return str(exc)
+    if manifest is None:
+        return f"{root}: no index yet"
+    model = embed.model_name()
+    if manifest.get("model") != model:
+        return (f"the index was built with the model {manifest.get('model')!r} but {model!r} is configured "
+                "(QA_MODEL); `qa index` will re-embed everything")
+    if corpus is None:
+        corpus = Path(manifest.get("corpus") or "")
+        if not manifest.get("corpus") or not corpus.is_dir():
+            return None
+    corpus = Path(corpus)
+    digests = file_digests(corpus)
+    if fingerprint(corpus, digests) == manifest.get("corpus_fingerprint"):
+        return None
+    old = manifest.get("corpus_files")
+    if not isinstance(old, dict):
+        return f"{corpus} changed since the index was built"
+    changes = {k: v for k, v in corpus_changes(old, digests).items() if v}
+    names = [n for v in changes.values() for n in v]
+    listed = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+    counts = ", ".join(f"{len(v)} {k}" for k, v in changes.items())
+    return f"{corpus} changed since the index was built ({counts}: {listed})"
 
 
 def index_is_current(corpus: Path, index: Path) -> bool:
     """True when the live index was built from exactly the current corpus files with the current model."""
-    try:
-        manifest = read_manifest(index) if current_version(index) else None
-    except IndexCorrupted:
-        return False
-    return bool(manifest) and manifest.get("corpus_fingerprint") == fingerprint(corpus) and \
-        manifest.get("model") == embed.model_name()
+    return stale_reason(corpus, index) is None

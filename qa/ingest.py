@@ -23,7 +23,9 @@ import yaml
 from qa.clean import clean_paragraphs, clean_scrape, normalize_space
 from qa.types import Article
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a file may hold many articles (.json/.jsonl)
+MAX_ARTICLE_CHARS = 1_000_000  # one article: ~150k words, far beyond any news story; more is a mis-import
+HTML_OVERHEAD = 4  # an HTML page may be this many times its article's length
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
 JSON_SUFFIXES = {".json", ".jsonl"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -51,6 +53,8 @@ def read_articles(path: str | Path, **metadata: str) -> list[Article]:
     path = Path(path)
     text = _read_text(path)
     suffix = path.suffix.lower()
+    if suffix not in JSON_SUFFIXES:
+        _check_length(len(text), MAX_ARTICLE_CHARS * (HTML_OVERHEAD if suffix in HTML_SUFFIXES else 1), str(path))
     if suffix in JSON_SUFFIXES:
         records = _json_records(text, path, jsonl=suffix == ".jsonl")
         return [_from_record(r, metadata, f"{path} (article {i + 1})") for i, r in enumerate(records)]
@@ -164,12 +168,19 @@ def _from_record(record: Mapping[str, Any], defaults: Mapping[str, str], source:
                          "(or an 'outlet:' field)")
     if not body:
         raise ValueError(f"{source}: the article has no body text")
+    _check_length(sum(map(len, body)), MAX_ARTICLE_CHARS, source)
     if not meta["title"]:
         meta["title"] = body[0][:120]
     meta["published"] = normalize_date(meta["published"])
     captions = tuple(normalize_space(str(c)) for c in (fields.pop("captions", None) or []) if str(c).strip())
     extra = {k: v for k, v in fields.items() if v not in (None, "")}
     return Article(body=tuple(body), captions=captions, extra=extra, **meta)
+
+
+def _check_length(n: int, limit: int, source: str) -> None:
+    if n > limit:
+        raise ValueError(f"{source}: {n:,} characters is over the {limit:,} limit for one article; "
+                         "is it several articles in one file? Split it, or import them as a .json list")
 
 
 def _as_text(value: Any) -> str:
