@@ -5,9 +5,10 @@ Layout of an index directory ``ROOT``::
     ROOT/CURRENT            name of the live version directory (replaced atomically)
     ROOT/v-<stamp>/         one complete, immutable version
         manifest.json       format, model, dimension, counts, corpus fingerprint, file sizes + hashes
-        dense.faiss         faiss.IndexIDMap2 over an inner index (flat inner product when small)
+        dense.faiss         the vector index over rows (qa.vectors: exact flat when small, HNSW
+                            over float16 vectors from QA_ANN_THRESHOLD rows); row -> id via ids.npy
         passages.sqlite     passages (id, row, article, paragraph, offset, text, embed key) + articles
-        bm25/               bm25s index files (.npy + JSON)
+        bm25/               bm25s index files (.npy + JSON), memory-mapped when opened
         ids.npy             passage id of each row (int64)
 
 A new version is written into ``ROOT/.tmp-*``, fsynced, renamed to ``ROOT/v-*``, and only then
@@ -30,8 +31,13 @@ from pathlib import Path
 
 import numpy as np
 
+from qa import vectors as vector_indexes
 from qa.lexical import BM25Index
 from qa.types import Passage
+from qa.vectors import FlatIndex, HNSWIndex, VectorIndex
+
+__all__ = ["FlatIndex", "HNSWIndex", "IndexCorrupted", "IndexStore", "PassageRecord", "VectorIndex",
+           "current_version", "outlet_key", "read_manifest", "write_index"]
 
 FORMAT_VERSION = 1
 CHECKSUM_LIMIT = 256 * 2**20  # files up to this size are hashed on open; larger ones size-checked
@@ -88,17 +94,15 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _make_faiss(vectors: np.ndarray, ids: np.ndarray):
-    import faiss
-
-    dim = vectors.shape[1]
-    index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
-    if len(ids):
-        index.add_with_ids(vectors, ids)
+def _make_dense(vectors: np.ndarray, kind: str | None) -> VectorIndex:
+    index = vector_indexes.create(vectors.shape[1], len(vectors), kind)
+    for start in range(0, len(vectors), 100_000):
+        index.add(vectors[start:start + 100_000])
     return index
 
 
-def write_index(root: Path, records: Sequence[PassageRecord], vectors: np.ndarray, meta: dict) -> Path:
+def write_index(root: Path, records: Sequence[PassageRecord], vectors: np.ndarray, meta: dict, *,
+                vector_index: str | None = None) -> Path:
     """Write a complete new index version under ``root`` and make it live atomically.
 
     Args:
@@ -106,12 +110,11 @@ def write_index(root: Path, records: Sequence[PassageRecord], vectors: np.ndarra
         records: Passages in row order.
         vectors: Normalised float32 vectors, one row per record.
         meta: Manifest fields (model, dimension, corpus fingerprint, ...).
+        vector_index: "flat" or "hnsw"; by default chosen by size (:func:`qa.vectors.ann_threshold`).
 
     Returns:
         The new version directory.
     """
-    import faiss
-
     root.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
     tmp = root / f".tmp-{stamp}"
@@ -119,14 +122,16 @@ def write_index(root: Path, records: Sequence[PassageRecord], vectors: np.ndarra
     try:
         ids = np.fromiter((r.id for r in records), dtype=np.int64, count=len(records))
         np.save(tmp / "ids.npy", ids, allow_pickle=False)
-        faiss.write_index(_make_faiss(np.ascontiguousarray(vectors, dtype=np.float32), ids),
-                          str(tmp / "dense.faiss"))
+        dense = _make_dense(np.ascontiguousarray(vectors, dtype=np.float32), vector_index)
+        dense.save(tmp / "dense.faiss")
+        del dense
         _write_sqlite(tmp / "passages.sqlite", records)
         BM25Index.build([r.text for r in records]).save(tmp / "bm25")
         files = sorted(p for p in tmp.rglob("*") if p.is_file())
         manifest = {
             "format_version": FORMAT_VERSION,
             **meta,
+            "vector_index": vector_index or ("hnsw" if len(records) >= vector_indexes.ann_threshold() else "flat"),
             "count": len(records),
             "articles": len({r.article_id for r in records}),
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -221,7 +226,7 @@ def read_manifest(root: Path) -> dict | None:
 class IndexStore:
     """An opened, read-only index version. Thread-safe for concurrent queries."""
 
-    def __init__(self, version: Path, manifest: dict, dense, bm25: BM25Index, ids: np.ndarray,
+    def __init__(self, version: Path, manifest: dict, dense: VectorIndex, bm25: BM25Index, ids: np.ndarray,
                  db: sqlite3.Connection) -> None:
         self.version = version
         self.manifest = manifest
@@ -230,7 +235,7 @@ class IndexStore:
         self.ids = ids
         self._db = db
         self._lock = threading.Lock()
-        self._row_of = {int(i): r for r, i in enumerate(ids)} if len(ids) < 2_000_000 else None
+        self._outlets: list[tuple[str, int]] | None = None
 
     @classmethod
     def open(cls, root: str | Path, verify: bool = True) -> IndexStore:
@@ -239,8 +244,6 @@ class IndexStore:
         Raises:
             IndexCorrupted: no index, a missing/truncated/altered file, or counts that disagree.
         """
-        import faiss
-
         root = Path(root)
         version = current_version(root)
         if version is None:
@@ -256,9 +259,9 @@ class IndexStore:
             if verify and info["size"] <= CHECKSUM_LIMIT and _digest(p) != info["blake2b"]:
                 raise IndexCorrupted(f"{p}: contents do not match the manifest (corrupted); {REBUILD_HINT}")
         try:
-            dense = faiss.read_index(str(version / "dense.faiss"), faiss.IO_FLAG_READ_ONLY)
+            dense = vector_indexes.load(version / "dense.faiss")
             ids = np.load(version / "ids.npy", allow_pickle=False)
-            bm25 = BM25Index.load(version / "bm25")
+            bm25 = BM25Index.load(version / "bm25", mmap=True)
             db = sqlite3.connect(f"file:{version / 'passages.sqlite'}?mode=ro", uri=True,
                                  check_same_thread=False)
             (n_rows,) = db.execute("SELECT count(*) FROM passages").fetchone()
@@ -284,8 +287,10 @@ class IndexStore:
 
     def outlets(self) -> list[tuple[str, int]]:
         """``(outlet, number of articles)`` for every outlet, most articles first."""
-        rows = self._query("SELECT outlet, count(*) FROM articles GROUP BY outlet ORDER BY 2 DESC, 1")
-        return [(o, int(n)) for o, n in rows]
+        if self._outlets is None:  # a version never changes: one query per opened index
+            rows = self._query("SELECT outlet, count(*) FROM articles GROUP BY outlet ORDER BY 2 DESC, 1")
+            self._outlets = [(o, int(n)) for o, n in rows]
+        return list(self._outlets)
 
     def rows_for_outlets(self, outlets: Sequence[str]) -> np.ndarray:
         """Row numbers of all passages from these outlets (matched by :func:`outlet_key`)."""
@@ -298,17 +303,8 @@ class IndexStore:
     def search_dense(self, query: np.ndarray, k: int, rows: np.ndarray | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` passage ids by inner product: ``(ids, scores)``; ``rows`` restricts the search."""
-        import faiss
-
-        k = min(k, len(self.ids) if rows is None else len(rows))
-        if k <= 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        params = None
-        if rows is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(self.ids[rows]))
-        scores, ids = self.dense.search(query.reshape(1, -1).astype(np.float32), k, params=params)
-        keep = ids[0] >= 0
-        return ids[0][keep], scores[0][keep]
+        found, scores = self.dense.search(query, k, rows)
+        return self.ids[found], scores
 
     def search_lexical(self, tokens: list[str], k: int, rows: np.ndarray | None = None
                        ) -> tuple[np.ndarray, np.ndarray]:
@@ -338,8 +334,7 @@ class IndexStore:
         n = len(self.ids)
         if n == 0:
             return {}
-        inner = self.dense.index if hasattr(self.dense, "index") else self.dense
-        vectors = inner.reconstruct_n(0, n)
+        vectors = self.dense.reconstruct()
         keys = self._query("SELECT row, key FROM passages")
         return {key: vectors[row] for row, key in keys}
 

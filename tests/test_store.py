@@ -1,3 +1,4 @@
+import json
 import shutil
 
 import numpy as np
@@ -52,3 +53,69 @@ def test_missing_index_says_how_to_build(tmp_path):
 def test_outlet_key():
     assert outlet_key("The Kyiv Independent") == outlet_key("kyiv independent") == "kyiv independent"
     assert outlet_key("The") == "the"
+
+
+def _unit(rng, n, dim=32):
+    x = rng.standard_normal((n, dim)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def _records(n):
+    from qa.store import PassageRecord
+
+    return [PassageRecord(id=1000 + i, article_id=f"a{i // 10}", paragraph=i % 10, offset=0, text=f"word{i} text",
+                          key=f"k{i}", outlet=f"Outlet {i % 3}", title="t", url="", published="", author="")
+            for i in range(n)]
+
+
+def test_large_index_switches_to_hnsw_with_high_recall(tmp_path, monkeypatch):
+    from qa.store import write_index
+    from qa.vectors import FlatIndex, HNSWIndex, VectorIndex
+
+    rng = np.random.default_rng(0)
+    centres = _unit(rng, 50)
+    vectors = centres[rng.integers(0, 50, 3000)] + 0.3 * _unit(rng, 3000)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    meta = {"model": "synthetic", "dimension": 32}
+    write_index(tmp_path / "small", _records(3000), vectors, meta)
+    monkeypatch.setenv("QA_ANN_THRESHOLD", "1000")
+    write_index(tmp_path / "large", _records(3000), vectors, meta)
+    small, large = IndexStore.open(tmp_path / "small"), IndexStore.open(tmp_path / "large")
+    assert isinstance(large.dense, HNSWIndex) and isinstance(small.dense, FlatIndex)
+    assert isinstance(large.dense, VectorIndex) and large.manifest["vector_index"] == "hnsw"
+    queries = _unit(rng, 40)
+    hits = 0
+    for q in queries:
+        exact, _ = small.search_dense(q, 10)
+        approx, scores = large.search_dense(q, 10)
+        assert list(scores) == sorted(scores, reverse=True)
+        hits += len(set(exact.tolist()) & set(approx.tolist()))
+    assert hits / (10 * len(queries)) >= 0.98
+    # float16 storage reconstructs the vectors closely enough for the embedding cache
+    assert np.abs(large.dense.reconstruct() - vectors).max() < 2e-3
+    assert set(large.vectors_by_key()) == {f"k{i}" for i in range(3000)}
+    # restricted search (outlet routing) returns only allowed rows, exact for small subsets
+    rows = large.rows_for_outlets(["Outlet 1"])
+    ids, _ = large.search_dense(queries[0], 5, rows)
+    assert set(ids.tolist()) <= set(large.ids[rows].tolist()) and len(ids) == 5
+    assert ids.tolist() == small.search_dense(queries[0], 5, rows)[0].tolist()
+
+
+def test_outlets_are_cached_and_legacy_idmap_index_opens(seed_index, tmp_path):
+    import faiss
+
+    store = IndexStore.open(seed_index)
+    assert store.outlets() == store.outlets() and len(store.outlets()) == 3
+    legacy = tmp_path / "legacy"
+    shutil.copytree(seed_index, legacy)
+    version = current_version(legacy)
+    vectors = store.dense.reconstruct()
+    old = faiss.IndexIDMap2(faiss.IndexFlatIP(vectors.shape[1]))
+    old.add_with_ids(vectors, store.ids)
+    faiss.write_index(old, str(version / "dense.faiss"))
+    manifest = json.loads((version / "manifest.json").read_text())
+    manifest["files"]["dense.faiss"]["size"] = (version / "dense.faiss").stat().st_size
+    (version / "manifest.json").write_text(json.dumps(manifest))
+    reopened = IndexStore.open(legacy, verify=False)
+    ids, _ = reopened.search_dense(vectors[4], 3)
+    assert ids[0] == store.ids[4]

@@ -1,0 +1,29 @@
+"""`qa bench` on the seed size with one repetition: every figure is present and sane."""
+
+import json
+
+from qa.cli import main
+
+
+def test_bench_seed_writes_json_table_and_plot(tmp_path, capsys):
+    out, png = tmp_path / "bench.json", tmp_path / "bench.png"
+    rc = main(["bench", "--sizes", "seed", "--repeat", "1", "--work", str(tmp_path / "work"),
+               "--out", str(out), "--plot", str(png), "-q"])
+    assert rc == 0
+    result = json.loads(out.read_text())
+    seed = result["sizes"]["seed"]
+    tp = seed["throughput"]
+    assert tp["paragraphs"] > 20 and tp["raw_encode_pps"] > 0 and tp["build_pps"] > 0
+    assert abs(tp["ratio"] - tp["build_pps"] / tp["raw_encode_pps"]) < 1e-9
+    serve = seed["serve"]
+    for key in ("answer_p50_ms", "answer_p95_ms", "retrieve_p50_ms", "retrieve_p95_ms", "dense_p50_ms",
+                "peak_rss_mb", "disk_bytes_per_paragraph"):
+        assert serve[key] > 0, key
+    assert serve["answer_p50_ms"] <= serve["answer_p95_ms"]
+    assert serve["vector_index"] == "FlatIndex" and seed["recall"]["recall_at_10"] == 1.0
+    assert seed["cold"]["cold_start_s"] > 0 and "sentence_transformers" in json.dumps(seed["cold"])
+    assert seed["build"]["peak_rss_mb"] > 0
+    assert "cold_start_seed_s" in result["targets"]
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    printed = capsys.readouterr().out
+    assert "answer() p50 / p95, ms" in printed and "target cold_start_seed_s" in printed
