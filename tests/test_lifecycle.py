@@ -214,3 +214,26 @@ def test_model_change_forces_a_full_rebuild(work, caplog):
     assert stats.reused == 0 and stats.embedded == len(set(IndexStore.open(index).ids.tolist()))
     assert IndexStore.open(index).manifest["model"] == "all-MiniLM-L6-v2"
     assert index_is_current(corpus, index)
+
+
+def test_qa_add_html_page_end_to_end(tmp_path, capsys):
+    page = tmp_path / "page.html"
+    page.write_text("""<html><head><title>Bridge approved - Daily Planet</title>
+    <meta property="og:site_name" content="Daily Planet"><meta name="author" content="Lois Lane">
+    <meta property="article:published_time" content="2024-03-01"></head><body>
+    <nav>Home | World | Sports</nav><article><h1>Bridge approved</h1>
+    <p>The mayor of Metropolis announced a new suspension bridge across the Hob river on Friday morning.</p>
+    <p>Construction will begin next spring and is expected to last three years in total.</p>
+    </article><footer>Copyright Daily Planet</footer></body></html>""")
+    corpus, index = tmp_path / "c", tmp_path / "i"
+    assert main(["add", str(page), "--corpus", str(corpus), "--index", str(index), "-q"]) == 0
+    assert "corpus now has 1 articles" in capsys.readouterr().out
+    (path,) = corpus.glob("*.md")
+    text = path.read_text()
+    assert path.name.startswith("2024-03-01-daily-planet-bridge-approved")
+    assert "outlet: Daily Planet" in text and "author: Lois Lane" in text and "Home | World" not in text
+    assert main(["ask", "What did the mayor of Metropolis announce?", "--index", str(index)]) == 0
+    out = capsys.readouterr().out
+    assert "“The mayor of Metropolis announced a new suspension bridge" in out and "Daily Planet" in out
+    assert main(["add", str(page), "--corpus", str(corpus), "--index", str(index), "-q"]) == 2
+    assert f"same text as article {path.stem}" in capsys.readouterr().err
