@@ -22,7 +22,8 @@ from qa.types import Answer, Passage, Quote
 # (and '#' is harmless because rendered text never starts a line).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|~$])")
 _SPACE = re.compile(r"\s+")
-CHAT_EXCERPT = 240
+CHAT_EXCERPT = 180
+CHAT_CLOSEST = 3  # closest passages listed in the chat on abstention (the panel shows them all)
 
 
 def esc(text: object) -> str:
@@ -155,8 +156,9 @@ def answer_markdown(answer: Answer, outlets: Sequence[str] | None = None) -> str
         lines = [f"**None of the {answer.n_articles:,} indexed articles answers this.**{scope}"]
         if answer.quotes:
             lines += ["", "#### Closest passages",
-                      "*Nearest matches, shown for reference — they do not answer the question.*", ""]
-            for card in cards:
+                      "*Nearest matches, shown for reference — they do not answer the question. "
+                      "All of them are in the sources panel.*", ""]
+            for card in cards[:CHAT_CLOSEST]:
                 p = card.passage
                 lines.append(f"- **{md_text(p.outlet)}** · *{md_text(p.title)}*: "
                              f"“{md_text(_excerpt(p.text))}” \\[{card.number}\\]")
