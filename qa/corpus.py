@@ -73,6 +73,27 @@ def atomic_write_text(path: Path, text: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make renames and deletions in directory ``path`` durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_temp_files(corpus: Path) -> list[Path]:
+    """Delete temp files that an interrupted :func:`atomic_write_text` left in the corpus; return them.
+
+    Only call this while no write is in flight (under the index build lock).
+    """
+    leftovers = list(corpus.glob(f".*{CORPUS_SUFFIX}.tmp-*")) if corpus.is_dir() else []
+    for p in leftovers:
+        p.unlink(missing_ok=True)
+    return leftovers
 
 
 def corpus_files(corpus: Path) -> list[Path]:

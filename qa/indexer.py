@@ -21,6 +21,7 @@ from qa.corpus import (
     find_duplicates,
     fingerprint,
     read_corpus,
+    remove_temp_files,
     write_article,
 )
 from qa.ingest import read_articles
@@ -109,6 +110,8 @@ def build_locked(corpus: Path, root: Path, *, rebuild: bool = False,
                  progress: bool | Progress = False) -> IndexStats:
     """:func:`build_index` for a caller that already holds :func:`build_lock` of ``root``."""
     started = time.perf_counter()
+    for leftover in remove_temp_files(corpus):
+        log.info("removed %s, left by an interrupted write", leftover)
     if not corpus_files(corpus):
         raise ValueError(f"{corpus}: no article files (*.md) here; add some with `qa add FILE --outlet NAME`")
     articles, digests = read_corpus(corpus)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from qa.corpus import CORPUS_SUFFIX, corpus_files
+from qa.corpus import CORPUS_SUFFIX, corpus_files, fsync_dir
 from qa.indexer import Progress, build_lock, build_locked, resolve_dirs
 from qa.types import IndexStats
 
@@ -74,11 +73,7 @@ def remove_articles(ids_or_paths: Sequence[str | Path], *, corpus: str | Path | 
     with build_lock(root):
         for path in targets:
             path.unlink(missing_ok=True)
-        fd = os.open(corpus, os.O_RDONLY)
-        try:
-            os.fsync(fd)  # the deletions are durable before the index stops mentioning them
-        finally:
-            os.close(fd)
+        fsync_dir(corpus)  # the deletions are durable before the index stops mentioning them
         return build_locked(corpus, root, progress=progress)
 
 

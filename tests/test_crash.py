@@ -97,13 +97,15 @@ def test_kill_9_mid_embedding_and_mid_write_leaves_the_previous_index_usable(tmp
     assert "mid-write" in killed, "never caught the build while it was writing"
     print(f"killed: {killed}; delays {[round(d, 2) for _, _, d in plan]}")
     assert current_version(index) == old_version
+    stray = corpus / ".synth-0031.md.tmp-99999"  # what a `qa add` killed inside atomic_write_text leaves
+    stray.write_text("half an article")
 
     done = subprocess.run([sys.executable, "-m", "qa.cli", "index", "-q", "--corpus", str(corpus),
                            "--index", str(index)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert f"{OLD_ARTICLES + NEW_ARTICLES} articles, {total} passages" in done.stdout
     assert f"embedded {NEW_ARTICLES * PARAGRAPHS} new, reused {first.passages}" in done.stdout
-    assert _leftovers(index) == []  # the next build cleaned up after the killed ones
+    assert _leftovers(index) == [] and not stray.exists()  # the next build cleaned up after the killed ones
     assert [p.name for p in index.iterdir() if p.name.startswith("v-")] == [current_version(index).name]
     assert len(IndexStore.open(index)) == total
     hits = qa.retrieve("Which plan is known as zq45p6x?", k=3, index=index)
