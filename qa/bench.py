@@ -253,7 +253,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     args.out.write_text(json.dumps(result, indent=1))
     print(table(result))
     if args.plot:
-        plot(result, args.plot)
+        plot(result, Path(args.plot))
     print(f"\nwrote {args.out}" + (f" and {args.plot}" if args.plot else ""))
     return 0
 
@@ -271,7 +271,7 @@ def register_cli(sub) -> None:
     p.add_argument("--work", type=Path, default=Path(os.environ.get("QA_BENCH_WORK", "/tmp/qa-bench")),
                    help="where bench indexes are built and kept between runs (default /tmp/qa-bench)")
     p.add_argument("--out", type=Path, default=Path("bench.json"), help="JSON result (default bench.json)")
-    p.add_argument("--plot", type=Path, default=Path("bench.png"), help="PNG plot (default bench.png; '' for none)")
+    p.add_argument("--plot", default="bench.png", help="PNG plot (default bench.png; '' for none)")
     p.add_argument("--repeat", type=int, default=3, help="repetitions; medians are reported (default 3)")
     p.add_argument("--queries", type=int, default=50, help="MultiHop dev questions used as queries (default 50)")
     p.add_argument("--throughput-articles", type=int, default=25,
