@@ -23,7 +23,7 @@ import numpy as np
 ANN_THRESHOLD = 200_000  # rows from which the HNSW index replaces exact search
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 64
-HNSW_EF_SEARCH = 128
+HNSW_EF_SEARCH = 768  # recall@10 vs exact at 1M (qa bench): ef 128 0.885, 512 0.98, 768 0.9975; ~2.3 ms
 EXACT_SUBSET = 50_000  # a restricted search over at most this many rows is done exactly
 
 
