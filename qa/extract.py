@@ -10,6 +10,7 @@ development data (``qa eval``), never on words of the question.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,20 +18,22 @@ import numpy as np
 
 from qa import embed
 from qa.lexical import tokenize
-from qa.retrieve import Query
-from qa.segment import Span, sentences
+from qa.retrieve import Query, sentence_vectors
+from qa.segment import Span
 from qa.store import IndexStore
 from qa.types import Answer, OutletQuotes, Passage, Quote
 
 # Weights of the sentence score and the logistic calibration of confidence (tuned on dev data).
 W_SENT_COS = 0.45
-W_SENT_LEX = 0.35
+W_SENT_LEX = 0.50
 W_PASS_COS = 0.20
+W_ANSWER_TYPE = 0.08  # bonus for a sentence holding the kind of answer asked for (date, number)
 CAL_SLOPE = 14.0
 CAL_MID = 0.50
 ABSTAIN_BELOW = 0.2
 CORROBORATE_WITHIN = 0.50  # a quote corroborates when its confidence is >= this share of the best
 MIN_QUOTE_WORDS = 6
+MAX_JOINED_WORDS = 30  # a pronoun sentence takes in the one before it only up to this length
 CORROBORATE_FLOOR = 0.30
 
 
@@ -54,6 +57,29 @@ def calibrate(score: float) -> float:
     return 1.0 / (1.0 + math.exp(-CAL_SLOPE * (score - CAL_MID)))
 
 
+_MONTHS = (r"jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?|"
+           r"sep(?:t|tember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?")
+_DATE = re.compile(r"\b(?:" + _MONTHS + r")\b|\b(?:1[5-9]|20)\d\d\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+                   r"\b(?:today|yesterday|tomorrow|century|decade|week|month|year)s?\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                     r"forty|fifty|hundred|thousand|million|billion|dozens?|half)\b", re.IGNORECASE)
+# What kind of answer a question asks for, and what a sentence that gives it contains.
+_ANSWER_TYPES = (
+    (re.compile(r"^\W*when\b|\bwhat (?:year|date|day|month|time|century|decade)\b|\bin which year\b",
+                re.IGNORECASE), _DATE),
+    (re.compile(r"\bhow (?:many|much|long|old|far|big|large|tall|high)\b|\bwhat (?:percentage|number|amount|age)\b",
+                re.IGNORECASE), _NUMBER),
+)
+
+
+def answer_pattern(question: str) -> re.Pattern[str] | None:
+    """What a sentence answering this question contains (a date, a number), when the question says."""
+    for asks, gives in _ANSWER_TYPES:
+        if asks.search(question):
+            return gives
+    return None
+
+
 _ANAPHORA = ("he ", "she ", "they ", "it ", "this ", "that ", "these ", "those ", "his ", "her ", "their ")
 
 
@@ -64,7 +90,8 @@ def _quote_span(text: str, spans: list[Span], i: int) -> Span:
     shorter than ``MIN_QUOTE_WORDS`` words takes in the sentences after it.
     """
     start, end = spans[i]
-    if i > 0 and text[start:end].lower().startswith(_ANAPHORA):
+    if i > 0 and text[start:end].lower().startswith(_ANAPHORA) and \
+            len(text[spans[i - 1].start:end].split()) <= MAX_JOINED_WORDS:
         start = spans[i - 1].start
     j = i
     while len(text[start:end].split()) < MIN_QUOTE_WORDS and j + 1 < len(spans):
@@ -73,27 +100,42 @@ def _quote_span(text: str, spans: list[Span], i: int) -> Span:
     return Span(start, end)
 
 
+_rows: dict[str, dict[int, int]] = {}
+
+
+def _passage_cosines(store: IndexStore, query: Query, passages: Sequence[Passage]) -> np.ndarray:
+    """Cosine between the question and each passage's stored embedding (re-embedded if unavailable)."""
+    key = str(store.version)
+    if key not in _rows:
+        _rows.clear()  # one index at a time is the common case; keep memory bounded
+        _rows[key] = {int(i): r for r, i in enumerate(store.ids)}
+    rows = [_rows[key].get(int(p.id), -1) for p in passages]
+    if min(rows) < 0:
+        vecs = embed.encode([p.text for p in passages])
+    else:
+        vecs = store.dense.reconstruct(np.array(rows, dtype=np.int64))
+    return vecs @ query.vector
+
+
 def score_passages(store: IndexStore, query: Query, passages: Sequence[Passage]) -> list[_Scored]:
     """Best sentence of each passage with its raw score, best first."""
+    if not passages:
+        return []
     q_tokens = list(dict.fromkeys(query.tokens))
     idf = store.bm25.idf(q_tokens)
-    splits = [sentences(p.text) for p in passages]
-    flat = [(pi, si) for pi, spans in enumerate(splits) for si in range(len(spans))]
-    if not flat:
-        return []
-    texts = [passages[pi].text[splits[pi][si].start:splits[pi][si].end] for pi, si in flat]
-    sent_vecs = embed.encode(texts)
-    sent_cos = sent_vecs @ query.vector
-    pass_vecs = embed.encode([p.text for p in passages])
-    pass_cos = pass_vecs @ query.vector
+    pass_cos = _passage_cosines(store, query, passages)
+    wanted = answer_pattern(query.text)
     best: dict[int, _Scored] = {}
-    for (pi, si), cos in zip(flat, sent_cos, strict=True):
+    for pi, (spans, vecs) in enumerate(sentence_vectors(store, passages)):
         p = passages[pi]
-        span = _quote_span(p.text, splits[pi], si)
-        lex = coverage(q_tokens, idf, set(tokenize(p.text[span.start:span.end])))
-        score = W_SENT_COS * float(cos) + W_SENT_LEX * lex + W_PASS_COS * float(pass_cos[pi])
-        if pi not in best or score > best[pi].score:
-            best[pi] = _Scored(p, span, score)
+        for si, cos in enumerate(vecs @ query.vector):
+            span = _quote_span(p.text, spans, si)
+            lex = coverage(q_tokens, idf, set(tokenize(p.text[span.start:span.end])))
+            score = W_SENT_COS * float(cos) + W_SENT_LEX * lex + W_PASS_COS * float(pass_cos[pi])
+            if wanted is not None and wanted.search(p.text, span.start, span.end):
+                score += W_ANSWER_TYPE
+            if pi not in best or score > best[pi].score:
+                best[pi] = _Scored(p, span, score)
     return sorted(best.values(), key=lambda s: -s.score)
 
 

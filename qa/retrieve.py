@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,14 +12,18 @@ import numpy as np
 
 from qa import embed
 from qa.lexical import tokenize
+from qa.segment import Span, sentences
 from qa.store import IndexStore, outlet_key
 from qa.types import Passage
 
 MAX_QUESTION_CHARS = 2000
 POOL = 100  # candidates taken from each retriever before fusion
-RRF_K = 60
+RRF_K = 20
 DENSE_WEIGHT = 1.0
-LEXICAL_WEIGHT = 1.0
+LEXICAL_WEIGHT = 1.5
+RERANK_DEPTH = 10  # fused candidates re-scored by question-sentence similarity (0: off)
+RERANK_WEIGHT = 1.0  # weight of the sentence max-sim rank against the fused rank
+SENTENCE_CACHE = 20_000  # passages whose sentence vectors are kept in memory
 
 
 @dataclass(frozen=True)
@@ -57,26 +63,43 @@ def outlet_aliases(outlet: str) -> set[str]:
     return {k for k in (outlet_key(n) for n in names) if len(k) >= 3}
 
 
+def _alias_pattern(alias: str) -> re.Pattern[str]:
+    words = alias.split()
+    return re.compile(r"(?<![^\W_])(?:the\W+)?(" + r"\W+".join(map(re.escape, words)) + r")(?![^\W_])",
+                      re.IGNORECASE)
+
+
 def named_outlets(question: str, outlets: Sequence[str]) -> tuple[tuple[str, ...], str]:
-    """Outlets the question names, and the question with those names (and 'reported by') removed."""
+    """Outlets the question names, and the question with those names (and 'reported by') removed.
+
+    A name must be written as a name (its first letter capitalised, as outlets are), so "age group"
+    does not name "The Age". When one outlet's match lies inside a longer match of another
+    ("The Independent" inside "The Independent - Sports"), only the longer one counts.
+    """
     norm_q = " " + outlet_key(question) + " "
-    found: list[tuple[int, str, str]] = []
+    found: list[tuple[int, int, str]] = []
     for outlet in outlets:
         for alias in sorted(outlet_aliases(outlet), key=len, reverse=True):
-            pos = norm_q.find(" " + alias + " ")
-            if pos >= 0:
-                found.append((pos, outlet, alias))
+            if " " + alias + " " not in norm_q:
+                continue
+            spans = [(m.start(), m.end()) for m in _alias_pattern(alias).finditer(question)
+                     if not m.group(1)[0].isalpha() or m.group(1)[0].isupper()]
+            if spans:
+                found.extend((a, b, outlet) for a, b in spans)
                 break
+    found = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g[1] - g[0] > f[1] - f[0]
+                                         for g in found)]
     if not found:
         return (), question
     found.sort()
     stripped = question
-    for _, _, alias in found:
-        pattern = r"\b(?:the\s+)?" + r"\W+".join(map(re.escape, alias.split())) + r"\b"
-        stripped = re.sub(pattern, " ", stripped, flags=re.IGNORECASE)
+    for a, b, _ in sorted(found, key=lambda f: -f[0]):
+        if stripped[a:b].strip():
+            stripped = stripped[:a] + " " + stripped[b:]
     stripped = re.sub(r"\b(?:as\s+)?(?:reported|published|written)\s+(?:by|in)\b|\baccording\s+to\b",
                       " ", stripped, flags=re.IGNORECASE)
-    return tuple(dict.fromkeys(o for _, o, _ in found)), re.sub(r"\s+", " ", stripped).strip()
+    stripped = re.sub(r"'\s*'|\"\s*\"", " ", stripped)
+    return tuple(dict.fromkeys(o for _, _, o in found)), re.sub(r"\s+", " ", stripped).strip()
 
 
 def make_query(store: IndexStore, question: str) -> Query:
@@ -98,6 +121,64 @@ def _fuse(store: IndexStore, query: Query, pool: int, rows: np.ndarray | None) -
     return fused
 
 
+_sent_cache: OrderedDict[tuple[str, int], tuple[list[Span], np.ndarray]] = OrderedDict()
+_sent_lock = threading.Lock()
+
+
+def sentence_vectors(store: IndexStore, passages: Sequence[Passage]) -> list[tuple[list[Span], np.ndarray]]:
+    """Sentence spans of each passage and their embeddings (cached per index version and passage)."""
+    version = str(store.version)
+    out: list[tuple[list[Span], np.ndarray] | None] = []
+    with _sent_lock:
+        for p in passages:
+            hit = _sent_cache.get((version, p.id))
+            if hit is not None:
+                _sent_cache.move_to_end((version, p.id))
+            out.append(hit)
+    missing = [i for i, o in enumerate(out) if o is None]
+    if missing:
+        splits = [sentences(passages[i].text) or [Span(0, len(passages[i].text))] for i in missing]
+        texts = [passages[i].text[a:b] for i, spans in zip(missing, splits, strict=True) for a, b in spans]
+        vecs = embed.encode(texts)
+        at = 0
+        with _sent_lock:
+            for i, spans in zip(missing, splits, strict=True):
+                entry = (spans, vecs[at:at + len(spans)])
+                at += len(spans)
+                out[i] = entry
+                _sent_cache[(version, passages[i].id)] = entry
+            while len(_sent_cache) > SENTENCE_CACHE:
+                _sent_cache.popitem(last=False)
+    return out  # type: ignore[return-value]
+
+
+def max_sim(store: IndexStore, query: Query, passages: Sequence[Passage]) -> np.ndarray:
+    """Highest cosine between the question and any sentence of each passage."""
+    return np.array([float((vecs @ query.vector).max()) if len(vecs) else 0.0
+                     for _, vecs in sentence_vectors(store, passages)], dtype=np.float32)
+
+
+def _rerank(store: IndexStore, query: Query, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Re-order the head of a fused ranking by the best question-sentence similarity."""
+    head = ranked[:RERANK_DEPTH]
+    if len(head) < 2:
+        return ranked
+    passages = store.passages([pid for pid, _ in head])
+    sims = max_sim(store, query, passages)
+    sim_rank = {passages[j].id: r for r, j in enumerate(np.argsort(-sims, kind="stable"))}
+    rescored = sorted(((pid, 1.0 / (RRF_K + r + 1) + RERANK_WEIGHT / (RRF_K + sim_rank.get(pid, len(head)) + 1))
+                       for r, (pid, _) in enumerate(head)), key=lambda kv: -kv[1])
+    floor = min(s for _, s in rescored)
+    tail = ranked[len(head):]
+    top_tail = tail[0][1] if tail else 1.0
+    return rescored + [(pid, floor * 0.99 * s / top_tail) for pid, s in tail]
+
+
+def _ranking(store: IndexStore, query: Query, pool: int, rows: np.ndarray | None) -> list[tuple[int, float]]:
+    ranked = sorted(_fuse(store, query, pool, rows).items(), key=lambda kv: -kv[1])
+    return _rerank(store, query, ranked) if RERANK_DEPTH > 1 else ranked
+
+
 def search(store: IndexStore, query: Query, k: int = 5, outlets: Sequence[str] | None = None) -> list[Passage]:
     """Hybrid search of one index. See :func:`qa.retrieve` for the contract."""
     if k < 1:
@@ -115,8 +196,7 @@ def search(store: IndexStore, query: Query, k: int = 5, outlets: Sequence[str] |
         if rows is not None and len(rows) == 0:
             ranked.append([])
             continue
-        fused = _fuse(store, query, pool, rows)
-        ranked.append(sorted(fused.items(), key=lambda kv: -kv[1]))
+        ranked.append(_ranking(store, query, pool, rows))
     # Interleave the per-outlet rankings so each named outlet is represented near the top.
     chosen: dict[int, float] = {}
     depth = 0
@@ -126,7 +206,7 @@ def search(store: IndexStore, query: Query, k: int = 5, outlets: Sequence[str] |
                 chosen[r[depth][0]] = r[depth][1]
         depth += 1
     if query.named_outlets and not outlets and len(chosen) < k:
-        for pid, score in sorted(_fuse(store, query, pool, None).items(), key=lambda kv: -kv[1]):
+        for pid, score in _ranking(store, query, pool, None):
             if len(chosen) >= k:
                 break
             chosen.setdefault(pid, score)
