@@ -145,6 +145,18 @@ class HNSWIndex(_FaissIndex):
             params.sel = _faiss().IDSelectorBatch(np.asarray(rows, dtype=np.int64))
         return params
 
+    def _codes(self) -> np.ndarray:
+        """The stored float16 vectors as a zero-copy ``(n, d)`` numpy view of the SQ codes."""
+        faiss = _faiss()
+        storage = faiss.downcast_index(self.index.storage)
+        n, d = self.ntotal, self.index.d
+        raw = faiss.rev_swig_ptr(storage.codes.data(), n * d * 2)
+        return np.frombuffer(raw, dtype=np.float16).reshape(n, d)
+
+    def reconstruct(self, rows: np.ndarray | None = None) -> np.ndarray:
+        codes = self._codes()
+        return (codes if rows is None else codes[np.asarray(rows, dtype=np.int64)]).astype(np.float32)
+
     def search(self, query: np.ndarray, k: int, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         n = self.ntotal if rows is None else len(rows)
         k = min(k, n)
