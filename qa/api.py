@@ -34,8 +34,19 @@ def open_index(index: IndexLike = None) -> IndexStore:
         if store is not None and live is not None and store.version == live:
             return store
         fresh = IndexStore.open(root)
+        _check_model(fresh)
         _cache[root] = fresh
         return fresh
+
+
+def _check_model(store: IndexStore) -> None:
+    """Refuse to search vectors of one model with questions embedded by another."""
+    from qa import embed
+
+    built_with = store.manifest.get("model")
+    if built_with and built_with != embed.model_name():
+        raise ValueError(f"{store.version.parent}: index built with model {built_with!r} but "
+                         f"QA_MODEL gives {embed.model_name()!r}; run `qa index --rebuild`")
 
 
 def retrieve(question: str, k: int = 5, *, index: IndexLike = None,

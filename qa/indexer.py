@@ -31,7 +31,7 @@ from qa.types import Article, IndexStats
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
-EMBED_BATCH = 256
+EMBED_BATCH = 64  # small batches: queries served meanwhile wait at most one batch
 
 
 def embed_text(title: str, text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,7 +47,9 @@ def check_question(question: object) -> str:
             raise ValueError("the question is not UTF-8 text") from None
     if not isinstance(question, str):
         raise ValueError(f"the question must be text, not {type(question).__name__}")
-    text = question.replace("\x00", " ").strip()
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in question):
+        raise ValueError("the question contains control characters (binary data?); type it as plain text")
+    text = question.strip()
     if not text:
         raise ValueError("the question is empty: type a question about the news articles")
     if len(text) > MAX_QUESTION_CHARS:

@@ -205,7 +205,10 @@ def current_version(root: Path) -> Path | None:
     pointer = root / "CURRENT"
     if not pointer.is_file():
         return None
-    name = pointer.read_text().strip()
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (UnicodeDecodeError, OSError):
+        raise IndexCorrupted(f"{root}: CURRENT is unreadable; {REBUILD_HINT}") from None
     version = root / name
     if not name.startswith("v-") or not version.is_dir():
         raise IndexCorrupted(f"{root}: CURRENT points to a missing version {name!r}; {REBUILD_HINT}")

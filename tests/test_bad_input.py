@@ -34,7 +34,9 @@ QUESTIONS = {
     "empty": ("", "question is empty"),
     "whitespace": (" \t\n  ", "question is empty"),
     "100 kB": ("Who signed the decree? " * 4400, "characters long"),
-    "control characters": ("\x00\x01\x02\x1b\x7f\x08", "no words"),
+    "control characters": ("\x00\x01\x02\x1b\x7f\x08", "control characters"),
+    "terminal escapes around words": ("\x1b[31mWho signed\x1b[0m", "control characters"),
+    "punctuation only": ("?!? ...", "no words"),
     "binary bytes": (bytes(range(128, 256)), "not UTF-8"),
     "non-UTF-8 bytes (API) / argv (CLI)": (b"caf\xe9 \xff\xfe decree", "not UTF-8"),
 }

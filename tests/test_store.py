@@ -119,3 +119,24 @@ def test_outlets_are_cached_and_legacy_idmap_index_opens(seed_index, tmp_path):
     reopened = IndexStore.open(legacy, verify=False)
     ids, _ = reopened.search_dense(vectors[4], 3)
     assert ids[0] == store.ids[4]
+
+
+def test_unreadable_current_pointer_names_the_fix(seed_index, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(seed_index, broken)
+    (broken / "CURRENT").write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(IndexCorrupted, match="qa index --rebuild"):
+        IndexStore.open(broken)
+
+
+def test_querying_an_index_of_another_model_is_refused(seed_index, tmp_path):
+    import json
+
+    other = tmp_path / "other"
+    shutil.copytree(seed_index, other)
+    manifest = current_version(other) / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["model"] = "some-other-model"
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=r"built with model 'some-other-model'.*qa index --rebuild"):
+        qa.answer("Who signed the decree?", index=other)
