@@ -140,3 +140,15 @@ def test_querying_an_index_of_another_model_is_refused(seed_index, tmp_path):
     manifest.write_text(json.dumps(data))
     with pytest.raises(ValueError, match=r"built with model 'some-other-model'.*qa index --rebuild"):
         qa.answer("Who signed the decree?", index=other)
+
+
+def test_no_page_furniture_is_indexed(seed_index):
+    from tests.test_clean import FURNITURE
+
+    store = IndexStore.open(seed_index)
+    passages = store.passages(store.ids.tolist())
+    assert len(passages) == len(store)
+    for p in passages:
+        for junk in FURNITURE:
+            assert junk not in p.text, (junk, p.text)
+        assert p.text.strip() == p.text and p.outlet in {"Kyiv Independent", "Newsweek", "ZeroHedge"}
