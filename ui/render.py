@@ -170,6 +170,14 @@ def answer_markdown(answer: Answer, outlets: Sequence[str] | None = None) -> str
             date = f" · {md_text(p.published)}" if p.published else ""
             lines += ["", f"**{md_text(oq.outlet)}** · *{md_text(p.title)}*{date}",
                       f"> “{_md_quote(q)}” \\[{numbers[_key(q)]}\\]"]
+    supporting = {oq.outlet for oq in answer.outlets}
+    others: dict[str, list[int]] = {}
+    for card in cards:
+        if card.kind == "related" and card.passage.outlet not in supporting:
+            others.setdefault(card.passage.outlet, []).append(card.number)
+    if others:
+        listed = "; ".join(f"{md_text(o)} " + " ".join(f"\\[{n}\\]" for n in ns) for o, ns in others.items())
+        lines += ["", f"*Also retrieved, without a passage that states this:* {listed}"]
     return "\n".join(lines)
 
 

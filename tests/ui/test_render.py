@@ -119,7 +119,9 @@ def test_answer_markdown_groups_quotes_by_outlet() -> None:
         assert f"**{outlet}**" in text
     assert ("> “Foreigners will be allowed to serve, according to a decree signed by President Zelensky.” "
             "\\[1\\]") in text
-    assert "None of the" not in text and "ZeroHedge" not in text  # the weak quote is not an answer
+    assert "None of the" not in text and "**ZeroHedge**" not in text  # the weak quote is not an answer
+    also = [ln for ln in text.splitlines() if "ZeroHedge" in ln]
+    assert also == ["*Also retrieved, without a passage that states this:* ZeroHedge \\[4\\]"]
     assert_inert(text)
 
 
@@ -226,3 +228,19 @@ def test_add_article_without_outlet_in_file_is_refused_readably(tmp_path: Path) 
     ok, reply = app.add_article(str(upload), "", index=tmp_path / "i", corpus=tmp_path / "c")
     assert not ok and "no-outlet.md" in reply and "fill in the Outlet field" in reply
     assert "upload-" not in reply
+
+
+def test_outlets_retrieved_without_support_are_listed_as_such(seed_index):
+    import qa
+    from ui.render import answer_markdown
+
+    answer = qa.answer("Which ministry does the National Guard belong to?", index=seed_index)
+    supporting = {g.outlet for g in answer.outlets}
+    others = {q.outlet for q in answer.quotes} - supporting
+    text = answer_markdown(answer)
+    if others:
+        line = next(ln for ln in text.splitlines() if ln.startswith("*Also retrieved, without"))
+        assert all(o in line for o in others) and not any(o in line for o in supporting)
+    else:
+        assert "Also retrieved, without" not in text
+    assert others, "the seed index should retrieve ZeroHedge here without it stating the ministry"
