@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 import qa
 from tests.conftest import ROOT
+from tests.server import qa_serve
 from tests.synth import article_text, write_synth_corpus
 
 N_REQUESTS, N_CLIENTS, AFTER_UPDATE = 200, 8, 40  # at least AFTER_UPDATE requests start after the update
@@ -32,26 +31,6 @@ QUESTIONS = ["Who signed the decree allowing foreigners into the National Guard?
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_ready(url: str, proc: subprocess.Popen, log: Path, timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"qa serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"qa serve not ready after {timeout} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture
 def server(seed_corpus: Path, tmp_path: Path):
     """`qa serve` as a subprocess over seeds + 6 synthetic articles; yields (url, corpus, index)."""
@@ -59,23 +38,8 @@ def server(seed_corpus: Path, tmp_path: Path):
     shutil.copytree(seed_corpus, corpus)
     write_synth_corpus(corpus, 6, 4)
     qa.build_index(corpus, index)
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--corpus", str(corpus), "--index",
-                                 str(index), "--host", "127.0.0.1", "--port", str(port)],
-                                cwd=ROOT, env=ENV, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_ready(url, proc, log)
+    with qa_serve(index, corpus, tmp_path / "serve.log") as url:
         yield url, corpus, index
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.mark.slow

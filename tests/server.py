@@ -1,0 +1,63 @@
+"""Run the real UI server (`qa serve`) as a subprocess on a free loopback port, for tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+START_TIMEOUT = 240.0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def qa_serve(index: Path, corpus: Path, log: Path) -> Iterator[str]:
+    """Start `qa serve` on a free port, wait until it answers HTTP 200, yield its URL, stop it.
+
+    The test fails (with the end of the server's log) if the server exits or does not answer in time.
+    """
+    port = free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
+           "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
+    url = f"http://127.0.0.1:{port}/"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--corpus", str(corpus), "--index",
+                                 str(index), "--host", "127.0.0.1", "--port", str(port)],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"qa serve exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"qa serve not ready after {START_TIMEOUT:.0f} s:\n{log.read_text()[-4000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
