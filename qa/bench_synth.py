@@ -7,6 +7,9 @@ How the rows are made (deterministic for a seed):
 - Vectors of the other rows: 75% are perturbed copies of real vectors (``v + e`` with Gaussian
   noise ``e`` of norm 0.4-0.9 relative to ``v``, renormalised: cosine 0.75-0.93 to the source, so
   they crowd the neighbourhoods that queries hit), 25% are uniformly random unit vectors.
+- Sentences: each synthetic paragraph is one sentence (its text ends with the only full stop); its
+  vector is the paragraph's vector plus Gaussian noise of relative norm 0.3, renormalised, so
+  queries read sentence vectors from the index as they do for a real one.
 - Texts: 30-90 words drawn from the real corpus's word-frequency distribution (a unigram model
   of the real texts), so BM25 posting lists have realistic lengths; 10 paragraphs per synthetic
   article, titles of 6-10 words, outlets drawn from the real outlets.
@@ -21,6 +24,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from qa.segment import passage_id
+from qa.sentvec import SentenceTable
 from qa.store import PassageRecord
 
 PARAS_PER_ARTICLE = 10
@@ -78,3 +82,28 @@ def synth_records(real: list[PassageRecord], n: int, seed: int = 0) -> Iterator[
             yield PassageRecord(id=passage_id(aid, text, row), article_id=aid, paragraph=row % PARAS_PER_ARTICLE,
                                 offset=0, text=text, key=f"synthetic-{row}", outlet=outlet, title=title, url="",
                                 published="2024-01-01", author="")
+
+
+def synth_sentences(real: SentenceTable | None, records: list[PassageRecord], vectors: np.ndarray,
+                    seed: int = 0) -> SentenceTable | None:
+    """Sentence table of a synthetic index: the real rows' sentences, then one per synthetic row.
+
+    None when the real index has no sentence vectors (the synthetic one then has none either).
+    """
+    if real is None:
+        return None
+    rng = np.random.default_rng(seed + 2)
+    n_real = len(real)
+    extra = len(records) - n_real
+    lengths = np.fromiter((len(r.text) for r in records[n_real:]), dtype=np.int32, count=extra)
+    spans = np.column_stack([np.arange(n_real, len(records), dtype=np.int32), np.zeros(extra, np.int32), lengths])
+    vecs = np.empty((extra, vectors.shape[1]), dtype=np.float16)
+    for start in range(0, extra, CHUNK):
+        block = vectors[n_real + start:n_real + start + CHUNK]
+        noise = rng.standard_normal(block.shape).astype(np.float32)
+        noise *= 0.3 / np.linalg.norm(noise, axis=1, keepdims=True)
+        block = block + noise
+        vecs[start:start + len(block)] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    offsets = np.concatenate([np.asarray(real.offsets), real.offsets[-1] + np.arange(1, extra + 1)])
+    return SentenceTable(offsets.astype(np.int64), np.concatenate([np.asarray(real.spans), spans]).astype(np.int32),
+                         np.concatenate([np.asarray(real.vectors), vecs]))

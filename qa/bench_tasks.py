@@ -100,22 +100,25 @@ def _real_records(store) -> list:
 
 def task_synth(real_index: str, index: str, n: int, seed: int = 0) -> dict:
     """Write an ``n``-paragraph index: the real index's rows, then synthetic ones (see qa.bench_synth)."""
-    from qa.bench_synth import synth_records, synth_vectors
+    from qa.bench_synth import synth_records, synth_sentences, synth_vectors
     from qa.store import IndexStore, write_index
 
     t0 = time.perf_counter()
     store = IndexStore.open(real_index)
     real_vecs = store.dense.reconstruct()
     records = _real_records(store)
+    real_sentences = store.sentences
     meta = {k: store.manifest[k] for k in ("model", "model_path", "dimension") if k in store.manifest}
     store.close()
     extra = n - len(records)
     records.extend(synth_records(records, extra, seed))
     vectors = np.concatenate([real_vecs, synth_vectors(real_vecs, extra, seed)])
+    sentences = synth_sentences(real_sentences, records, vectors, seed)
     made = time.perf_counter() - t0
     shutil.rmtree(index, ignore_errors=True)
     t0 = time.perf_counter()
-    write_index(Path(index), records, vectors, {**meta, "synthetic": {"n": n, "seed": seed, "real": real_index}})
+    write_index(Path(index), records, vectors, {**meta, "synthetic": {"n": n, "seed": seed, "real": real_index}},
+                sentences=sentences)
     return {"paragraphs": n, "generate_s": made, "index_write_s": time.perf_counter() - t0,
             "peak_rss_mb": peak_rss_mb()}
 

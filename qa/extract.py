@@ -100,20 +100,11 @@ def _quote_span(text: str, spans: list[Span], i: int) -> Span:
     return Span(start, end)
 
 
-_rows: dict[str, dict[int, int]] = {}
-
 
 def _passage_cosines(store: IndexStore, query: Query, passages: Sequence[Passage]) -> np.ndarray:
     """Cosine between the question and each passage's stored embedding (re-embedded if unavailable)."""
-    key = str(store.version)
-    if key not in _rows:
-        _rows.clear()  # one index at a time is the common case; keep memory bounded
-        _rows[key] = {int(i): r for r, i in enumerate(store.ids)}
-    rows = [_rows[key].get(int(p.id), -1) for p in passages]
-    if min(rows) < 0:
-        vecs = embed.encode([p.text for p in passages])
-    else:
-        vecs = store.dense.reconstruct(np.array(rows, dtype=np.int64))
+    rows = store.rows_of([p.id for p in passages])
+    vecs = embed.encode([p.text for p in passages]) if rows.min() < 0 else store.dense.reconstruct(rows)
     return vecs @ query.vector
 
 

@@ -25,7 +25,8 @@ from qa.corpus import (
     write_article,
 )
 from qa.ingest import read_articles
-from qa.segment import chunk_paragraphs, content_key, passage_id
+from qa.segment import Span, chunk_paragraphs, content_key, passage_id, sentences
+from qa.sentvec import SentenceTable, encode_passages
 from qa.store import IndexCorrupted, IndexStore, PassageRecord, default_index, read_manifest, write_index
 from qa.types import Article, IndexStats
 
@@ -122,46 +123,58 @@ def build_locked(corpus: Path, root: Path, *, rebuild: bool = False,
     meta = {"model": embed.model_name(path), "model_path": path, "dimension": embed.dimension(path),
             "corpus": str(corpus.resolve()), "corpus_fingerprint": fingerprint(corpus, digests),
             "corpus_files": digests}
-    cache = {} if rebuild else _reusable_vectors(root, meta)
-    todo = sorted({r.key: r for r in records if r.key not in cache}.values(), key=lambda r: len(r.text))
+    cache, sent_cache = ({}, {}) if rebuild else _reusable_vectors(root, meta)
+    todo = sorted({r.key: r for r in records if r.key not in sent_cache}.values(), key=lambda r: len(r.text))
     log.info("%d passages from %d articles: embedding %d new, reusing %d", len(records),
              len({r.article_id for r in records}), len(todo), len(records) - len(todo))
-    new = _embed_records(todo, path, progress)
+    new, new_sents = _embed_records(todo, path, progress)
     cache.update(new)
+    sent_cache.update(new_sents)
     vectors = np.stack([cache[r.key] for r in records]).astype(np.float32)
-    write_index(root, records, vectors, meta)
+    table = SentenceTable.build([sent_cache[r.key][0] for r in records], [sent_cache[r.key][1] for r in records])
+    write_index(root, records, vectors, meta, sentences=table)
     reused = sum(1 for r in records if r.key not in new)
     return IndexStats(articles=len({r.article_id for r in records}), passages=len(records),
                       embedded=len(new), reused=reused, seconds=time.perf_counter() - started,
                       path=str(root))
 
 
-def _reusable_vectors(root: Path, meta: dict) -> dict[str, np.ndarray]:
+Sentences = tuple[list[Span], np.ndarray]
+
+
+def _reusable_vectors(root: Path, meta: dict) -> tuple[dict[str, np.ndarray], dict[str, Sentences]]:
+    """Passage vectors and sentence spans + vectors of the live index, by embedding key.
+
+    A passage is reused only with its sentences: an index written before sentence vectors existed
+    is embedded again (once).
+    """
     try:
         old = read_manifest(root)
     except IndexCorrupted as exc:
         log.warning("previous index unusable (%s): embedding everything", exc)
-        return {}
+        return {}, {}
     if old is None:
-        return {}
+        return {}, {}
     if (old.get("model"), old.get("dimension")) != (meta["model"], meta["dimension"]):
         log.warning("model changed (%s, dim %s -> %s, dim %s): full rebuild, no vectors reused",
                     old.get("model"), old.get("dimension"), meta["model"], meta["dimension"])
-        return {}
+        return {}, {}
     try:
         store = IndexStore.open(root)
     except IndexCorrupted as exc:
         log.warning("previous index unusable (%s): embedding everything", exc)
-        return {}
+        return {}, {}
     try:
-        return store.vectors_by_key()
+        return store.vectors_by_key(), store.sentences_by_key()
     finally:
         store.close()
 
 
-def _embed_records(todo: Sequence[PassageRecord], path: str, progress: bool | Progress) -> dict[str, np.ndarray]:
+def _embed_records(todo: Sequence[PassageRecord], path: str, progress: bool | Progress
+                   ) -> tuple[dict[str, np.ndarray], dict[str, Sentences]]:
+    """Passage vectors and sentence spans + vectors of ``todo``, one model pass per passage."""
     if not todo:
-        return {}
+        return {}, {}
     texts = [embed_text(r.title, r.text) for r in todo]
     bar = None
     if progress is True:
@@ -169,18 +182,23 @@ def _embed_records(todo: Sequence[PassageRecord], path: str, progress: bool | Pr
 
         bar = tqdm(total=len(texts), unit="para", desc="embedding", file=sys.stderr, dynamic_ncols=True)
     out: dict[str, np.ndarray] = {}
+    sents: dict[str, Sentences] = {}
     for start in range(0, len(texts), EMBED_BATCH):
         batch = texts[start:start + EMBED_BATCH]
-        vectors = embed.encode(batch, path=path)
-        for r, v in zip(todo[start:start + EMBED_BATCH], vectors, strict=True):
+        recs = todo[start:start + EMBED_BATCH]
+        spans = [sentences(r.text) for r in recs]
+        shifts = [len(t) - len(r.text) for t, r in zip(batch, recs, strict=True)]
+        vectors, sentence_vectors = encode_passages(batch, spans, shifts, path=path, batch_size=EMBED_BATCH)
+        for r, v, sp, sv in zip(recs, vectors, spans, sentence_vectors, strict=True):
             out[r.key] = v
+            sents[r.key] = (sp, sv)
         if bar is not None:
             bar.update(len(batch))
         elif callable(progress):
             progress(min(start + len(batch), len(texts)), len(texts))
     if bar is not None:
         bar.close()
-    return out
+    return out, sents
 
 
 def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = None,

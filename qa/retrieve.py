@@ -129,7 +129,15 @@ _sent_lock = threading.Lock()
 
 
 def sentence_vectors(store: IndexStore, passages: Sequence[Passage]) -> list[tuple[list[Span], np.ndarray]]:
-    """Sentence spans of each passage and their embeddings (cached per index version and passage)."""
+    """Sentence spans of each passage and their embeddings.
+
+    Read from the index when it stores them; an index written before sentence vectors existed has
+    them encoded here (cached per index version and passage).
+    """
+    if store.sentences is not None:
+        rows = store.rows_of([p.id for p in passages])
+        if len(rows) == 0 or rows.min() >= 0:
+            return [store.sentences.row(int(r)) for r in rows]
     version = str(store.version)
     out: list[tuple[list[Span], np.ndarray] | None] = []
     with _sent_lock:

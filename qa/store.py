@@ -10,6 +10,9 @@ Layout of an index directory ``ROOT``::
         passages.sqlite     passages (id, row, article, paragraph, offset, text, embed key) + articles
         bm25/               bm25s index files (.npy + JSON), memory-mapped when opened
         ids.npy             passage id of each row (int64)
+        sentences.npy, sentence_spans.npy, sentence_offsets.npy
+                            sentence vectors (float16) and spans of every row (qa.sentvec.SentenceTable);
+                            absent in indexes written before them (queries then encode sentences)
 
 A new version is written into ``ROOT/.tmp-*``, fsynced, renamed to ``ROOT/v-*``, and only then
 ``CURRENT`` is swapped by rename: readers see the old version or the new one, never a mix, and a
@@ -33,6 +36,8 @@ import numpy as np
 
 from qa import vectors as vector_indexes
 from qa.lexical import BM25Index
+from qa.segment import Span
+from qa.sentvec import SentenceTable
 from qa.types import Passage
 from qa.vectors import FlatIndex, HNSWIndex, VectorIndex
 
@@ -102,7 +107,7 @@ def _make_dense(vectors: np.ndarray, kind: str | None) -> VectorIndex:
 
 
 def write_index(root: Path, records: Sequence[PassageRecord], vectors: np.ndarray, meta: dict, *,
-                vector_index: str | None = None) -> Path:
+                vector_index: str | None = None, sentences: SentenceTable | None = None) -> Path:
     """Write a complete new index version under ``root`` and make it live atomically.
 
     Args:
@@ -111,6 +116,7 @@ def write_index(root: Path, records: Sequence[PassageRecord], vectors: np.ndarra
         vectors: Normalised float32 vectors, one row per record.
         meta: Manifest fields (model, dimension, corpus fingerprint, ...).
         vector_index: "flat" or "hnsw"; by default chosen by size (:func:`qa.vectors.ann_threshold`).
+        sentences: Sentence spans and vectors of every row (none: queries encode sentences).
 
     Returns:
         The new version directory.
@@ -127,6 +133,10 @@ def write_index(root: Path, records: Sequence[PassageRecord], vectors: np.ndarra
         del dense
         _write_sqlite(tmp / "passages.sqlite", records)
         BM25Index.build([r.text for r in records]).save(tmp / "bm25")
+        if sentences is not None:
+            if len(sentences) != len(records):
+                raise ValueError(f"{len(sentences)} rows of sentences for {len(records)} passages")
+            sentences.save(tmp)
         files = sorted(p for p in tmp.rglob("*") if p.is_file())
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -230,8 +240,9 @@ class IndexStore:
     """An opened, read-only index version. Thread-safe for concurrent queries."""
 
     def __init__(self, version: Path, manifest: dict, dense: VectorIndex, bm25: BM25Index, ids: np.ndarray,
-                 db: sqlite3.Connection) -> None:
+                 db: sqlite3.Connection, sentences: SentenceTable | None = None) -> None:
         self.version = version
+        self.sentences = sentences
         self.manifest = manifest
         self.dense = dense
         self.bm25 = bm25
@@ -240,6 +251,7 @@ class IndexStore:
         self._lock = threading.Lock()
         self._outlets: list[tuple[str, int]] | None = None
         self._outlet_rows: dict[str, np.ndarray] = {}  # a few MB at 1M paragraphs, filled on demand
+        self._id_order: np.ndarray | None = None
 
     @classmethod
     def open(cls, root: str | Path, verify: bool = True) -> IndexStore:
@@ -269,13 +281,17 @@ class IndexStore:
             db = sqlite3.connect(f"file:{version / 'passages.sqlite'}?mode=ro", uri=True,
                                  check_same_thread=False)
             (n_rows,) = db.execute("SELECT count(*) FROM passages").fetchone()
+            has_sentences = SentenceTable.FILES[0] in manifest.get("files", {})
+            sentences = SentenceTable.load(version) if has_sentences else None
         except Exception as exc:  # faiss/numpy/sqlite raise many types on damaged files
             raise IndexCorrupted(f"{version}: cannot read the index ({exc}); {REBUILD_HINT}") from None
         count = manifest.get("count")
+        if sentences is not None and len(sentences) != count:
+            raise IndexCorrupted(f"{version}: {len(sentences)} rows of sentences, manifest {count}; {REBUILD_HINT}")
         if not (dense.ntotal == len(ids) == n_rows == bm25.n_docs == count):
             raise IndexCorrupted(f"{version}: parts disagree (faiss {dense.ntotal}, ids {len(ids)}, "
                                  f"passages {n_rows}, bm25 {bm25.n_docs}, manifest {count}); {REBUILD_HINT}")
-        return cls(version, manifest, dense, bm25, ids, db)
+        return cls(version, manifest, dense, bm25, ids, db, sentences)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -339,6 +355,21 @@ class IndexStore:
         by_id = {r[0]: r for r in rows}
         scores = list(scores) if scores is not None else [0.0] * len(ids)
         return [Passage(*by_id[i], score=float(s)) for i, s in zip(ids, scores, strict=True) if i in by_id]
+
+    def rows_of(self, ids: Sequence[int]) -> np.ndarray:
+        """Row of each passage id (-1 for ids not in this index)."""
+        if self._id_order is None:
+            self._id_order = np.argsort(self.ids, kind="stable")
+        ids = np.asarray(ids, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.ids, ids, sorter=self._id_order), max(len(self.ids) - 1, 0))
+        rows = self._id_order[at] if len(self.ids) else np.zeros(len(ids), np.int64)
+        return np.where(self.ids[rows] == ids, rows, -1) if len(self.ids) else rows - 1
+
+    def sentences_by_key(self) -> dict[str, tuple[list[Span], np.ndarray]]:
+        """Sentence spans and vectors of every stored passage by embedding key (empty without them)."""
+        if self.sentences is None:
+            return {}
+        return {key: self.sentences.row(row) for row, key in self._query("SELECT row, key FROM passages")}
 
     def vectors_by_key(self) -> dict[str, np.ndarray]:
         """Embedding of every stored passage, keyed by the hash of its embedded text (the cache)."""
