@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from qa.fsio import fsync_dir
 from qa.ingest import parse_markdown
 from qa.types import Article
 
@@ -74,15 +75,6 @@ def atomic_write_text(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     fsync_dir(path.parent)
-
-
-def fsync_dir(path: Path) -> None:
-    """Make renames and deletions in directory ``path`` durable."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def remove_temp_files(corpus: Path) -> list[Path]:

@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from qa import vectors as vector_indexes
+from qa.fsio import fsync_dir
 from qa.lexical import BM25Index
 from qa.segment import Span
 from qa.sentvec import SentenceTable
@@ -81,14 +82,6 @@ def outlet_key(name: str) -> str:
 def default_index() -> Path:
     """``$QA_INDEX`` or ``./index``."""
     return Path(os.environ.get("QA_INDEX", "index"))
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _digest(path: Path) -> str:
@@ -153,7 +146,7 @@ def write_index(root: Path, records: Sequence[PassageRecord], vectors: np.ndarra
             with open(p, "rb") as fh:
                 os.fsync(fh.fileno())
         for d in {p.parent for p in files} | {tmp}:
-            _fsync_dir(d)
+            fsync_dir(d)
         final = root / f"v-{stamp}"
         os.rename(tmp, final)
         pointer = root / f".CURRENT.tmp-{stamp}"
@@ -161,7 +154,7 @@ def write_index(root: Path, records: Sequence[PassageRecord], vectors: np.ndarra
         with open(pointer, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(pointer, root / "CURRENT")
-        _fsync_dir(root)
+        fsync_dir(root)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
