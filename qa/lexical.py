@@ -72,20 +72,25 @@ class BM25Index:
             out[i] = np.log(1 + (n - df + 0.5) / (df + 0.5)) if df else np.log(1 + (n + 0.5) / 0.5)
         return out
 
-    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, tokens: list[str], k: int, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` rows for the query tokens: ``(rows, scores)``, best first, zero scores dropped.
 
         Args:
             tokens: Query tokens from :func:`tokenize`.
             k: How many rows to return at most.
-            mask: Optional float array of length ``n_docs``: rows with 0 are excluded.
+            rows: Optional sorted row numbers to search among (the others are excluded); the top-k
+                selection then runs over those rows only.
         """
         known = [t for t in tokens if t in self._vocab]
-        if not known or self.n_docs == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        k = min(k, self.n_docs)
-        rows, scores = self._r.retrieve([known], k=k, show_progress=False, n_threads=0,
-                                        weight_mask=mask)
-        rows, scores = rows[0].astype(np.int64), scores[0].astype(np.float32)
-        keep = scores > 0
-        return rows[keep], scores[keep]
+        empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if not known or self.n_docs == 0 or (rows is not None and len(rows) == 0):
+            return empty
+        scores = np.asarray(self._r.get_scores(known), dtype=np.float32)
+        candidates = np.arange(self.n_docs, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+        if rows is not None:
+            scores = scores[candidates]
+        k = min(k, len(candidates))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[scores[top] > 0]
+        return candidates[top], scores[top]

@@ -243,6 +243,7 @@ class IndexStore:
         self._db = db
         self._lock = threading.Lock()
         self._outlets: list[tuple[str, int]] | None = None
+        self._codes: tuple[np.ndarray, dict[str, int]] | None = None
         self._outlet_rows: dict[str, np.ndarray] = {}  # a few MB at 1M paragraphs, filled on demand
         self._id_order: np.ndarray | None = None
 
@@ -309,16 +310,39 @@ class IndexStore:
         """Row numbers of all passages from these outlets (matched by :func:`outlet_key`)."""
         keys = sorted({outlet_key(o) for o in outlets})
         missing = [k for k in keys if k not in self._outlet_rows]
-        for key in missing:  # one query per outlet and opened version (~20 ms for 20k rows at 1M)
-            rows = self._query("SELECT p.row FROM passages p JOIN articles a USING(article_id) "
-                               "WHERE a.outlet_key = ?", (key,))
-            found = np.sort(np.fromiter((r for (r,) in rows), dtype=np.int64, count=len(rows)))
-            found.flags.writeable = False
-            self._outlet_rows[key] = found
+        if missing:
+            codes, names = self._outlet_codes()
+            for key in missing:
+                code = names.get(key)
+                found = np.flatnonzero(codes == code).astype(np.int64) if code is not None else \
+                    np.zeros(0, dtype=np.int64)
+                found.flags.writeable = False
+                self._outlet_rows[key] = found
         if not keys:
             return np.zeros(0, dtype=np.int64)
         found = [self._outlet_rows[k] for k in keys]
         return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+
+    def _outlet_codes(self) -> tuple[np.ndarray, dict[str, int]]:
+        """Outlet code of every row (int32) and the code of each outlet key, built once per version.
+
+        Rows are written article by article, so one grouped query gives each article's row range;
+        an article whose rows are not contiguous falls back to listing its rows.
+        """
+        if self._codes is None:
+            spans = self._query("SELECT a.outlet_key, min(p.row), max(p.row), count(*), p.article_id "
+                                "FROM passages p JOIN articles a USING(article_id) GROUP BY p.article_id")
+            names: dict[str, int] = {}
+            codes = np.full(len(self.ids), -1, dtype=np.int32)
+            for key, lo, hi, n, aid in spans:
+                code = names.setdefault(key, len(names))
+                if hi - lo + 1 == n:
+                    codes[lo:hi + 1] = code
+                else:
+                    rows = self._query("SELECT row FROM passages WHERE article_id = ?", (aid,))
+                    codes[[r for (r,) in rows]] = code
+            self._codes = (codes, names)
+        return self._codes
 
     def search_dense(self, query: np.ndarray, k: int, rows: np.ndarray | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
@@ -329,11 +353,7 @@ class IndexStore:
     def search_lexical(self, tokens: list[str], k: int, rows: np.ndarray | None = None
                        ) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` passage ids by BM25: ``(ids, scores)``; ``rows`` restricts the search."""
-        mask = None
-        if rows is not None:
-            mask = np.zeros(len(self.ids), dtype=np.float32)
-            mask[rows] = 1.0
-        found, scores = self.bm25.search(tokens, k, mask)
+        found, scores = self.bm25.search(tokens, k, rows)
         return self.ids[found], scores
 
     def passages(self, ids: Sequence[int], scores: Sequence[float] | None = None) -> list[Passage]:

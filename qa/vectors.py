@@ -153,6 +153,17 @@ class HNSWIndex(_FaissIndex):
         raw = faiss.rev_swig_ptr(storage.codes.data(), n * d * 2)
         return np.frombuffer(raw, dtype=np.float16).reshape(n, d)
 
+    def _exact_subset(self, query: np.ndarray, k: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Exact search of a row subset: FAISS scans its float16 storage, a bitmap selects the rows."""
+        faiss = _faiss()
+        mask = np.zeros(self.ntotal, dtype=bool)
+        mask[rows] = True
+        bitmap = np.packbits(mask, bitorder="little")  # must outlive the search
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(self.ntotal, faiss.swig_ptr(bitmap)))
+        scores, found = faiss.downcast_index(self.index.storage).search(query, k, params=params)
+        keep = found[0] >= 0
+        return found[0][keep].astype(np.int64), scores[0][keep]
+
     def reconstruct(self, rows: np.ndarray | None = None) -> np.ndarray:
         codes = self._codes()
         return (codes if rows is None else codes[np.asarray(rows, dtype=np.int64)]).astype(np.float32)
@@ -164,8 +175,7 @@ class HNSWIndex(_FaissIndex):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
         if rows is not None and len(rows) <= EXACT_SUBSET:
-            rows = np.asarray(rows, dtype=np.int64)
-            return _exact(self.reconstruct(rows), query[0], k, rows)
+            return self._exact_subset(query, k, np.asarray(rows, dtype=np.int64))
         scores, found = self.index.search(query, k, params=self._params(rows, k))
         keep = found[0] >= 0
         return found[0][keep].astype(np.int64), scores[0][keep]
