@@ -22,6 +22,7 @@ POOL = 100  # candidates taken from each retriever before fusion
 RRF_K = 20
 DENSE_WEIGHT = 1.0
 LEXICAL_WEIGHT = 1.5
+LEXICAL_MIN_SHARE = 0.02  # BM25 hits scoring under this share of the best one are not ranked
 RERANK_DEPTH = 10  # fused candidates re-scored by question-sentence similarity (0: off)
 RERANK_WEIGHT = 1.0  # weight of the sentence max-sim rank against the fused rank
 SENTENCE_CACHE = 20_000  # passages whose sentence vectors are kept in memory
@@ -116,7 +117,9 @@ def make_query(store: IndexStore, question: str) -> Query:
 
 def _fuse(store: IndexStore, query: Query, pool: int, rows: np.ndarray | None) -> dict[int, float]:
     d_ids, _ = store.search_dense(query.vector, pool, rows)
-    l_ids, _ = store.search_lexical(tokenize(query.dense_text), pool, rows)
+    l_ids, l_scores = store.search_lexical(tokenize(query.dense_text), pool, rows)
+    if len(l_scores):  # near-zero BM25 matches carry no lexical evidence: no rank credit for them
+        l_ids = l_ids[l_scores >= LEXICAL_MIN_SHARE * l_scores[0]]
     fused: dict[int, float] = {}
     for weight, ids in ((DENSE_WEIGHT, d_ids), (LEXICAL_WEIGHT, l_ids)):
         for rank, pid in enumerate(ids):
@@ -177,8 +180,9 @@ def _rerank(store: IndexStore, query: Query, ranked: list[tuple[int, float]]) ->
     passages = store.passages([pid for pid, _ in head])
     sims = max_sim(store, query, passages)
     sim_rank = {passages[j].id: r for r, j in enumerate(np.argsort(-sims, kind="stable"))}
-    rescored = sorted(((pid, 1.0 / (RRF_K + r + 1) + RERANK_WEIGHT / (RRF_K + sim_rank.get(pid, len(head)) + 1))
-                       for r, (pid, _) in enumerate(head)), key=lambda kv: -kv[1])
+    # The fused score (not just its rank) is kept, so a passage far ahead on evidence stays ahead.
+    rescored = sorted(((pid, fused + RERANK_WEIGHT / (RRF_K + sim_rank.get(pid, len(head)) + 1))
+                       for pid, fused in head), key=lambda kv: -kv[1])
     floor = min(s for _, s in rescored)
     tail = ranked[len(head):]
     top_tail = tail[0][1] if tail else 1.0
