@@ -37,6 +37,7 @@ class Query:
     tokens: list[str]
     vector: np.ndarray
     named_outlets: tuple[str, ...]
+    search_tokens: list[str]  # tokens of dense_text (outlet names stripped), for BM25
 
 
 def check_question(question: object) -> str:
@@ -112,12 +113,13 @@ def make_query(store: IndexStore, question: str) -> Query:
     outlets = [o for o, _ in store.outlets()]
     named, dense_text = named_outlets(text, outlets)
     vector = embed.encode([dense_text or text])[0]
-    return Query(text, dense_text or text, tokenize(text), vector, named)
+    dense_text = dense_text or text
+    return Query(text, dense_text, tokenize(text), vector, named, tokenize(dense_text))
 
 
 def _fuse(store: IndexStore, query: Query, pool: int, rows: np.ndarray | None) -> dict[int, float]:
     d_ids, _ = store.search_dense(query.vector, pool, rows)
-    l_ids, l_scores = store.search_lexical(tokenize(query.dense_text), pool, rows)
+    l_ids, l_scores = store.search_lexical(query.search_tokens, pool, rows)
     if len(l_scores):  # near-zero BM25 matches carry no lexical evidence: no rank credit for them
         l_ids = l_ids[l_scores >= LEXICAL_MIN_SHARE * l_scores[0]]
     fused: dict[int, float] = {}
