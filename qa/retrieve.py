@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -13,8 +12,9 @@ import numpy as np
 
 from qa import embed
 from qa.lexical import tokenize
+from qa.routing import Mention, route
 from qa.segment import Span, sentences
-from qa.store import IndexStore, outlet_key
+from qa.store import IndexStore
 from qa.types import Passage
 
 MAX_QUESTION_CHARS = 2000
@@ -25,7 +25,21 @@ LEXICAL_WEIGHT = 1.5
 LEXICAL_MIN_SHARE = 0.02  # BM25 hits scoring under this share of the best one are not ranked
 RERANK_DEPTH = 10  # fused candidates re-scored by question-sentence similarity (0: off)
 RERANK_WEIGHT = 1.0  # weight of the sentence max-sim rank against the fused rank
+CLAUSE_WEIGHT = 0.5  # weight of a named source's own clause against the whole question
+CLAUSE_MIN_TOKENS = 3  # a clause with fewer search words is not searched on its own
 SENTENCE_CACHE = 20_000  # passages whose sentence vectors are kept in memory
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One source the question names, to be searched within its outlet and dates.
+
+    ``clause`` is the query made of the question's words about this source alone; ``None`` when
+    the question names a single source or the clause has too few words to search with.
+    """
+
+    mention: Mention
+    clause: Query | None
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,7 @@ class Query:
     vector: np.ndarray
     named_outlets: tuple[str, ...]
     search_tokens: list[str]  # tokens of dense_text (outlet names stripped), for BM25
+    probes: tuple[Probe, ...] = ()
 
 
 def check_question(question: object) -> str:
@@ -62,59 +77,17 @@ def check_question(question: object) -> str:
     return text
 
 
-def outlet_aliases(outlet: str) -> set[str]:
-    """Ways a question may name an outlet: its full name and the part before ' | ' or ' - '."""
-    names = {outlet, re.split(r"\s+[|:–-]\s+", outlet)[0]}
-    return {k for k in (outlet_key(n) for n in names) if len(k) >= 3}
-
-
-def _alias_pattern(alias: str) -> re.Pattern[str]:
-    words = alias.split()
-    return re.compile(r"(?<![^\W_])(?:the\W+)?(" + r"\W+".join(map(re.escape, words)) + r")(?![^\W_])",
-                      re.IGNORECASE)
-
-
-def named_outlets(question: str, outlets: Sequence[str]) -> tuple[tuple[str, ...], str]:
-    """Outlets the question names, and the question with those names (and 'reported by') removed.
-
-    A name must be written as a name (its first letter capitalised, as outlets are), so "age group"
-    does not name "The Age". When one outlet's match lies inside a longer match of another
-    ("The Independent" inside "The Independent - Sports"), only the longer one counts.
-    """
-    norm_q = " " + outlet_key(question) + " "
-    found: list[tuple[int, int, str]] = []
-    for outlet in outlets:
-        for alias in sorted(outlet_aliases(outlet), key=len, reverse=True):
-            if " " + alias + " " not in norm_q:
-                continue
-            spans = [(m.start(), m.end()) for m in _alias_pattern(alias).finditer(question)
-                     if not m.group(1)[0].isalpha() or m.group(1)[0].isupper()]
-            if spans:
-                found.extend((a, b, outlet) for a, b in spans)
-                break
-    found = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g[1] - g[0] > f[1] - f[0]
-                                         for g in found)]
-    if not found:
-        return (), question
-    found.sort()
-    stripped = question
-    for a, b, _ in sorted(found, key=lambda f: -f[0]):
-        if stripped[a:b].strip():
-            stripped = stripped[:a] + " " + stripped[b:]
-    stripped = re.sub(r"\b(?:as\s+)?(?:reported|published|written)\s+(?:by|in)\b|\baccording\s+to\b",
-                      " ", stripped, flags=re.IGNORECASE)
-    stripped = re.sub(r"'\s*'|\"\s*\"", " ", stripped)
-    return tuple(dict.fromkeys(o for _, _, o in found)), re.sub(r"\s+", " ", stripped).strip()
-
-
 def make_query(store: IndexStore, question: str) -> Query:
-    """Validate and analyse a question against an index."""
+    """Validate and analyse a question against an index: its vector, tokens and routes."""
     text = check_question(question)
-    outlets = [o for o, _ in store.outlets()]
-    named, dense_text = named_outlets(text, outlets)
-    vector = embed.encode([dense_text or text])[0]
-    dense_text = dense_text or text
-    return Query(text, dense_text, tokenize(text), vector, named, tokenize(dense_text))
+    plan = route(text, [o for o, _ in store.outlets()])
+    clauses = [m.clause if len(plan.mentions) > 1 and len(tokenize(m.clause)) >= CLAUSE_MIN_TOKENS else None
+               for m in plan.mentions]
+    vectors = embed.encode([plan.text] + [c for c in clauses if c is not None])
+    at = iter(vectors[1:])
+    probes = tuple(Probe(m, None if c is None else Query(c, c, tokenize(c), next(at), (), tokenize(c)))
+                   for m, c in zip(plan.mentions, clauses, strict=True))
+    return Query(text, plan.text, tokenize(text), vectors[0], plan.outlets, tokenize(plan.text), probes)
 
 
 def _fuse(store: IndexStore, query: Query, pool: int, rows: np.ndarray | None) -> dict[int, float]:
@@ -196,33 +169,60 @@ def _ranking(store: IndexStore, query: Query, pool: int, rows: np.ndarray | None
     return _rerank(store, query, ranked) if RERANK_DEPTH > 1 else ranked
 
 
+def _combine(ranked: list[tuple[int, float]], other: list[tuple[int, float]], weight: float
+             ) -> list[tuple[int, float]]:
+    scores = dict(ranked)
+    for pid, score in other:
+        scores[pid] = scores.get(pid, 0.0) + weight * score
+    return sorted(scores.items(), key=lambda kv: -kv[1])
+
+
+def _probe_ranking(store: IndexStore, query: Query, pool: int, rows: np.ndarray | None,
+                   window: tuple[int, int] | None, clause: Query | None) -> list[tuple[int, float]]:
+    """Ranking for one named source: its dated articles first (when it names a date), then the rest."""
+    base = rows
+    if window is not None:
+        dated = store.rows_published(window, rows)
+        rows = dated if len(dated) else rows
+    if rows is not None and len(rows) == 0:
+        return []
+    ranked = _ranking(store, query, pool, rows)
+    if clause is not None:
+        ranked = _combine(ranked, _ranking(store, clause, pool, rows), CLAUSE_WEIGHT)
+    if rows is not base:
+        seen = {pid for pid, _ in ranked}
+        ranked += [(pid, s) for pid, s in _ranking(store, query, pool, base) if pid not in seen]
+    return ranked
+
+
+def _interleave(rankings: Sequence[list[tuple[int, float]]], k: int) -> dict[int, float]:
+    """Take the rankings' firsts (best score first), then their seconds, ... until ``k`` are chosen."""
+    chosen: dict[int, float] = {}
+    depth = 0
+    while len(chosen) < k and any(depth < len(r) for r in rankings):
+        for pid, score in sorted((r[depth] for r in rankings if depth < len(r)), key=lambda kv: -kv[1]):
+            if pid not in chosen and len(chosen) < k:
+                chosen[pid] = score
+        depth += 1
+    return chosen
+
+
 def search(store: IndexStore, query: Query, k: int = 5, outlets: Sequence[str] | None = None) -> list[Passage]:
     """Hybrid search of one index. See :func:`qa.retrieve` for the contract."""
     if k < 1:
         raise ValueError("k must be at least 1")
     pool = max(POOL, 4 * k)
-    if outlets:
-        groups = [list(outlets)]
-    elif len(query.named_outlets) > 0:
-        groups = [[o] for o in query.named_outlets]
+    if outlets:  # an explicit filter replaces the outlets the question names; its dates still count
+        window = next((p.mention.window for p in query.probes if p.mention.window), None)
+        rankings = [_probe_ranking(store, query, pool, store.rows_for_outlets(outlets), window, None)]
+    elif query.probes:
+        rankings = [_probe_ranking(store, query, pool,
+                                   store.rows_for_outlets([p.mention.outlet]) if p.mention.outlet else None,
+                                   p.mention.window, p.clause) for p in query.probes]
     else:
-        groups = [[]]
-    ranked: list[list[tuple[int, float]]] = []
-    for group in groups:
-        rows = store.rows_for_outlets(group) if group else None
-        if rows is not None and len(rows) == 0:
-            ranked.append([])
-            continue
-        ranked.append(_ranking(store, query, pool, rows))
-    # Interleave the per-outlet rankings so each named outlet is represented near the top.
-    chosen: dict[int, float] = {}
-    depth = 0
-    while len(chosen) < k and any(depth < len(r) for r in ranked):
-        for r in ranked:
-            if depth < len(r) and r[depth][0] not in chosen and len(chosen) < k:
-                chosen[r[depth][0]] = r[depth][1]
-        depth += 1
-    if query.named_outlets and not outlets and len(chosen) < k:
+        rankings = [_ranking(store, query, pool, None)]
+    chosen = _interleave(rankings, k)
+    if query.probes and not outlets and len(chosen) < k:
         for pid, score in _ranking(store, query, pool, None):
             if len(chosen) >= k:
                 break

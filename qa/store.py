@@ -37,6 +37,7 @@ import numpy as np
 from qa import vectors as vector_indexes
 from qa.fsio import fsync_dir
 from qa.lexical import BM25Index
+from qa.rowtable import RowTable
 from qa.segment import Span
 from qa.sentvec import SentenceTable
 from qa.types import Passage
@@ -243,8 +244,8 @@ class IndexStore:
         self._db = db
         self._lock = threading.Lock()
         self._outlets: list[tuple[str, int]] | None = None
-        self._codes: tuple[np.ndarray, dict[str, int]] | None = None
-        self._outlet_rows: dict[str, np.ndarray] = {}  # a few MB at 1M paragraphs, filled on demand
+        self._rows: RowTable | None = None
+        self._row_lock = threading.Lock()
         self._id_order: np.ndarray | None = None
 
     @classmethod
@@ -308,41 +309,19 @@ class IndexStore:
 
     def rows_for_outlets(self, outlets: Sequence[str]) -> np.ndarray:
         """Row numbers of all passages from these outlets (matched by :func:`outlet_key`)."""
-        keys = sorted({outlet_key(o) for o in outlets})
-        missing = [k for k in keys if k not in self._outlet_rows]
-        if missing:
-            codes, names = self._outlet_codes()
-            for key in missing:
-                code = names.get(key)
-                found = np.flatnonzero(codes == code).astype(np.int64) if code is not None else \
-                    np.zeros(0, dtype=np.int64)
-                found.flags.writeable = False
-                self._outlet_rows[key] = found
-        if not keys:
-            return np.zeros(0, dtype=np.int64)
-        found = [self._outlet_rows[k] for k in keys]
-        return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+        return self.row_table.for_outlets([outlet_key(o) for o in outlets])
 
-    def _outlet_codes(self) -> tuple[np.ndarray, dict[str, int]]:
-        """Outlet code of every row (int32) and the code of each outlet key, built once per version.
+    def rows_published(self, window: tuple[int, int], rows: np.ndarray | None = None) -> np.ndarray:
+        """Those of ``rows`` (default: all) published within an inclusive window of day ordinals."""
+        return self.row_table.published_within(window, rows)
 
-        Rows are written article by article, so one grouped query gives each article's row range;
-        an article whose rows are not contiguous falls back to listing its rows.
-        """
-        if self._codes is None:
-            spans = self._query("SELECT a.outlet_key, min(p.row), max(p.row), count(*), p.article_id "
-                                "FROM passages p JOIN articles a USING(article_id) GROUP BY p.article_id")
-            names: dict[str, int] = {}
-            codes = np.full(len(self.ids), -1, dtype=np.int32)
-            for key, lo, hi, n, aid in spans:
-                code = names.setdefault(key, len(names))
-                if hi - lo + 1 == n:
-                    codes[lo:hi + 1] = code
-                else:
-                    rows = self._query("SELECT row FROM passages WHERE article_id = ?", (aid,))
-                    codes[[r for (r,) in rows]] = code
-            self._codes = (codes, names)
-        return self._codes
+    @property
+    def row_table(self) -> RowTable:
+        """Outlet and publication day of every row, built on first use (once per version)."""
+        with self._row_lock:
+            if self._rows is None:
+                self._rows = RowTable(len(self.ids), self._query)
+            return self._rows
 
     def search_dense(self, query: np.ndarray, k: int, rows: np.ndarray | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
