@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from qa.store import outlet_key
 
@@ -152,15 +153,19 @@ def route(question: str, outlets: Sequence[str]) -> Route:
     d_spans = date_mentions(question)
     names = tuple(dict.fromkeys(o for _, _, o in o_spans))
     removed = [(a, b) for a, b, _ in o_spans] + [(a, b) for a, b, _ in d_spans]
-    text = _strip(question, [(a, b) for a, b, _ in o_spans]) if o_spans else question
-    anchors: list[tuple[int, int, str | None]] = o_spans or [(a, b, None) for a, b, _ in d_spans]
+    text = _strip(question, removed) if removed else question
+    # Each outlet named owns the words up to the next one; a part naming several dates is split
+    # after each date ("the report on X published on D1 and the warning on Y of D2").
+    regions: list[tuple[int, int, str | None]] = [
+        (a if i else 0, o_spans[i + 1][0] if i + 1 < len(o_spans) else len(question), outlet)
+        for i, (a, _, outlet) in enumerate(o_spans)] or ([(0, len(question), None)] if d_spans else [])
     mentions: list[Mention] = []
-    for i, (a, _, outlet) in enumerate(anchors):
-        start = a if i else 0
-        end = anchors[i + 1][0] if i + 1 < len(anchors) else len(question)
-        window = next((w for s, _, w in d_spans if start <= s < end), None)
-        inside = [(max(s, start) - start, min(e, end) - start) for s, e in removed if s < end and e > start]
-        mention = Mention(outlet, _strip(question[start:end], inside), window)
-        if mention not in mentions:
-            mentions.append(mention)
+    for start, end, outlet in regions:
+        dates = [(e, w) for s, e, w in d_spans if start <= s < end] or [(end, None)]
+        cuts = [start] + [e for e, _ in dates[:-1]] + [end]
+        for (lo, hi), (_, window) in zip(pairwise(cuts), dates, strict=True):
+            inside = [(max(s, lo) - lo, min(e, hi) - lo) for s, e in removed if s < hi and e > lo]
+            mention = Mention(outlet, _strip(question[lo:hi], inside), window)
+            if mention not in mentions:
+                mentions.append(mention)
     return Route(names, text or question, tuple(mentions))

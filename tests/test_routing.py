@@ -51,6 +51,16 @@ def test_each_mention_owns_its_clause_and_date():
     assert "2024" not in first.clause and "Harbor" not in first.clause
 
 
+def test_one_outlet_with_two_dates_is_two_mentions():
+    plan = route("Did the Harbor Times change its view between the analysis of the bridge published on "
+                 "March 3, 2024, and the warning about the mayor issued on March 9, 2024?", OUTLETS)
+    first, second = plan.mentions
+    assert first.outlet == second.outlet == "Harbor Times"
+    assert first.window == (day(2024, 3, 2), day(2024, 3, 4)) and "bridge" in first.clause
+    assert second.window == (day(2024, 3, 8), day(2024, 3, 10)) and "mayor" in second.clause
+    assert "mayor" not in first.clause and "bridge" not in second.clause
+
+
 def test_a_date_alone_is_a_mention_and_a_plain_question_has_none():
     (only,) = route("What was reported on March 9, 2024 about the mayor?", OUTLETS).mentions
     assert only.outlet is None and only.window == (day(2024, 3, 8), day(2024, 3, 10))
