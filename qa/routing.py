@@ -3,9 +3,10 @@
 "Between the TechCrunch report on Google's search deal published on October 31, 2023, and The
 Verge's piece on ... " names two articles. Each *mention* of an outlet (or, when no outlet is
 named, of a date) owns the words from it up to the next mention: its *clause*. A date inside a
-clause narrows that mention to articles published then. Retrieval searches each mention within
-its outlet and dates, with the whole question and with its clause, so every named source is
-represented (:mod:`qa.retrieve`).
+clause narrows that mention to articles published then; a clause that joins several claims
+("..., and is also accused of ...") becomes one mention per claim. Retrieval searches each
+mention within its outlet and dates, with the whole question and with its clause, so every
+named source and claim is represented (:mod:`qa.retrieve`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ _DATE = re.compile(
     rf"|(?P<mon3>{_MONTH}),?\s+(?P<year3>\d{{4}}))\b",
     re.IGNORECASE)
 ON_DATE_SLACK = 1  # days either side of a named date (publication times are stored in UTC)
+CLAIM_MIN_WORDS = 5
+_CLAIM = re.compile(r",?\s+(?:while|whereas|but|in contrast to|compared to|and (?:also|is|has|was|are|were)"
+                    r"|and (?:the|a|an)\s)\b|,\s+and\b|;\s*", re.IGNORECASE)
 _ROUTING_WORDS = re.compile(r"\b(?:as\s+)?(?:reported|published|written|posted)\s+(?:by|in|on)?\b"
                             r"|\baccording\s+to\b", re.IGNORECASE)
 
@@ -147,6 +151,25 @@ def named_outlets(question: str, outlets: Sequence[str]) -> tuple[tuple[str, ...
     return tuple(dict.fromkeys(o for _, _, o in spans)), _strip(question, [(a, b) for a, b, _ in spans])
 
 
+def _claims(question: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Split ``question[lo:hi]`` before each joined claim (", and", "while", "and is also" ...).
+
+    A piece under ``CLAIM_MIN_WORDS`` words stays with the piece before it (the last one joins the
+    previous), so "X and Y" in one noun phrase is not split.
+    """
+    cuts = [lo] + [m.start() for m in _CLAIM.finditer(question, lo, hi) if m.start() > lo] + [hi]
+    pieces: list[list[int]] = []
+    for a, b in pairwise(cuts):
+        if pieces and len(question[pieces[-1][0]:pieces[-1][1]].split()) < CLAIM_MIN_WORDS:
+            pieces[-1][1] = b
+        else:
+            pieces.append([a, b])
+    if len(pieces) > 1 and len(question[pieces[-1][0]:pieces[-1][1]].split()) < CLAIM_MIN_WORDS:
+        last = pieces.pop()
+        pieces[-1][1] = last[1]
+    return [(a, b) for a, b in pieces]
+
+
 def route(question: str, outlets: Sequence[str]) -> Route:
     """Analyse a question against the outlets of an index (see the module docstring)."""
     o_spans = outlet_spans(question, outlets)
@@ -155,7 +178,8 @@ def route(question: str, outlets: Sequence[str]) -> Route:
     removed = [(a, b) for a, b, _ in o_spans] + [(a, b) for a, b, _ in d_spans]
     text = _strip(question, removed) if removed else question
     # Each outlet named owns the words up to the next one; a part naming several dates is split
-    # after each date ("the report on X published on D1 and the warning on Y of D2").
+    # after each date ("the report on X published on D1 and the warning on Y of D2"), and a part
+    # joining several claims before each claim.
     regions: list[tuple[int, int, str | None]] = [
         (a if i else 0, o_spans[i + 1][0] if i + 1 < len(o_spans) else len(question), outlet)
         for i, (a, _, outlet) in enumerate(o_spans)] or ([(0, len(question), None)] if d_spans else [])
@@ -163,7 +187,9 @@ def route(question: str, outlets: Sequence[str]) -> Route:
     for start, end, outlet in regions:
         dates = [(e, w) for s, e, w in d_spans if start <= s < end] or [(end, None)]
         cuts = [start] + [e for e, _ in dates[:-1]] + [end]
-        for (lo, hi), (_, window) in zip(pairwise(cuts), dates, strict=True):
+        pieces = [(lo, hi, window) for (a, b), (_, window) in zip(pairwise(cuts), dates, strict=True)
+                  for lo, hi in _claims(question, a, b)]
+        for lo, hi, window in pieces:
             inside = [(max(s, lo) - lo, min(e, hi) - lo) for s, e in removed if s < hi and e > lo]
             mention = Mention(outlet, _strip(question[lo:hi], inside), window)
             if mention not in mentions:

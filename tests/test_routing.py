@@ -61,6 +61,16 @@ def test_one_outlet_with_two_dates_is_two_mentions():
     assert "mayor" not in first.clause and "bridge" not in second.clause
 
 
+def test_joined_claims_about_one_outlet_are_separate_mentions():
+    plan = route("Which company, facing questions about its finances according to the Harbor Times, is "
+                 "expected to open a new store downtown and is also planning to hire two hundred workers?", OUTLETS)
+    assert [m.outlet for m in plan.mentions] == ["Harbor Times", "Harbor Times"]
+    assert "finances" in plan.mentions[0].clause and "hire" in plan.mentions[1].clause
+    assert "hire" not in plan.mentions[0].clause
+    (one,) = route("What did the Harbor Times say about bread and butter prices?", OUTLETS).mentions
+    assert one.clause == "What did say about bread and butter prices?"
+
+
 def test_a_date_alone_is_a_mention_and_a_plain_question_has_none():
     (only,) = route("What was reported on March 9, 2024 about the mayor?", OUTLETS).mentions
     assert only.outlet is None and only.window == (day(2024, 3, 8), day(2024, 3, 10))
