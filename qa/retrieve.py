@@ -177,21 +177,45 @@ def _combine(ranked: list[tuple[int, float]], other: list[tuple[int, float]], we
     return sorted(scores.items(), key=lambda kv: -kv[1])
 
 
-def _probe_ranking(store: IndexStore, query: Query, pool: int, rows: np.ndarray | None,
-                   window: tuple[int, int] | None, clause: Query | None) -> list[tuple[int, float]]:
+class _Rankings:
+    """The rankings one search needs, each (query, outlets, dates) computed once.
+
+    Mentions of the same outlet share its whole-question ranking; only their clauses differ.
+    """
+
+    def __init__(self, store: IndexStore, pool: int) -> None:
+        self.store, self.pool = store, pool
+        self._rows: dict[tuple, np.ndarray | None] = {}
+        self._ranked: dict[tuple, list[tuple[int, float]]] = {}
+
+    def rows(self, outlets: tuple[str, ...], window: tuple[int, int] | None) -> np.ndarray | None:
+        """Rows of these outlets (all when none) published within ``window`` (any time when None)."""
+        key = (outlets, window)
+        if key not in self._rows:
+            rows = self.store.rows_for_outlets(outlets) if outlets else None
+            self._rows[key] = rows if window is None else self.store.rows_published(window, rows)
+        return self._rows[key]
+
+    def get(self, query: Query, outlets: tuple[str, ...], window: tuple[int, int] | None) -> list[tuple[int, float]]:
+        key = (id(query), outlets, window)
+        if key not in self._ranked:
+            rows = self.rows(outlets, window)
+            self._ranked[key] = [] if rows is not None and len(rows) == 0 else \
+                _ranking(self.store, query, self.pool, rows)
+        return self._ranked[key]
+
+
+def _probe_ranking(rankings: _Rankings, query: Query, outlets: tuple[str, ...], window: tuple[int, int] | None,
+                   clause: Query | None) -> list[tuple[int, float]]:
     """Ranking for one named source: its dated articles first (when it names a date), then the rest."""
-    base = rows
-    if window is not None:
-        dated = store.rows_published(window, rows)
-        rows = dated if len(dated) else rows
-    if rows is not None and len(rows) == 0:
-        return []
-    ranked = _ranking(store, query, pool, rows)
+    if window is not None and len(rankings.rows(outlets, window)) == 0:
+        window = None  # no article of the source is from then: the date cannot narrow it
+    ranked = rankings.get(query, outlets, window)
     if clause is not None:
-        ranked = _combine(ranked, _ranking(store, clause, pool, rows), CLAUSE_WEIGHT)
-    if rows is not base:
+        ranked = _combine(ranked, rankings.get(clause, outlets, window), CLAUSE_WEIGHT)
+    if window is not None:
         seen = {pid for pid, _ in ranked}
-        ranked += [(pid, s) for pid, s in _ranking(store, query, pool, base) if pid not in seen]
+        ranked = ranked + [(pid, s) for pid, s in rankings.get(query, outlets, None) if pid not in seen]
     return ranked
 
 
@@ -211,19 +235,18 @@ def search(store: IndexStore, query: Query, k: int = 5, outlets: Sequence[str] |
     """Hybrid search of one index. See :func:`qa.retrieve` for the contract."""
     if k < 1:
         raise ValueError("k must be at least 1")
-    pool = max(POOL, 4 * k)
+    rankings = _Rankings(store, max(POOL, 4 * k))
     if outlets:  # an explicit filter replaces the outlets the question names; its dates still count
         window = next((p.mention.window for p in query.probes if p.mention.window), None)
-        rankings = [_probe_ranking(store, query, pool, store.rows_for_outlets(outlets), window, None)]
+        ranked = [_probe_ranking(rankings, query, tuple(outlets), window, None)]
     elif query.probes:
-        rankings = [_probe_ranking(store, query, pool,
-                                   store.rows_for_outlets([p.mention.outlet]) if p.mention.outlet else None,
-                                   p.mention.window, p.clause) for p in query.probes]
+        ranked = [_probe_ranking(rankings, query, (p.mention.outlet,) if p.mention.outlet else (),
+                                 p.mention.window, p.clause) for p in query.probes]
     else:
-        rankings = [_ranking(store, query, pool, None)]
-    chosen = _interleave(rankings, k)
+        ranked = [rankings.get(query, (), None)]
+    chosen = _interleave(ranked, k)
     if query.probes and not outlets and len(chosen) < k:
-        for pid, score in _ranking(store, query, pool, None):
+        for pid, score in rankings.get(query, (), None):
             if len(chosen) >= k:
                 break
             chosen.setdefault(pid, score)
