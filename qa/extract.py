@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -27,6 +28,8 @@ from qa.types import Answer, OutletQuotes, Passage, Quote
 W_SENT_COS = 0.45
 W_SENT_LEX = 0.50
 W_PASS_COS = 0.20
+W_SENT_BIGRAM = 0.0  # share of the question's adjacent word pairs found adjacent in the sentence
+W_CONTEXT_LEX = 0.0  # coverage, by the neighbouring sentences, of question words the sentence lacks
 W_ANSWER_TYPE = 0.08  # bonus for a sentence holding the kind of answer asked for (date, number)
 CAL_SLOPE = 14.0
 CAL_MID = 0.50
@@ -34,6 +37,11 @@ ABSTAIN_BELOW = 0.2
 CORROBORATE_WITHIN = 0.50  # a quote corroborates when its confidence is >= this share of the best
 MIN_QUOTE_WORDS = 6
 MAX_JOINED_WORDS = 30  # a pronoun sentence takes in the one before it only up to this length
+JOIN_WITHIN = 0.0  # a neighbouring sentence scoring within this of the best joins the quote
+JOIN_MAX_WORDS = 50  # ... when the joined quote stays within this many words
+TRIM_ABOVE = 1000  # a quote longer than this many words is cut to its best run of whole clauses
+TRIM_TO = 40  # ... of at most this many words
+TRIM_PAD_AFTER_FIRST = 1  # pad the trimmed run with the clause after it first (1) or before it (0)
 CORROBORATE_FLOOR = 0.30
 
 
@@ -108,6 +116,78 @@ def _passage_cosines(store: IndexStore, query: Query, passages: Sequence[Passage
     return vecs @ query.vector
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+(?:--|[—–])\s+")
+
+
+def _clauses(text: str, start: int, end: int) -> list[Span]:
+    """Whole clauses of ``text[start:end]``: split after , ; : and dashes, never inside brackets or quotes."""
+    out: list[Span] = []
+    at = start
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        before = text[start:m.start()]
+        if before.count("(") > before.count(")") or before.count("[") > before.count("]") \
+                or before.count('"') % 2 or (before.count("“") > before.count("”")):
+            continue
+        if m.start() > at:
+            out.append(Span(at, m.start()))
+        at = m.end()
+    if end > at:
+        out.append(Span(at, end))
+    return out
+
+
+def _trim(text: str, span: Span, q_tokens: Sequence[str], idf: np.ndarray) -> Span:
+    """A quote of more than ``TRIM_ABOVE`` words cut to the run of whole clauses holding most question words.
+
+    The run is the shortest with the best coverage, then padded with neighbouring clauses up to
+    ``TRIM_TO`` words (the answer usually sits next to the words the question repeats).
+    """
+    if len(text[span.start:span.end].split()) <= TRIM_ABOVE:
+        return span
+    parts = _clauses(text, span.start, span.end)
+    if len(parts) < 2:
+        return span
+    toks = [set(tokenize(text[a:b])) for a, b in parts]
+    words = [len(text[a:b].split()) for a, b in parts]
+    best: tuple[float, int, int, int] | None = None
+    for i in range(len(parts)):
+        seen: set[str] = set()
+        n = 0
+        for j in range(i, len(parts)):
+            seen |= toks[j]
+            n += words[j]
+            if n > TRIM_TO and j > i:
+                break
+            key = (round(coverage(q_tokens, idf, seen), 6), -n)
+            if best is None or key > best[:2]:
+                best = (key[0], key[1], i, j)
+    assert best is not None
+    _, n_neg, i, j = best
+    n = -n_neg
+    grew = True
+    while grew:
+        grew = False
+        for after in ((True, False) if TRIM_PAD_AFTER_FIRST else (False, True)):
+            if after and j + 1 < len(parts) and n + words[j + 1] <= TRIM_TO:
+                j, n, grew = j + 1, n + words[j + 1], True
+            elif not after and i > 0 and n + words[i - 1] <= TRIM_TO:
+                i, n, grew = i - 1, n + words[i - 1], True
+    return Span(parts[i].start, parts[j].end)
+
+
+def _shape(text: str, spans: list[Span], quote: list[Span], scores: list[float], i: int,
+           q_tokens: Sequence[str], idf: np.ndarray) -> Span:
+    """The final quote around best sentence ``i``: joined with a close-scoring neighbour, or trimmed."""
+    span = quote[i]
+    near = [j for j in (i - 1, i + 1) if 0 <= j < len(spans) and scores[j] >= scores[i] - JOIN_WITHIN]
+    if JOIN_WITHIN > 0 and near:
+        j = max(near, key=lambda k: scores[k])
+        joined = Span(min(span.start, quote[j].start), max(span.end, quote[j].end))
+        if len(text[joined.start:joined.end].split()) <= JOIN_MAX_WORDS:
+            return joined
+    return _trim(text, span, q_tokens, idf)
+
+
 def score_passages(store: IndexStore, query: Query, passages: Sequence[Passage]) -> list[_Scored]:
     """Best sentence of each passage with its raw score, best first."""
     if not passages:
@@ -116,18 +196,30 @@ def score_passages(store: IndexStore, query: Query, passages: Sequence[Passage])
     idf = store.bm25.idf(q_tokens)
     pass_cos = _passage_cosines(store, query, passages)
     wanted = answer_pattern(query.text)
-    best: dict[int, _Scored] = {}
+    q_pairs = set(pairwise(query.tokens))
+    out: list[_Scored] = []
     for pi, (spans, vecs) in enumerate(sentence_vectors(store, passages)):
         p = passages[pi]
-        for si, cos in enumerate(vecs @ query.vector):
-            span = _quote_span(p.text, spans, si)
-            lex = coverage(q_tokens, idf, set(tokenize(p.text[span.start:span.end])))
+        if not spans:
+            continue
+        quote = [_quote_span(p.text, spans, si) for si in range(len(spans))]
+        toks = [tokenize(p.text[a:b]) for a, b in quote]
+        sets = [set(t) for t in toks]
+        scores = []
+        for si, (span, cos) in enumerate(zip(quote, vecs @ query.vector, strict=True)):
+            lex = coverage(q_tokens, idf, sets[si])
             score = W_SENT_COS * float(cos) + W_SENT_LEX * lex + W_PASS_COS * float(pass_cos[pi])
+            if q_pairs:
+                score += W_SENT_BIGRAM * len(q_pairs.intersection(pairwise(toks[si]))) / len(q_pairs)
+            if W_CONTEXT_LEX:
+                around = set().union(*sets[max(si - 1, 0):si + 2]) - sets[si]
+                score += W_CONTEXT_LEX * coverage(q_tokens, idf, around)
             if wanted is not None and wanted.search(p.text, span.start, span.end):
                 score += W_ANSWER_TYPE
-            if pi not in best or score > best[pi].score:
-                best[pi] = _Scored(p, span, score)
-    return sorted(best.values(), key=lambda s: -s.score)
+            scores.append(score)
+        i = int(np.argmax(scores))
+        out.append(_Scored(p, _shape(p.text, spans, quote, scores, i, q_tokens, idf), scores[i]))
+    return sorted(out, key=lambda s: -s.score)
 
 
 def build_answer(store: IndexStore, query: Query, passages: Sequence[Passage]) -> Answer:
