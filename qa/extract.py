@@ -26,23 +26,25 @@ from qa.types import Answer, OutletQuotes, Passage, Quote
 
 # Weights of the sentence score and the logistic calibration of confidence (tuned on dev data).
 W_SENT_COS = 0.45
-W_SENT_LEX = 0.50
+W_SENT_LEX = 0.40
 W_PASS_COS = 0.20
-W_SENT_BIGRAM = 0.0  # share of the question's adjacent word pairs found adjacent in the sentence
-W_CONTEXT_LEX = 0.0  # coverage, by the neighbouring sentences, of question words the sentence lacks
+W_SENT_BIGRAM = 0.10  # share of the question's adjacent word pairs found adjacent in the sentence
+W_CONTEXT_LEX = 0.10  # coverage, by the neighbouring sentences, of question words the sentence lacks
 W_ANSWER_TYPE = 0.08  # bonus for a sentence holding the kind of answer asked for (date, number)
+W_LONG_WORD = 0.0006  # penalty per word of a sentence beyond LONG_FROM words (shorter quotes win ties)
+LONG_FROM = 15
 CAL_SLOPE = 14.0
-CAL_MID = 0.50
+CAL_MID = 0.48
 ABSTAIN_BELOW = 0.2
 CORROBORATE_WITHIN = 0.50  # a quote corroborates when its confidence is >= this share of the best
+CORROBORATE_FLOOR = 0.30
+# Shape of a quote around its best sentence.
 MIN_QUOTE_WORDS = 6
 MAX_JOINED_WORDS = 30  # a pronoun sentence takes in the one before it only up to this length
-JOIN_WITHIN = 0.0  # a neighbouring sentence scoring within this of the best joins the quote
-JOIN_MAX_WORDS = 50  # ... when the joined quote stays within this many words
-TRIM_ABOVE = 1000  # a quote longer than this many words is cut to its best run of whole clauses
+JOIN_WITHIN = 0.10  # a neighbouring sentence scoring within this of the best joins the quote...
+JOIN_MAX_WORDS = 50  # ... when the two stay within this many words
+TRIM_ABOVE = 50  # a longer quote is cut to its best run of whole clauses...
 TRIM_TO = 40  # ... of at most this many words
-TRIM_PAD_AFTER_FIRST = 1  # pad the trimmed run with the clause after it first (1) or before it (0)
-CORROBORATE_FLOOR = 0.30
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
 _ANSWER_TYPES = (
     (re.compile(r"^\W*when\b|\bwhat (?:year|date|day|month|time|century|decade)\b|\bin which year\b",
                 re.IGNORECASE), _DATE),
-    (re.compile(r"\bhow (?:many|much|long|old|far|big|large|tall|high)\b|\bwhat (?:percentage|number|amount|age)\b",
+    (re.compile(r"\bhow (?:many|much|long|old|young|far|big|large|tall|high|wide|deep|heavy|fast)\b|"
+                r"\bwhat (?:percentage|number|amount|age)\b",
                 re.IGNORECASE), _NUMBER),
 )
 
@@ -108,7 +111,6 @@ def _quote_span(text: str, spans: list[Span], i: int) -> Span:
     return Span(start, end)
 
 
-
 def _passage_cosines(store: IndexStore, query: Query, passages: Sequence[Passage]) -> np.ndarray:
     """Cosine between the question and each passage's stored embedding (re-embedded if unavailable)."""
     rows = store.rows_of([p.id for p in passages])
@@ -136,11 +138,14 @@ def _clauses(text: str, start: int, end: int) -> list[Span]:
     return out
 
 
-def _trim(text: str, span: Span, q_tokens: Sequence[str], idf: np.ndarray) -> Span:
-    """A quote of more than ``TRIM_ABOVE`` words cut to the run of whole clauses holding most question words.
+def _trim(text: str, span: Span, q_tokens: Sequence[str], idf: np.ndarray,
+          wanted: re.Pattern[str] | None) -> Span:
+    """A quote of more than ``TRIM_ABOVE`` words cut to a run of its whole clauses.
 
-    The run is the shortest with the best coverage, then padded with neighbouring clauses up to
-    ``TRIM_TO`` words (the answer usually sits next to the words the question repeats).
+    The run is the one of at most ``TRIM_TO`` words holding the kind of answer asked for (when the
+    question says) and most of the question's words, the shortest such; it is then padded with the
+    clauses around it up to ``TRIM_TO`` words, since the answer usually sits next to the words the
+    question repeats. A leading "and"/"but"/"or" is dropped. The result is still a verbatim slice.
     """
     if len(text[span.start:span.end].split()) <= TRIM_ABOVE:
         return span
@@ -149,7 +154,7 @@ def _trim(text: str, span: Span, q_tokens: Sequence[str], idf: np.ndarray) -> Sp
         return span
     toks = [set(tokenize(text[a:b])) for a, b in parts]
     words = [len(text[a:b].split()) for a, b in parts]
-    best: tuple[float, int, int, int] | None = None
+    best: tuple[tuple[bool, float, int], int, int] | None = None
     for i in range(len(parts)):
         seen: set[str] = set()
         n = 0
@@ -158,34 +163,43 @@ def _trim(text: str, span: Span, q_tokens: Sequence[str], idf: np.ndarray) -> Sp
             n += words[j]
             if n > TRIM_TO and j > i:
                 break
-            key = (round(coverage(q_tokens, idf, seen), 6), -n)
-            if best is None or key > best[:2]:
-                best = (key[0], key[1], i, j)
+            typed = wanted is not None and wanted.search(text, parts[i].start, parts[j].end) is not None
+            key = (typed, round(coverage(q_tokens, idf, seen), 6), -n)
+            if best is None or key > best[0]:
+                best = (key, i, j)
     assert best is not None
-    _, n_neg, i, j = best
-    n = -n_neg
-    grew = True
+    (_, _, n), i, j = best
+    n, grew = -n, True
     while grew:
         grew = False
-        for after in ((True, False) if TRIM_PAD_AFTER_FIRST else (False, True)):
-            if after and j + 1 < len(parts) and n + words[j + 1] <= TRIM_TO:
-                j, n, grew = j + 1, n + words[j + 1], True
-            elif not after and i > 0 and n + words[i - 1] <= TRIM_TO:
-                i, n, grew = i - 1, n + words[i - 1], True
-    return Span(parts[i].start, parts[j].end)
+        if j + 1 < len(parts) and n + words[j + 1] <= TRIM_TO:
+            j, n, grew = j + 1, n + words[j + 1], True
+        if i > 0 and n + words[i - 1] <= TRIM_TO:
+            i, n, grew = i - 1, n + words[i - 1], True
+    start = parts[i].start
+    lead = _LEADING_CONJUNCTION.match(text, start, parts[j].end)
+    return Span(lead.end() if lead else start, parts[j].end)
+
+
+_LEADING_CONJUNCTION = re.compile(r"(?:and|but|or)\s+(?=\S)")
 
 
 def _shape(text: str, spans: list[Span], quote: list[Span], scores: list[float], i: int,
-           q_tokens: Sequence[str], idf: np.ndarray) -> Span:
-    """The final quote around best sentence ``i``: joined with a close-scoring neighbour, or trimmed."""
+           q_tokens: Sequence[str], idf: np.ndarray, wanted: re.Pattern[str] | None) -> Span:
+    """The final quote around the best sentence ``i``.
+
+    A neighbouring sentence scoring within ``JOIN_WITHIN`` of it is taken in (the better of the
+    two) when both together stay within ``JOIN_MAX_WORDS`` words; otherwise an over-long sentence
+    is trimmed to whole clauses (:func:`_trim`).
+    """
     span = quote[i]
     near = [j for j in (i - 1, i + 1) if 0 <= j < len(spans) and scores[j] >= scores[i] - JOIN_WITHIN]
-    if JOIN_WITHIN > 0 and near:
+    if near:
         j = max(near, key=lambda k: scores[k])
         joined = Span(min(span.start, quote[j].start), max(span.end, quote[j].end))
         if len(text[joined.start:joined.end].split()) <= JOIN_MAX_WORDS:
             return joined
-    return _trim(text, span, q_tokens, idf)
+    return _trim(text, span, q_tokens, idf, wanted)
 
 
 def score_passages(store: IndexStore, query: Query, passages: Sequence[Passage]) -> list[_Scored]:
@@ -211,14 +225,14 @@ def score_passages(store: IndexStore, query: Query, passages: Sequence[Passage])
             score = W_SENT_COS * float(cos) + W_SENT_LEX * lex + W_PASS_COS * float(pass_cos[pi])
             if q_pairs:
                 score += W_SENT_BIGRAM * len(q_pairs.intersection(pairwise(toks[si]))) / len(q_pairs)
-            if W_CONTEXT_LEX:
-                around = set().union(*sets[max(si - 1, 0):si + 2]) - sets[si]
-                score += W_CONTEXT_LEX * coverage(q_tokens, idf, around)
+            score -= W_LONG_WORD * max(0, len(p.text[span.start:span.end].split()) - LONG_FROM)
+            around = set().union(*sets[max(si - 1, 0):si + 2]) - sets[si]
+            score += W_CONTEXT_LEX * coverage(q_tokens, idf, around)
             if wanted is not None and wanted.search(p.text, span.start, span.end):
                 score += W_ANSWER_TYPE
             scores.append(score)
         i = int(np.argmax(scores))
-        out.append(_Scored(p, _shape(p.text, spans, quote, scores, i, q_tokens, idf), scores[i]))
+        out.append(_Scored(p, _shape(p.text, spans, quote, scores, i, q_tokens, idf, wanted), scores[i]))
     return sorted(out, key=lambda s: -s.score)
 
 
