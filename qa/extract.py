@@ -2,9 +2,12 @@
 
 Each passage is split into sentences (pysbd offsets). A sentence is scored by the cosine between
 question and sentence embeddings, the share of the question's informative (IDF-weighted) words
-it contains, and how well its whole passage matches. The best sentence of each passage is its
-quote. The answer abstains when the best quote's confidence is under a threshold tuned on the
-development data (``qa eval``), never on words of the question.
+and word pairs it contains, the question words its neighbours add, how well its whole passage
+matches, and the kind of answer asked for (date, number); long sentences pay a little per word.
+The best sentence of each passage is its quote, joined with a neighbour that scores nearly as
+well, or cut to whole clauses when over-long; always a verbatim slice. The answer abstains when
+the best quote's confidence is under a threshold tuned on the development data (``qa eval``),
+never on words of the question.
 """
 
 from __future__ import annotations
