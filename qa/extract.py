@@ -2,9 +2,12 @@
 
 Each passage is split into sentences (pysbd offsets). A sentence is scored by the cosine between
 question and sentence embeddings, the share of the question's informative (IDF-weighted) words
-it contains, and how well its whole passage matches. The best sentence of each passage is its
-quote. The answer abstains when the best quote's confidence is under a threshold tuned on the
-development data (``qa eval``), never on words of the question.
+and word pairs it contains, the question words its neighbours add, how well its whole passage
+matches, and the kind of answer asked for (date, number); long sentences pay a little per word.
+The best sentence of each passage is its quote, joined with a neighbour that scores nearly as
+well, or cut to whole clauses when over-long; always a verbatim slice. The answer abstains when
+the best quote's confidence is under a threshold tuned on the development data (``qa eval``),
+never on words of the question.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -25,16 +29,25 @@ from qa.types import Answer, OutletQuotes, Passage, Quote
 
 # Weights of the sentence score and the logistic calibration of confidence (tuned on dev data).
 W_SENT_COS = 0.45
-W_SENT_LEX = 0.50
+W_SENT_LEX = 0.40
 W_PASS_COS = 0.20
+W_SENT_BIGRAM = 0.10  # share of the question's adjacent word pairs found adjacent in the sentence
+W_CONTEXT_LEX = 0.10  # coverage, by the neighbouring sentences, of question words the sentence lacks
 W_ANSWER_TYPE = 0.08  # bonus for a sentence holding the kind of answer asked for (date, number)
+W_LONG_WORD = 0.0006  # penalty per word of a sentence beyond LONG_FROM words (shorter quotes win ties)
+LONG_FROM = 15
 CAL_SLOPE = 14.0
-CAL_MID = 0.50
+CAL_MID = 0.48
 ABSTAIN_BELOW = 0.2
 CORROBORATE_WITHIN = 0.50  # a quote corroborates when its confidence is >= this share of the best
+CORROBORATE_FLOOR = 0.30
+# Shape of a quote around its best sentence.
 MIN_QUOTE_WORDS = 6
 MAX_JOINED_WORDS = 30  # a pronoun sentence takes in the one before it only up to this length
-CORROBORATE_FLOOR = 0.30
+JOIN_WITHIN = 0.10  # a neighbouring sentence scoring within this of the best joins the quote...
+JOIN_MAX_WORDS = 50  # ... when the two stay within this many words
+TRIM_ABOVE = 50  # a longer quote is cut to its best run of whole clauses...
+TRIM_TO = 40  # ... of at most this many words
 
 
 @dataclass(frozen=True)
@@ -67,7 +80,8 @@ _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
 _ANSWER_TYPES = (
     (re.compile(r"^\W*when\b|\bwhat (?:year|date|day|month|time|century|decade)\b|\bin which year\b",
                 re.IGNORECASE), _DATE),
-    (re.compile(r"\bhow (?:many|much|long|old|far|big|large|tall|high)\b|\bwhat (?:percentage|number|amount|age)\b",
+    (re.compile(r"\bhow (?:many|much|long|old|young|far|big|large|tall|high|wide|deep|heavy|fast)\b|"
+                r"\bwhat (?:percentage|number|amount|age)\b",
                 re.IGNORECASE), _NUMBER),
 )
 
@@ -100,12 +114,95 @@ def _quote_span(text: str, spans: list[Span], i: int) -> Span:
     return Span(start, end)
 
 
-
 def _passage_cosines(store: IndexStore, query: Query, passages: Sequence[Passage]) -> np.ndarray:
     """Cosine between the question and each passage's stored embedding (re-embedded if unavailable)."""
     rows = store.rows_of([p.id for p in passages])
     vecs = embed.encode([p.text for p in passages]) if rows.min() < 0 else store.dense.reconstruct(rows)
     return vecs @ query.vector
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+(?:--|[—–])\s+")
+
+
+def _clauses(text: str, start: int, end: int) -> list[Span]:
+    """Whole clauses of ``text[start:end]``: split after , ; : and dashes, never inside brackets or quotes."""
+    out: list[Span] = []
+    at = start
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        before = text[start:m.start()]
+        if before.count("(") > before.count(")") or before.count("[") > before.count("]") \
+                or before.count('"') % 2 or (before.count("“") > before.count("”")):
+            continue
+        if m.start() > at:
+            out.append(Span(at, m.start()))
+        at = m.end()
+    if end > at:
+        out.append(Span(at, end))
+    return out
+
+
+def _trim(text: str, span: Span, q_tokens: Sequence[str], idf: np.ndarray,
+          wanted: re.Pattern[str] | None) -> Span:
+    """A quote of more than ``TRIM_ABOVE`` words cut to a run of its whole clauses.
+
+    The run is the one of at most ``TRIM_TO`` words holding the kind of answer asked for (when the
+    question says) and most of the question's words, the shortest such; it is then padded with the
+    clauses around it up to ``TRIM_TO`` words, since the answer usually sits next to the words the
+    question repeats. A leading "and"/"but"/"or" is dropped. The result is still a verbatim slice.
+    """
+    if len(text[span.start:span.end].split()) <= TRIM_ABOVE:
+        return span
+    parts = _clauses(text, span.start, span.end)
+    if len(parts) < 2:
+        return span
+    toks = [set(tokenize(text[a:b])) for a, b in parts]
+    words = [len(text[a:b].split()) for a, b in parts]
+    best: tuple[tuple[bool, float, int], int, int] | None = None
+    for i in range(len(parts)):
+        seen: set[str] = set()
+        n = 0
+        for j in range(i, len(parts)):
+            seen |= toks[j]
+            n += words[j]
+            if n > TRIM_TO and j > i:
+                break
+            typed = wanted is not None and wanted.search(text, parts[i].start, parts[j].end) is not None
+            key = (typed, round(coverage(q_tokens, idf, seen), 6), -n)
+            if best is None or key > best[0]:
+                best = (key, i, j)
+    assert best is not None
+    (_, _, n), i, j = best
+    n, grew = -n, True
+    while grew:
+        grew = False
+        if j + 1 < len(parts) and n + words[j + 1] <= TRIM_TO:
+            j, n, grew = j + 1, n + words[j + 1], True
+        if i > 0 and n + words[i - 1] <= TRIM_TO:
+            i, n, grew = i - 1, n + words[i - 1], True
+    start = parts[i].start
+    lead = _LEADING_CONJUNCTION.match(text, start, parts[j].end)
+    return Span(lead.end() if lead else start, parts[j].end)
+
+
+_LEADING_CONJUNCTION = re.compile(r"(?:and|but|or)\s+(?=\S)")
+
+
+def _shape(text: str, spans: list[Span], quote: list[Span], scores: list[float], i: int,
+           q_tokens: Sequence[str], idf: np.ndarray, wanted: re.Pattern[str] | None) -> Span:
+    """The final quote around the best sentence ``i``.
+
+    A neighbouring sentence scoring within ``JOIN_WITHIN`` of it is taken in (the better of the
+    two) when both together stay within ``JOIN_MAX_WORDS`` words; otherwise an over-long sentence
+    is trimmed to whole clauses (:func:`_trim`).
+    """
+    span = quote[i]
+    near = [j for j in (i - 1, i + 1) if 0 <= j < len(spans) and scores[j] >= scores[i] - JOIN_WITHIN]
+    if near:
+        j = max(near, key=lambda k: scores[k])
+        joined = Span(min(span.start, quote[j].start), max(span.end, quote[j].end))
+        if len(text[joined.start:joined.end].split()) <= JOIN_MAX_WORDS:
+            return joined
+    return _trim(text, span, q_tokens, idf, wanted)
 
 
 def score_passages(store: IndexStore, query: Query, passages: Sequence[Passage]) -> list[_Scored]:
@@ -116,18 +213,30 @@ def score_passages(store: IndexStore, query: Query, passages: Sequence[Passage])
     idf = store.bm25.idf(q_tokens)
     pass_cos = _passage_cosines(store, query, passages)
     wanted = answer_pattern(query.text)
-    best: dict[int, _Scored] = {}
+    q_pairs = set(pairwise(query.tokens))
+    out: list[_Scored] = []
     for pi, (spans, vecs) in enumerate(sentence_vectors(store, passages)):
         p = passages[pi]
-        for si, cos in enumerate(vecs @ query.vector):
-            span = _quote_span(p.text, spans, si)
-            lex = coverage(q_tokens, idf, set(tokenize(p.text[span.start:span.end])))
+        if not spans:
+            continue
+        quote = [_quote_span(p.text, spans, si) for si in range(len(spans))]
+        toks = [tokenize(p.text[a:b]) for a, b in quote]
+        sets = [set(t) for t in toks]
+        scores = []
+        for si, (span, cos) in enumerate(zip(quote, vecs @ query.vector, strict=True)):
+            lex = coverage(q_tokens, idf, sets[si])
             score = W_SENT_COS * float(cos) + W_SENT_LEX * lex + W_PASS_COS * float(pass_cos[pi])
+            if q_pairs:
+                score += W_SENT_BIGRAM * len(q_pairs.intersection(pairwise(toks[si]))) / len(q_pairs)
+            score -= W_LONG_WORD * max(0, len(p.text[span.start:span.end].split()) - LONG_FROM)
+            around = set().union(*sets[max(si - 1, 0):si + 2]) - sets[si]
+            score += W_CONTEXT_LEX * coverage(q_tokens, idf, around)
             if wanted is not None and wanted.search(p.text, span.start, span.end):
                 score += W_ANSWER_TYPE
-            if pi not in best or score > best[pi].score:
-                best[pi] = _Scored(p, span, score)
-    return sorted(best.values(), key=lambda s: -s.score)
+            scores.append(score)
+        i = int(np.argmax(scores))
+        out.append(_Scored(p, _shape(p.text, spans, quote, scores, i, q_tokens, idf, wanted), scores[i]))
+    return sorted(out, key=lambda s: -s.score)
 
 
 def build_answer(store: IndexStore, query: Query, passages: Sequence[Passage]) -> Answer:
