@@ -24,7 +24,7 @@ from qa import embed
 from qa.lexical import tokenize
 from qa.retrieve import Query, sentence_vectors
 from qa.segment import Span
-from qa.store import IndexStore
+from qa.store import IndexStore, outlet_key
 from qa.types import Answer, OutletQuotes, Passage, Quote
 
 # Weights of the sentence score and the logistic calibration of confidence (tuned on dev data).
@@ -37,7 +37,7 @@ W_ANSWER_TYPE = 0.08  # bonus for a sentence holding the kind of answer asked fo
 W_LONG_WORD = 0.0006  # penalty per word of a sentence beyond LONG_FROM words (shorter quotes win ties)
 LONG_FROM = 15
 CAL_SLOPE = 14.0
-CAL_MID = 0.48
+CAL_MID = 0.49
 ABSTAIN_BELOW = 0.2
 CORROBORATE_WITHIN = 0.50  # a quote corroborates when its confidence is >= this share of the best
 CORROBORATE_FLOOR = 0.30
@@ -240,20 +240,39 @@ def score_passages(store: IndexStore, query: Query, passages: Sequence[Passage])
 
 
 def build_answer(store: IndexStore, query: Query, passages: Sequence[Passage]) -> Answer:
-    """Turn retrieved passages into an :class:`Answer` (quotes, abstention, outlet groups)."""
-    scored = score_passages(store, query, passages)
+    """Turn retrieved passages into an :class:`Answer` (quotes, abstention, outlet groups).
+
+    A question that names several sources or joins several claims ("does X report A, while Y
+    reports B?") is scored part by part (:attr:`Query.probes`): a passage from a source the
+    question names is quoted for what the question asks of that source, other passages for the
+    whole question or any of its parts, whichever they answer best.
+    """
+    parts = [(outlet_key(p.mention.outlet or ""), p.clause) for p in query.probes if p.clause is not None]
+    named = {o for o, _ in parts if o}
+    best: dict[int, tuple[_Scored, int]] = {}  # passage -> its quote, and the part that chose it
+    for n, (outlet, q) in enumerate([("", query), *parts]):
+        for s in score_passages(store, q, passages):
+            source = outlet_key(s.passage.outlet)
+            if len(named) > 1 and source in named and outlet != source:
+                continue  # the question says what it asks of this source: that part decides its quote
+            if s.passage.id not in best or s.score > best[s.passage.id][0].score:
+                best[s.passage.id] = (s, n)
+    ranked = sorted(best.values(), key=lambda sn: -sn[0].score)
     quotes = tuple(
         Quote(text=s.passage.text[s.span.start:s.span.end], start=s.span.start, end=s.span.end,
               score=round(calibrate(s.score), 4), passage=s.passage)
-        for s in scored
+        for s, _ in ranked
     )
     abstained = not quotes or quotes[0].score < ABSTAIN_BELOW
     groups: tuple[OutletQuotes, ...] = ()
     if not abstained:
-        floor = max(ABSTAIN_BELOW, CORROBORATE_FLOOR, quotes[0].score * CORROBORATE_WITHIN)
+        # A quote corroborates when it is close to the best quote for the same part of the question.
+        top: dict[int, float] = {}
+        for q, (_, n) in zip(quotes, ranked, strict=True):
+            top.setdefault(n, q.score)
         by_outlet: dict[str, list[Quote]] = {}
-        for q in quotes:
-            if q.score >= floor:
+        for q, (_, n) in zip(quotes, ranked, strict=True):
+            if q.score >= max(ABSTAIN_BELOW, CORROBORATE_FLOOR, top[n] * CORROBORATE_WITHIN):
                 by_outlet.setdefault(q.outlet, []).append(q)
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
     return Answer(question=query.text, quotes=quotes, abstained=abstained, outlets=groups,

@@ -114,3 +114,24 @@ def test_a_date_no_article_matches_falls_back_to_the_outlet(routed_index):
     passages = qa.retrieve("What did the Valley Post publish on January 5, 2020 about the bridge?", k=2,
                            index=routed_index)
     assert passages and passages[0].outlet == "Valley Post" and passages[0].title.startswith("Bridge")
+
+
+@pytest.fixture(scope="module")
+def two_claim_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two outlets whose one article each reports both the bridge and the mayor."""
+    corpus, index = tmp_path_factory.mktemp("corpus"), tmp_path_factory.mktemp("index")
+    for n, (outlet, town) in enumerate((("Harbor Times", "Dunmore"), ("Valley Post", "Eastbrook"))):
+        para = BRIDGE.format(town=town) + " Separately, " + MAYOR.format(town=town)[0].lower() + \
+            MAYOR.format(town=town)[1:]
+        (corpus / f"{n}.md").write_text(article_text(f"{town} round-up", outlet, [para]))
+    qa.build_index(corpus, index)
+    return index
+
+
+def test_each_source_is_quoted_for_its_own_claim(two_claim_index):
+    result = qa.answer("Does the Harbor Times say the river bridge reopened to traffic after repairs, while the "
+                       "Valley Post says the mayor resigned after a row over the budget?", index=two_claim_index)
+    assert not result.abstained
+    quotes = {g.outlet: g.quotes[0].text for g in result.outlets}
+    assert "bridge" in quotes["Harbor Times"] and "mayor" not in quotes["Harbor Times"]
+    assert "mayor" in quotes["Valley Post"] and "bridge" not in quotes["Valley Post"]
