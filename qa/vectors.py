@@ -15,6 +15,8 @@ A distributed engine (OpenSearch k-NN, Qdrant, Milvus) is one more class with th
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -25,6 +27,7 @@ HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 64
 HNSW_EF_SEARCH = 768  # recall@10 vs exact at 1M (qa bench): ef 128 0.885, 512 0.98, 768 0.9975; ~2.3 ms
 EXACT_SUBSET = 50_000  # a restricted search over at most this many rows is done exactly
+SUBSET_CACHE_ROWS = 250_000  # float32 vectors of recently searched subsets kept, in rows (~370 MB)
 
 
 @runtime_checkable
@@ -128,6 +131,10 @@ class HNSWIndex(_FaissIndex):
     def __init__(self, index, ef_search: int = HNSW_EF_SEARCH) -> None:
         super().__init__(index)
         self.ef_search = ef_search
+        # Subsets (an outlet's rows, its rows of some dates) searched again soon: each question
+        # searches its outlets with the whole question and each of its parts.
+        self._subsets: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._subset_lock = threading.Lock()
 
     @classmethod
     def create(cls, dim: int, m: int = HNSW_M, ef_construction: int = HNSW_EF_CONSTRUCTION) -> HNSWIndex:
@@ -153,16 +160,33 @@ class HNSWIndex(_FaissIndex):
         raw = faiss.rev_swig_ptr(storage.codes.data(), n * d * 2)
         return np.frombuffer(raw, dtype=np.float16).reshape(n, d)
 
+    def _subset_vectors(self, rows: np.ndarray) -> np.ndarray:
+        """Float32 vectors of a row subset.
+
+        A read-only ``rows`` array is a stable subset (an outlet's rows, held by the index's
+        :class:`qa.rowtable.RowTable`): its vectors are kept for its next search, keyed by the array
+        itself (the cache holds it, so its identity cannot be reused while cached).
+        """
+        if rows.flags.writeable:
+            return self._codes()[rows].astype(np.float32)
+        with self._subset_lock:
+            found = self._subsets.get(id(rows))
+            if found is not None:
+                self._subsets.move_to_end(id(rows))
+                return found[1]
+        vectors = self._codes()[rows].astype(np.float32)
+        with self._subset_lock:
+            self._subsets[id(rows)] = (rows, vectors)
+            while sum(len(r) for r, _ in self._subsets.values()) > SUBSET_CACHE_ROWS and len(self._subsets) > 1:
+                self._subsets.popitem(last=False)
+        return vectors
+
     def _exact_subset(self, query: np.ndarray, k: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Exact search of a row subset: FAISS scans its float16 storage, a bitmap selects the rows."""
-        faiss = _faiss()
-        mask = np.zeros(self.ntotal, dtype=bool)
-        mask[rows] = True
-        bitmap = np.packbits(mask, bitorder="little")  # must outlive the search
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(self.ntotal, faiss.swig_ptr(bitmap)))
-        scores, found = faiss.downcast_index(self.index.storage).search(query, k, params=params)
-        keep = found[0] >= 0
-        return found[0][keep].astype(np.int64), scores[0][keep]
+        """Exact inner products with a row subset's float16 vectors (cached as float32), top ``k``."""
+        scores = self._subset_vectors(rows) @ query[0]
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return rows[top], scores[top]
 
     def reconstruct(self, rows: np.ndarray | None = None) -> np.ndarray:
         codes = self._codes()

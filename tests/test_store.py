@@ -99,6 +99,14 @@ def test_large_index_switches_to_hnsw_with_high_recall(tmp_path, monkeypatch):
     ids, _ = large.search_dense(queries[0], 5, rows)
     assert set(ids.tolist()) <= set(large.ids[rows].tolist()) and len(ids) == 5
     assert ids.tolist() == small.search_dense(queries[0], 5, rows)[0].tolist()
+    # the outlet's vectors are cached for the next search of it; every search stays exact (up to
+    # float16 rounding, which may swap near ties)
+    for q in queries[:10]:
+        for subset in (rows, large.rows_for_outlets(["Outlet 2"]), rows[::3].copy()):
+            found, scores = large.search_dense(q, 5, subset)
+            assert set(found.tolist()) == set(small.search_dense(q, 5, subset)[0].tolist())
+            assert list(scores) == sorted(scores, reverse=True)
+    assert len(large.dense._subsets) == 2  # the two outlets, not the ad-hoc subset
 
 
 def test_outlets_are_cached_and_legacy_idmap_index_opens(seed_index, tmp_path):
