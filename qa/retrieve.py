@@ -1,4 +1,9 @@
-"""Question -> passages: dense (FAISS) and lexical (BM25) search fused, with outlet routing."""
+"""Question -> passages: dense (FAISS) and lexical (BM25) search fused, routed by mention.
+
+A plain question is one fused search of the whole index. A question naming outlets, dates or
+joined claims (:mod:`qa.routing`) is one search per mention, within its outlet and dates, with the
+whole question plus the mention's own clause; the rankings are interleaved best first.
+"""
 
 from __future__ import annotations
 
