@@ -147,7 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="answer a question with quotes",
                        description="Print the verbatim quotes that answer QUESTION, with outlet and title, "
-                                   "or say that no indexed article answers it.")
+                                   "or say that no indexed article answers it. A question that names outlets "
+                                   "or publication dates is searched within each of them, e.g. 'Does the "
+                                   "TechCrunch report published on October 31, 2023 say X, while The Verge "
+                                   "says Y?' quotes each outlet for its own part.")
     p.add_argument("question", help="the question, in quotes")
     _paths(p, corpus=False)
     p.add_argument("-k", type=int, default=5, metavar="N", help="passages to draw quotes from (default 5)")
