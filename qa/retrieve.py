@@ -86,9 +86,8 @@ def make_query(store: IndexStore, question: str) -> Query:
     """Validate and analyse a question against an index: its vector, tokens and routes."""
     text = check_question(question)
     plan = route(text, [o for o, _ in store.outlets()])
-    clauses = [m.clause if len(plan.mentions) > 1 and len(tokenize(m.clause)) >= CLAUSE_MIN_TOKENS else None
-               for m in plan.mentions]
-    parts = [c for c in clauses if c is not None]
+    tokens = [tokenize(m.clause) if len(plan.mentions) > 1 else [] for m in plan.mentions]
+    parts = [m.clause for m, t in zip(plan.mentions, tokens, strict=True) if len(t) >= CLAUSE_MIN_TOKENS]
     if parts:  # the question's vector is its parts' mean: one encoder pass fewer (half the query time)
         vectors = embed.encode(parts)
         whole = vectors.mean(axis=0)
@@ -96,8 +95,8 @@ def make_query(store: IndexStore, question: str) -> Query:
     else:
         vectors = embed.encode([plan.text])
     at = iter(vectors[1:])
-    probes = tuple(Probe(m, None if c is None else Query(c, c, tokenize(c), next(at), (), tokenize(c)))
-                   for m, c in zip(plan.mentions, clauses, strict=True))
+    probes = tuple(Probe(m, Query(m.clause, m.clause, t, next(at), (), t) if len(t) >= CLAUSE_MIN_TOKENS else None)
+                   for m, t in zip(plan.mentions, tokens, strict=True))
     return Query(text, plan.text, tokenize(text), vectors[0], plan.outlets, tokenize(plan.text), probes)
 
 

@@ -19,7 +19,7 @@ from itertools import pairwise
 
 from qa.store import outlet_key
 
-__all__ = ["Mention", "Route", "date_mentions", "named_outlets", "outlet_aliases", "route"]
+__all__ = ["Mention", "Route", "date_mentions", "outlet_aliases", "route"]
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december")
@@ -141,14 +141,6 @@ def _strip(text: str, spans: Sequence[tuple[int, int]]) -> str:
     text = re.sub(r"'\s*'|\"\s*\"|\(\s*\)", " ", text)
     text = re.sub(r"\s+([,.;:?!])", r"\1", re.sub(r"\s+", " ", text)).strip()
     return re.sub(r"^[\W_]+|[\s,;:]+$", "", text) if any(ch.isalnum() for ch in text) else ""
-
-
-def named_outlets(question: str, outlets: Sequence[str]) -> tuple[tuple[str, ...], str]:
-    """Outlets the question names, and the question with those names (and 'reported by') removed."""
-    spans = outlet_spans(question, outlets)
-    if not spans:
-        return (), question
-    return tuple(dict.fromkeys(o for _, _, o in spans)), _strip(question, [(a, b) for a, b, _ in spans])
 
 
 def _claims(question: str, lo: int, hi: int) -> list[tuple[int, int]]:

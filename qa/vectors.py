@@ -168,25 +168,18 @@ class HNSWIndex(_FaissIndex):
         itself (the cache holds it, so its identity cannot be reused while cached).
         """
         if rows.flags.writeable:
-            return self._codes()[rows].astype(np.float32)
+            return self.reconstruct(rows)
         with self._subset_lock:
             found = self._subsets.get(id(rows))
             if found is not None:
                 self._subsets.move_to_end(id(rows))
                 return found[1]
-        vectors = self._codes()[rows].astype(np.float32)
+        vectors = self.reconstruct(rows)
         with self._subset_lock:
             self._subsets[id(rows)] = (rows, vectors)
             while sum(len(r) for r, _ in self._subsets.values()) > SUBSET_CACHE_ROWS and len(self._subsets) > 1:
                 self._subsets.popitem(last=False)
         return vectors
-
-    def _exact_subset(self, query: np.ndarray, k: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Exact inner products with a row subset's float16 vectors (cached as float32), top ``k``."""
-        scores = self._subset_vectors(rows) @ query[0]
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return rows[top], scores[top]
 
     def reconstruct(self, rows: np.ndarray | None = None) -> np.ndarray:
         codes = self._codes()
@@ -198,8 +191,9 @@ class HNSWIndex(_FaissIndex):
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
-        if rows is not None and len(rows) <= EXACT_SUBSET:
-            return self._exact_subset(query, k, np.asarray(rows, dtype=np.int64))
+        if rows is not None and len(rows) <= EXACT_SUBSET:  # exact, over the float16 vectors as float32
+            rows = np.asarray(rows, dtype=np.int64)
+            return _exact(self._subset_vectors(rows), query[0], k, rows)
         scores, found = self.index.search(query, k, params=self._params(rows, k))
         keep = found[0] >= 0
         return found[0][keep].astype(np.int64), scores[0][keep]

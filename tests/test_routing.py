@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import qa
-from qa.routing import date_mentions, named_outlets, route
+from qa.routing import date_mentions, route
 from tests.synth import article_text
 
 OUTLETS = ["Harbor Times", "Valley Post", "The Age", "The Independent - Sports", "The Independent"]
@@ -17,14 +17,15 @@ def day(y: int, m: int, d: int) -> int:
 
 
 def test_outlet_names_are_found_and_stripped():
-    names, text = named_outlets("What did the Harbor Times and 'Valley Post' report about the bridge?", OUTLETS)
+    plan = route("What did the Harbor Times and 'Valley Post' report about the bridge?", OUTLETS)
+    names, text = plan.outlets, plan.text
     assert names == ("Harbor Times", "Valley Post")
     assert "Harbor" not in text and "Valley" not in text and "bridge" in text
 
 
 def test_lowercase_words_do_not_name_an_outlet_and_longer_names_win():
-    assert named_outlets("Which age group voted most?", OUTLETS)[0] == ()
-    assert named_outlets("What did The Independent - Sports say?", OUTLETS)[0] == ("The Independent - Sports",)
+    assert route("Which age group voted most?", OUTLETS).outlets == ()
+    assert route("What did The Independent - Sports say?", OUTLETS).outlets == ("The Independent - Sports",)
 
 
 def test_dates_become_publication_windows():
