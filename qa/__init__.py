@@ -9,7 +9,7 @@ Every answer is a verbatim quote from an indexed article, labelled with its outl
 """
 
 from qa.api import answer, open_index, retrieve
-from qa.indexer import add_articles, build_index
+from qa.build.indexer import add_articles, build_index
 from qa.types import Answer, Article, IndexStats, OutletQuotes, Passage, Quote
 
 __all__ = [

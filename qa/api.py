@@ -6,9 +6,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from qa.extract import build_answer
-from qa.retrieve import make_query, search
-from qa.store import IndexStore, current_version, default_index
+from qa.answer.quotes import build_answer
+from qa.answer.retrieve import make_query, search
+from qa.index.store import IndexStore, current_version, default_index
 from qa.types import Answer, Passage
 
 _cache: dict[Path, IndexStore] = {}
@@ -41,7 +41,7 @@ def open_index(index: IndexLike = None) -> IndexStore:
 
 def _check_model(store: IndexStore) -> None:
     """Refuse to search vectors of one model with questions embedded by another."""
-    from qa import embed
+    from qa.model import embed
 
     built_with = store.manifest.get("model")
     if built_with and built_with != embed.model_name():
@@ -56,7 +56,7 @@ def retrieve(question: str, k: int = 5, *, index: IndexLike = None,
     Args:
         question: A question in natural language (at most 2,000 characters).
         k: Number of passages.
-        index: Index directory or an opened :class:`~qa.store.IndexStore`.
+        index: Index directory or an opened :class:`~qa.index.store.IndexStore`.
         outlets: Only search these outlets (names matched ignoring case and a leading "The").
             When not given and the question names outlets, each named outlet is represented.
 
@@ -74,7 +74,7 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None,
     Args:
         question: A question in natural language.
         k: Number of passages to draw quotes from.
-        index: Index directory or an opened :class:`~qa.store.IndexStore`.
+        index: Index directory or an opened :class:`~qa.index.store.IndexStore`.
         outlets: Only answer from these outlets.
 
     Returns:

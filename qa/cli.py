@@ -39,7 +39,7 @@ def _paths(p: argparse.ArgumentParser, corpus: bool = True) -> None:
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
-    from qa.indexer import build_index
+    from qa.build.indexer import build_index
 
     stats = build_index(args.corpus, args.index, rebuild=args.rebuild, progress=not args.quiet)
     print(f"indexed {stats.articles} articles, {stats.passages} passages into {stats.path} "
@@ -48,7 +48,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    from qa.indexer import add_articles
+    from qa.build.indexer import add_articles
 
     meta = {k: v for k in ("outlet", "title", "author", "published", "url")
             if (v := getattr(args, k)) is not None}
@@ -65,9 +65,9 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 def _cmd_ask(args: argparse.Namespace) -> int:
     from qa.api import answer
-    from qa.indexer import stale_reason
+    from qa.build.indexer import stale_reason
+    from qa.index.store import default_index
     from qa.serialize import answer_to_dict
-    from qa.store import default_index
 
     if any("\udc80" <= ch <= "\udcff" for ch in args.question):  # undecodable argv bytes
         raise ValueError("the question is not UTF-8 text")
@@ -96,9 +96,9 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from qa.corpus import default_corpus
-    from qa.indexer import build_index, index_is_current
-    from qa.store import default_index
+    from qa.build.corpus import default_corpus
+    from qa.build.indexer import build_index, index_is_current
+    from qa.index.store import default_index
 
     corpus = args.corpus or default_corpus()
     index = args.index or default_index()
@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _plugins() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Sub-commands that live beside their implementation (eval, bench, remove)."""
     found = []
-    for module in ("qa.eval", "qa.bench", "qa.lifecycle"):
+    for module in ("qa.tools.eval", "qa.tools.bench", "qa.build.lifecycle"):
         try:
             mod = __import__(module, fromlist=["register_cli"])
         except ModuleNotFoundError as exc:

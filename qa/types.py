@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+
+
+class Span(NamedTuple):
+    """A half-open character range ``[start, end)`` of a text."""
+
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,7 @@ class Answer:
         abstained: True when nothing in the index answers the question.
         outlets: The answering quotes grouped by outlet, best outlet first (empty when abstained).
         n_articles: Number of articles in the index that was searched.
+        passages: The retrieved passages the quotes were drawn from, in retrieval order.
     """
 
     question: str
@@ -127,6 +135,7 @@ class Answer:
     abstained: bool
     outlets: tuple[OutletQuotes, ...] = ()
     n_articles: int = 0
+    passages: tuple[Passage, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,281 @@
+"""Build and update the index from the corpus directory; add articles to the corpus."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from qa.model import embed
+from qa.build.corpus import (
+    corpus_changes,
+    corpus_files,
+    default_corpus,
+    file_digests,
+    find_duplicates,
+    fingerprint,
+    read_corpus,
+    remove_temp_files,
+    write_article,
+)
+from qa.build.ingest import read_articles
+from qa.types import Span
+from qa.build.segment import chunk_paragraphs, content_key, passage_id, sentences
+from qa.index.sentences import SentenceTable, encode_passages
+from qa.index.store import IndexCorrupted, IndexStore, PassageRecord, default_index, read_manifest, write_index
+from qa.types import Article, IndexStats
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+EMBED_BATCH = 64  # small batches: queries served meanwhile wait at most one batch
+
+
+def embed_text(title: str, text: str) -> str:
+    """What the model sees for a passage: its article's title, then the paragraph."""
+    return f"{title}\n{text}" if title else text
+
+
+def passage_records(aid: str, article: Article) -> list[PassageRecord]:
+    """The retrieval units of one article, with stable ids and embedding-cache keys."""
+    seen: Counter[str] = Counter()
+    records = []
+    for chunk in chunk_paragraphs(article):
+        seen[chunk.text] += 1
+        records.append(PassageRecord(
+            id=passage_id(aid, chunk.text, seen[chunk.text]), article_id=aid, paragraph=chunk.paragraph,
+            offset=chunk.offset, text=chunk.text, key=content_key(embed_text(article.title, chunk.text)),
+            outlet=article.outlet, title=article.title, url=article.url, published=article.published,
+            author=article.author))
+    return records
+
+
+def build_index(corpus: str | Path | None = None, index: str | Path | None = None, *,
+                rebuild: bool = False, progress: bool | Progress = False) -> IndexStats:
+    """Build or update the index from every article file in ``corpus``.
+
+    Paragraphs whose embedded text is unchanged reuse their stored vectors; only new or edited
+    paragraphs are embedded, and paragraphs of removed or edited articles leave the index. The new
+    index becomes live atomically when complete. One build runs at a time per index directory.
+
+    Args:
+        corpus: Corpus directory (default ``$QA_CORPUS`` or ``./corpus``).
+        index: Index directory (default ``$QA_INDEX`` or ``./index``).
+        rebuild: Ignore the stored vectors and embed everything again.
+        progress: True for a terminal progress bar, or a callback ``f(done, total)``.
+
+    Returns:
+        Counts of articles, passages, newly embedded and reused vectors.
+
+    Raises:
+        ValueError: The corpus is empty or a corpus file is malformed (named in the message).
+    """
+    corpus, root = resolve_dirs(corpus, index)
+    with build_lock(root):
+        return build_locked(corpus, root, rebuild=rebuild, progress=progress)
+
+
+def resolve_dirs(corpus: str | Path | None, index: str | Path | None) -> tuple[Path, Path]:
+    """``(corpus, index)`` directories, defaults filled in (``$QA_CORPUS``/``$QA_INDEX`` or ./corpus, ./index)."""
+    return (Path(corpus) if corpus is not None else default_corpus(),
+            Path(index) if index is not None else default_index())
+
+
+@contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """Hold the writer lock of an index directory: builds of one index run one after another.
+
+    The lock is an ``flock`` on ``ROOT/.lock``; the kernel releases it when its holder dies, even by
+    ``kill -9``. Readers never take it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; builds are still atomic, just not serialised
+        yield
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("another build of %s is running: waiting for it to finish", root)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+def build_locked(corpus: Path, root: Path, *, rebuild: bool = False,
+                 progress: bool | Progress = False) -> IndexStats:
+    """:func:`build_index` for a caller that already holds :func:`build_lock` of ``root``."""
+    started = time.perf_counter()
+    for leftover in remove_temp_files(corpus):
+        log.info("removed %s, left by an interrupted write", leftover)
+    if not corpus_files(corpus):
+        raise ValueError(f"{corpus}: no article files (*.md) here; add some with `qa add FILE --outlet NAME`")
+    articles, digests = read_corpus(corpus)
+    records: list[PassageRecord] = []
+    for aid, article in articles:
+        records.extend(passage_records(aid, article))
+    path = embed.model_path()
+    meta = {"model": embed.model_name(path), "model_path": path, "dimension": embed.dimension(path),
+            "corpus": str(corpus.resolve()), "corpus_fingerprint": fingerprint(corpus, digests),
+            "corpus_files": digests}
+    cache, sent_cache = ({}, {}) if rebuild else _reusable_vectors(root, meta)
+    todo = sorted({r.key: r for r in records if r.key not in sent_cache}.values(), key=lambda r: len(r.text))
+    log.info("%d passages from %d articles: embedding %d new, reusing %d", len(records),
+             len({r.article_id for r in records}), len(todo), len(records) - len(todo))
+    new, new_sents = _embed_records(todo, path, progress)
+    cache.update(new)
+    sent_cache.update(new_sents)
+    vectors = np.stack([cache[r.key] for r in records]).astype(np.float32)
+    table = SentenceTable.build([sent_cache[r.key][0] for r in records], [sent_cache[r.key][1] for r in records])
+    write_index(root, records, vectors, meta, sentences=table)
+    reused = sum(1 for r in records if r.key not in new)
+    return IndexStats(articles=len({r.article_id for r in records}), passages=len(records),
+                      embedded=len(new), reused=reused, seconds=time.perf_counter() - started,
+                      path=str(root))
+
+
+Sentences = tuple[list[Span], np.ndarray]
+
+
+def _reusable_vectors(root: Path, meta: dict) -> tuple[dict[str, np.ndarray], dict[str, Sentences]]:
+    """Passage vectors and sentence spans + vectors of the live index, by embedding key.
+
+    A passage is reused only with its sentences: an index written before sentence vectors existed
+    is embedded again (once).
+    """
+    try:
+        old = read_manifest(root)
+    except IndexCorrupted as exc:
+        log.warning("previous index unusable (%s): embedding everything", exc)
+        return {}, {}
+    if old is None:
+        return {}, {}
+    if (old.get("model"), old.get("dimension")) != (meta["model"], meta["dimension"]):
+        log.warning("model changed (%s, dim %s -> %s, dim %s): full rebuild, no vectors reused",
+                    old.get("model"), old.get("dimension"), meta["model"], meta["dimension"])
+        return {}, {}
+    try:
+        store = IndexStore.open(root)
+    except IndexCorrupted as exc:
+        log.warning("previous index unusable (%s): embedding everything", exc)
+        return {}, {}
+    try:
+        return store.vectors_by_key(), store.sentences_by_key()
+    finally:
+        store.close()
+
+
+def _embed_records(todo: Sequence[PassageRecord], path: str, progress: bool | Progress
+                   ) -> tuple[dict[str, np.ndarray], dict[str, Sentences]]:
+    """Passage vectors and sentence spans + vectors of ``todo``, one model pass per passage."""
+    if not todo:
+        return {}, {}
+    texts = [embed_text(r.title, r.text) for r in todo]
+    bar = None
+    if progress is True:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(texts), unit="para", desc="embedding", file=sys.stderr, dynamic_ncols=True)
+    out: dict[str, np.ndarray] = {}
+    sents: dict[str, Sentences] = {}
+    for start in range(0, len(texts), EMBED_BATCH):
+        batch = texts[start:start + EMBED_BATCH]
+        recs = todo[start:start + EMBED_BATCH]
+        spans = [sentences(r.text) for r in recs]
+        shifts = [len(t) - len(r.text) for t, r in zip(batch, recs, strict=True)]
+        vectors, sentence_vectors = encode_passages(batch, spans, shifts, path=path, batch_size=EMBED_BATCH)
+        for r, v, sp, sv in zip(recs, vectors, spans, sentence_vectors, strict=True):
+            out[r.key] = v
+            sents[r.key] = (sp, sv)
+        if bar is not None:
+            bar.update(len(batch))
+        elif callable(progress):
+            progress(min(start + len(batch), len(texts)), len(texts))
+    if bar is not None:
+        bar.close()
+    return out, sents
+
+
+def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = None,
+                 index: str | Path | None = None, progress: bool | Progress = False,
+                 **metadata: str) -> IndexStats:
+    """Add article files to the corpus (as front-matter Markdown) and update the index.
+
+    Every file is read and validated before anything is written: one bad file, or an article that
+    repeats one already in the corpus (same url or same text), refuses the whole call and leaves
+    corpus and index unchanged.
+
+    Args:
+        paths: Files to add (``.md``, ``.txt``, ``.json``, ``.jsonl``, ``.html``).
+        corpus: Corpus directory (default ``$QA_CORPUS`` or ``./corpus``).
+        index: Index directory (default ``$QA_INDEX`` or ``./index``).
+        progress: As for :func:`build_index`.
+        **metadata: ``outlet``, ``title``, ``author``, ``published``, ``url`` for fields the files
+            lack, plus extra front-matter fields.
+
+    Raises:
+        ValueError: A file is unreadable or malformed, an article lacks an outlet or body, or it
+            duplicates an article of the corpus (the message names that article's id).
+    """
+    corpus, root = resolve_dirs(corpus, index)
+    if not paths:
+        raise ValueError("no files given")
+    articles: list[Article] = []
+    for p in paths:
+        articles.extend(read_articles(p, **metadata))
+    find_duplicates(articles, corpus)
+    with build_lock(root):
+        for article in articles:
+            write_article(article, corpus)
+        return build_locked(corpus, root, progress=progress)
+
+
+def stale_reason(corpus: str | Path | None, index: str | Path) -> str | None:
+    """Why the live index does not reflect the corpus or the configured model; None when it does.
+
+    Args:
+        corpus: Corpus directory; None for the one the index was built from (recorded in its
+            manifest; no corpus check when that directory is gone).
+        index: Index directory.
+
+    Returns:
+        A one-line reason (missing or unreadable index, other model, files added/edited/removed).
+    """
+    root = Path(index)
+    try:
+        manifest = read_manifest(root)
+    except IndexCorrupted as exc:
+        return str(exc)
+    if manifest is None:
+        return f"{root}: no index yet"
+    model = embed.model_name()
+    if manifest.get("model") != model:
+        return (f"the index was built with the model {manifest.get('model')!r} but {model!r} is configured "
+                "(QA_MODEL); `qa index` will re-embed everything")
+    if corpus is None:
+        corpus = Path(manifest.get("corpus") or "")
+        if not manifest.get("corpus") or not corpus.is_dir():
+            return None
+    corpus = Path(corpus)
+    digests = file_digests(corpus)
+    if fingerprint(corpus, digests) == manifest.get("corpus_fingerprint"):
+        return None
+    old = manifest.get("corpus_files")
+    if not isinstance(old, dict):
+        return f"{corpus} changed since the index was built"
+    changes = {k: v for k, v in corpus_changes(old, digests).items() if v}
+    names = [n for v in changes.values() for n in v]
+    listed = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+    counts = ", ".join(f"{len(v)} {k}" for k, v in changes.items())
+    return f"{corpus} changed since the index was built ({counts}: {listed})"
+
+
+def index_is_current(corpus: Path, index: Path) -> bool:
+    """True when the live index was built from exactly the current corpus files with the current model."""
+    return stale_reason(corpus, index) is None

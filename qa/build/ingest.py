@@ -1,0 +1,193 @@
+"""Read article files of any supported format into :class:`~qa.types.Article` objects.
+
+Supported inputs:
+    * ``.md`` / ``.txt`` with YAML front matter (our corpus format; body already clean);
+    * ``.md`` / ``.txt`` without front matter: a raw page scrape, cleaned by :mod:`qa.build.clean`;
+    * ``.json`` (one article object or a list) and ``.jsonl`` (one object per line) with fields
+      ``title, outlet|source, author, published|published_at, url, body|text``;
+    * ``.html`` / ``.htm``: main text and metadata extracted with trafilatura.
+
+Every failure raises :class:`ValueError` with a message that names the file and what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qa.build.clean import clean_paragraphs, clean_scrape, normalize_space
+from qa.types import Article
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a file may hold many articles (.json/.jsonl)
+MAX_ARTICLE_CHARS = 1_000_000  # one article: ~150k words, far beyond any news story; more is a mis-import
+HTML_OVERHEAD = 4  # an HTML page may be this many times its article's length
+TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
+JSON_SUFFIXES = {".json", ".jsonl"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
+META_FIELDS = ("title", "outlet", "author", "published", "url")
+_ALIASES = {"source": "outlet", "published_at": "published", "date": "published", "text": "body"}
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def read_articles(path: str | Path, **metadata: str) -> list[Article]:
+    """Read every article in one file.
+
+    Args:
+        path: A ``.md``, ``.txt``, ``.json``, ``.jsonl`` or ``.html`` file.
+        **metadata: ``title``, ``outlet``, ``author``, ``published``, ``url`` to fill fields the
+            file does not give (values in the file win), plus any extra front-matter fields.
+
+    Returns:
+        The articles, cleaned.
+
+    Raises:
+        ValueError: The file is missing, empty, binary, not UTF-8, malformed, or an article has
+            no outlet or no body text.
+    """
+    path = Path(path)
+    text = _read_text(path)
+    suffix = path.suffix.lower()
+    if suffix not in JSON_SUFFIXES:
+        _check_length(len(text), MAX_ARTICLE_CHARS * (HTML_OVERHEAD if suffix in HTML_SUFFIXES else 1), str(path))
+    if suffix in JSON_SUFFIXES:
+        records = _json_records(text, path, jsonl=suffix == ".jsonl")
+        return [_from_record(r, metadata, f"{path} (article {i + 1})") for i, r in enumerate(records)]
+    if suffix in HTML_SUFFIXES:
+        return [_from_html(text, path, metadata)]
+    return [parse_markdown(text, str(path), **metadata)]
+
+
+def parse_markdown(text: str, source: str = "<text>", **metadata: str) -> Article:
+    """Parse Markdown/plain text, with optional YAML front matter, into an Article.
+
+    Text with front matter is taken as an already clean body (paragraphs separated by blank
+    lines). Text without it is treated as a raw page scrape and cleaned.
+    """
+    if "\x00" in text:
+        raise ValueError(f"{source}: looks like a binary file, not an article")
+    match = _FRONT_MATTER.match(text)
+    if match:
+        try:
+            front = yaml.safe_load(match.group(1)) or {}
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{source}: front matter is not valid YAML ({exc.__class__.__name__}); "
+                             "fix the block between the '---' lines") from None
+        if not isinstance(front, dict):
+            raise ValueError(f"{source}: front matter must be 'key: value' lines")
+        body_text = text[match.end():]
+        paragraphs = clean_paragraphs(re.split(r"\n\s*\n", body_text))
+        captions = front.pop("captions", None) or []
+        record = {**front, "body": paragraphs, "captions": captions}
+        return _from_record(record, metadata, source)
+    cleaned = clean_scrape(text, title=metadata.get("title", ""))
+    record = {"title": cleaned.title, "body": cleaned.paragraphs, "captions": cleaned.captions}
+    return _from_record(record, metadata, source)
+
+
+def _read_text(path: Path) -> str:
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file")
+    if path.suffix.lower() not in SUFFIXES:
+        raise ValueError(f"{path}: unsupported file type {path.suffix!r}; use one of "
+                         + ", ".join(sorted(SUFFIXES)))
+    size = path.stat().st_size
+    if size == 0:
+        raise ValueError(f"{path}: the file is empty")
+    if size > MAX_FILE_BYTES:
+        raise ValueError(f"{path}: {size / 1e6:.0f} MB is over the {MAX_FILE_BYTES // 2**20} MiB limit")
+    raw = path.read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise ValueError(f"{path}: looks like a binary file, not an article")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start}); convert it, "
+                         "e.g. iconv -f latin1 -t utf-8") from None
+    if not text.strip():
+        raise ValueError(f"{path}: the file holds only whitespace")
+    return text
+
+
+def _json_records(text: str, path: Path, jsonl: bool) -> list[Mapping[str, Any]]:
+    try:
+        if jsonl:
+            data: Any = [json.loads(line) for line in text.splitlines() if line.strip()]
+        else:
+            data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    records = data if isinstance(data, list) else [data]
+    if not records or not all(isinstance(r, dict) for r in records):
+        raise ValueError(f"{path}: expected an article object or a list of article objects")
+    return records
+
+
+def _from_html(text: str, path: Path, metadata: Mapping[str, str]) -> Article:
+    import trafilatura  # heavy; only needed for HTML
+
+    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
+                                      include_tables=False, favor_precision=True)
+    if doc is None or not (getattr(doc, "text", None) or ""):
+        raise ValueError(f"{path}: no article text found in the HTML page")
+    body = [p for p in (doc.text or "").split("\n") if p.strip()]
+    record = {
+        "title": doc.title or "",
+        "outlet": doc.sitename or "",
+        "author": doc.author or "",
+        "published": doc.date or "",
+        "url": doc.url or "",
+        "body": clean_paragraphs(body),
+    }
+    return _from_record(record, metadata, str(path))
+
+
+def _from_record(record: Mapping[str, Any], defaults: Mapping[str, str], source: str) -> Article:
+    fields: dict[str, Any] = {}
+    for key, value in record.items():
+        fields[_ALIASES.get(key, key)] = value
+    for key, value in defaults.items():
+        if value not in (None, "") and fields.get(key) in (None, ""):
+            fields[key] = value
+    body = fields.pop("body", None)
+    if isinstance(body, str):
+        body = clean_paragraphs(re.split(r"\n\s*\n", body)) if "\n\n" in body else clean_paragraphs(
+            body.split("\n"))
+    elif isinstance(body, Iterable):
+        body = clean_paragraphs([str(p) for p in body])
+    else:
+        body = []
+    meta = {k: _as_text(fields.pop(k, "")) for k in META_FIELDS}
+    if not meta["outlet"]:
+        raise ValueError(f"{source}: the article has no outlet; give one with --outlet NAME "
+                         "(or an 'outlet:' field)")
+    if not body:
+        raise ValueError(f"{source}: the article has no body text")
+    _check_length(sum(map(len, body)), MAX_ARTICLE_CHARS, source)
+    if not meta["title"]:
+        meta["title"] = body[0][:120]
+    meta["published"] = normalize_date(meta["published"])
+    captions = tuple(normalize_space(str(c)) for c in (fields.pop("captions", None) or []) if str(c).strip())
+    extra = {k: v for k, v in fields.items() if v not in (None, "")}
+    return Article(body=tuple(body), captions=captions, extra=extra, **meta)
+
+
+def _check_length(n: int, limit: int, source: str) -> None:
+    if n > limit:
+        raise ValueError(f"{source}: {n:,} characters is over the {limit:,} limit for one article; "
+                         "is it several articles in one file? Split it, or import them as a .json list")
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None else normalize_space(str(value))
+
+
+def normalize_date(value: str) -> str:
+    """Return ``YYYY-MM-DD`` for any string that starts with an ISO date, else the string as is."""
+    match = re.match(r"^(\d{4}-\d{2}-\d{2})", value.strip())
+    return match.group(1) if match else value.strip()

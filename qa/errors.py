@@ -1,0 +1,89 @@
+"""Typed errors: every bad input or unusable index raises a :class:`QAError` (a ``ValueError``).
+
+Each error carries what went wrong (``problem``), where (``source``: a file, a field), a
+machine-readable ``code`` and the fix in the library's words (``hint``), so each face (CLI, UI)
+can word its own fix without rewriting the message. ``str(error)`` is the full sentence.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = [
+    "ArticleError",
+    "ConfigError",
+    "IndexCorrupted",
+    "IndexMissing",
+    "IndexOutdated",
+    "ModelMismatch",
+    "QAError",
+    "QuestionError",
+]
+
+
+class QAError(ValueError):
+    """Bad input or an unusable index.
+
+    Attributes:
+        problem: What is wrong, without the place or the fix.
+        source: Where: a file, directory or field name (may be empty).
+        hint: What to do about it, worded for the command line and Python (may be empty).
+        field: The input field at fault, when one is (e.g. ``"outlet"``), for forms to point at.
+    """
+
+    code: ClassVar[str] = "error"
+
+    def __init__(self, problem: str, *, source: object = "", hint: str = "", field: str = "") -> None:
+        self.problem = problem
+        self.source = str(source) if source else ""
+        self.hint = hint
+        self.field = field
+        super().__init__(self.describe())
+
+    def describe(self, *, source: str | None = None, hint: str | None = None) -> str:
+        """The message, with the source and hint replaced when given (``""`` drops them)."""
+        where = self.source if source is None else source
+        fix = self.hint if hint is None else hint
+        return (f"{where}: " if where else "") + self.problem + (f"; {fix}" if fix else "")
+
+
+class QuestionError(QAError):
+    """The question is empty, too long, not text, or has no words."""
+
+    code = "bad_question"
+
+
+class ArticleError(QAError):
+    """An article file or field is unreadable, malformed, incomplete or a duplicate."""
+
+    code = "bad_article"
+
+
+class ConfigError(QAError):
+    """An environment variable or setting names something unusable."""
+
+    code = "bad_config"
+
+
+class IndexMissing(QAError):
+    """No index has been built at this path yet."""
+
+    code = "index_missing"
+
+
+class IndexCorrupted(QAError):
+    """The index is damaged: a missing, truncated or altered file, or parts that disagree."""
+
+    code = "index_corrupted"
+
+
+class IndexOutdated(IndexCorrupted):
+    """The index was written in an older format; it must be rebuilt."""
+
+    code = "index_outdated"
+
+
+class ModelMismatch(QAError):
+    """The index was built with another embedding model than the configured one."""
+
+    code = "model_mismatch"

@@ -1,0 +1,281 @@
+"""``qa bench``: build throughput vs the raw encoder, cold start, warm latency, recall, memory, disk.
+
+Sizes: ``seed`` (the repo's corpus/), ``multihop`` (MultiHop-RAG, ~28k paragraphs) and ``1m``
+(the MultiHop index plus synthetic rows up to 1,000,000; see :mod:`qa.tools.bench_synth`). Every
+measurement runs in its own process (:mod:`qa.tools.bench_tasks`) so that its peak RSS is its own.
+Large indexes are kept under ``--work`` and reused by later runs (their build figures are the
+ones recorded when they were built, marked ``reused``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_MULTIHOP = ROOT.parent / "shared" / "bench" / "multihop_rag" / "corpus.json"
+SEED_QUESTIONS = [
+    "Who signed the decree allowing foreigners into the National Guard?",
+    "Can Americans join Ukraine's National Guard?",
+    "What did Zelensky say about foreign volunteers?",
+    "When was the decree signed?",
+    "Which countries' citizens can serve in the National Guard of Ukraine?",
+]
+TARGETS = {"build_ratio": 0.85, "cold_start_s": 5.0, "answer_p50_ms_multihop": 30.0, "answer_p50_ms_1m": 50.0,
+           "recall_at_10": 0.98, "serve_rss_mb_1m": 3072.0}
+
+
+def run_task(task: str, **kwargs) -> dict:
+    """Run one measurement of :mod:`qa.tools.bench_tasks` in a fresh process and return its JSON."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    proc = subprocess.run([sys.executable, "-m", "qa.tools.bench_tasks", task, json.dumps(kwargs)], cwd=ROOT,
+                          capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench task {task} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def cold_start(index: Path, question: str, repeat: int) -> dict:
+    """Wall time of ``python -m qa.cli ask`` from process start to exit (first answer printed)."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    cmd = [sys.executable, "-m", "qa.cli", "ask", question, "--index", str(index)]
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
+        times.append(time.perf_counter() - t0)
+        if proc.returncode != 0:
+            raise RuntimeError(f"cold start failed: {proc.stderr[-2000:]}")
+    proc = subprocess.run([sys.executable, "-X", "importtime", *cmd[1:]], cwd=ROOT, capture_output=True,
+                          text=True, env=env)
+    top = []
+    for line in proc.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S+)", line)
+        if m and not m.group(3):  # top-level imports only
+            top.append((int(m.group(2)) / 1e6, m.group(4)))
+    top.sort(reverse=True)
+    return {"cold_start_s": statistics.median(times), "cold_start_runs_s": times,
+            "top_imports_s": {name: round(s, 3) for s, name in top[:6]}}
+
+
+def _multihop_subset(multihop: Path, work: Path, articles: int) -> Path:
+    out = work / "multihop" / f"subset-{articles}.json"
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(json.loads(multihop.read_text())[:articles]))
+    return out
+
+
+def _multihop_queries(multihop: Path, n: int) -> list[str]:
+    path = multihop.with_name("queries_dev.json")
+    if not path.exists():
+        return SEED_QUESTIONS
+    return [q["query"] for q in json.loads(path.read_text())[:n]]
+
+
+def _cached_build(index: Path, record: Path, build) -> dict:
+    from qa.index.store import IndexCorrupted, read_manifest
+
+    try:
+        manifest = read_manifest(index) if (index / "CURRENT").exists() else None
+    except IndexCorrupted:
+        manifest = None
+    if manifest and record.exists():
+        return {**json.loads(record.read_text()), "reused": True}
+    result = build()
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(result))
+    return {**result, "reused": False}
+
+
+def bench_size(size: str, args: argparse.Namespace, say) -> dict:
+    """Every figure for one corpus size."""
+    work: Path = args.work
+    repeat = args.repeat
+    out: dict = {"size": size}
+    if size == "seed":
+        corpus = args.corpus or ROOT / "corpus"
+        paths = sorted(str(p) for p in Path(corpus).glob("*.md"))
+        index = work / "seed" / "index"
+        queries = SEED_QUESTIONS
+        say("seed: build")
+        out["build"] = run_task("build", paths=paths, corpus=str(work / "seed" / "corpus"), index=str(index))
+        say("seed: throughput (raw encoder vs full build)")
+        out["throughput"] = run_task("throughput", paths=paths, repeat=repeat)
+    elif size == "multihop":
+        index = work / "multihop" / "index"
+        queries = _multihop_queries(args.multihop, args.queries)
+        say("multihop: throughput (raw encoder vs full build)")
+        subset = _multihop_subset(args.multihop, work, args.throughput_articles)
+        out["throughput"] = run_task("throughput", paths=[str(subset)], repeat=repeat)
+        say("multihop: full build (reused when present)")
+        out["build"] = _cached_build(index, work / "multihop" / "build.json", lambda: run_task(
+            "build", paths=[str(args.multihop)], corpus=str(work / "multihop" / "corpus"), index=str(index)))
+    elif size == "1m":
+        mh_index = work / "multihop" / "index"
+        if not (mh_index / "CURRENT").exists():
+            say("1m: needs the multihop index first")
+            bench_size("multihop", args, say)
+        index = work / "1m" / "index"
+        queries = _multihop_queries(args.multihop, args.queries)
+        say(f"1m: synthetic index of {args.synthetic_n:,} paragraphs (reused when present)")
+        out["build"] = _cached_build(index, work / "1m" / "build.json", lambda: run_task(
+            "synth", real_index=str(mh_index), index=str(index), n=args.synthetic_n))
+    else:
+        raise ValueError(f"unknown size {size!r}: choose from seed, multihop, 1m")
+    say(f"{size}: warm serving, then recall of the dense index vs exact search")
+    out["serve"] = run_task("serve", index=str(index), queries=queries, repeat=repeat)
+    out["recall"] = out["serve"].pop("recall")
+    say(f"{size}: cold start")
+    out["cold"] = cold_start(index, queries[0], repeat)
+    return out
+
+
+def check_targets(sizes: dict) -> dict:
+    """Which issue targets are met, with the measured figure."""
+    met = {}
+    for name, s in sizes.items():
+        if "throughput" in s and name != "seed":
+            met[f"build_ratio_{name}"] = (round(s["throughput"]["ratio"], 3), s["throughput"]["ratio"] >= 0.85)
+        met[f"recall_at_10_{name}"] = (round(s["recall"]["recall_at_10"], 4), s["recall"]["recall_at_10"] >= 0.98)
+    if "seed" in sizes:
+        v = sizes["seed"]["cold"]["cold_start_s"]
+        met["cold_start_seed_s"] = (round(v, 2), v <= TARGETS["cold_start_s"])
+    for name, limit in (("multihop", 30.0), ("1m", 50.0)):
+        if name in sizes:
+            v = sizes[name]["serve"]["answer_p50_ms"]
+            met[f"answer_p50_ms_{name}"] = (round(v, 1), v <= limit)
+    if "1m" in sizes:
+        v = sizes["1m"]["serve"]["peak_rss_mb"]
+        met["serve_peak_rss_mb_1m"] = (round(v), v <= TARGETS["serve_rss_mb_1m"])
+    return {k: {"value": v, "met": ok} for k, (v, ok) in met.items()}
+
+
+def table(result: dict) -> str:
+    """The result as a plain-text table (one column per size)."""
+    sizes = result["sizes"]
+    rows = [
+        ("paragraphs", lambda s: f"{s['serve']['paragraphs']:,}"),
+        ("vector index", lambda s: s["serve"]["vector_index"]),
+        ("raw encoder, para/s", lambda s: f"{s['throughput']['raw_encode_pps']:.0f}" if "throughput" in s else "-"),
+        ("full build, para/s", lambda s: f"{s['throughput']['build_pps']:.0f}" if "throughput" in s else "-"),
+        ("build / raw", lambda s: f"{s['throughput']['ratio']:.2f}" if "throughput" in s else "-"),
+        ("whole-index build, s", lambda s: f"{_build_s(s['build']):.1f}" + (" (reused)" * s["build"].get("reused", 0))),
+        ("build peak RSS, MB", lambda s: f"{s['build']['peak_rss_mb']:.0f}"),
+        ("cold start to answer, s", lambda s: f"{s['cold']['cold_start_s']:.2f}"),
+        ("answer() p50 / p95, ms", lambda s: f"{s['serve']['answer_p50_ms']:.1f} / {s['serve']['answer_p95_ms']:.1f}"),
+        ("retrieve() p50 / p95, ms",
+         lambda s: f"{s['serve']['retrieve_p50_ms']:.1f} / {s['serve']['retrieve_p95_ms']:.1f}"),
+        ("dense search p50, ms", lambda s: f"{s['serve']['dense_p50_ms']:.2f}"),
+        ("BM25 search p50, ms", lambda s: f"{s['serve']['lexical_p50_ms']:.2f}"),
+        ("dense recall@10 vs exact", lambda s: f"{s['recall']['recall_at_10']:.3f}"),
+        ("serving peak RSS, MB", lambda s: f"{s['serve']['peak_rss_mb']:.0f}"),
+        ("disk per paragraph, bytes", lambda s: f"{s['serve']['disk_bytes_per_paragraph']:.0f}"),
+    ]
+    names = list(sizes)
+    width = max(len(r[0]) for r in rows) + 2
+    lines = ["".ljust(width) + "".join(n.rjust(22) for n in names)]
+    for label, fmt in rows:
+        cells = []
+        for n in names:
+            try:
+                cells.append(fmt(sizes[n]))
+            except (KeyError, TypeError):
+                cells.append("-")
+        lines.append(label.ljust(width) + "".join(c.rjust(22) for c in cells))
+    lines.append("")
+    for k, v in result["targets"].items():
+        lines.append(f"target {k}: {v['value']} {'met' if v['met'] else 'NOT met'}")
+    return "\n".join(lines)
+
+
+def _build_s(build: dict) -> float:
+    return build.get("build_s") or build.get("generate_s", 0) + build.get("index_write_s", 0)
+
+
+def plot(result: dict, path: Path) -> None:
+    """PNG of warm latency (answer, retrieve, dense, BM25 p50) against corpus size, log-log."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = sorted(result["sizes"].values(), key=lambda s: s["serve"]["paragraphs"])
+    xs = [s["serve"]["paragraphs"] for s in sizes]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for key, label in (("answer", "answer() p50"), ("retrieve", "retrieve() p50"), ("dense", "dense search p50"),
+                       ("lexical", "BM25 search p50")):
+        ax.plot(xs, [s["serve"][f"{key}_p50_ms"] for s in sizes], marker="o", label=label)
+    ax.plot(xs, [s["serve"]["answer_p95_ms"] for s in sizes], marker="x", linestyle=":", label="answer() p95")
+    ax.axhline(30, color="grey", linestyle="--", linewidth=0.8)
+    ax.axhline(50, color="grey", linestyle="--", linewidth=0.8)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("paragraphs in the index")
+    ax.set_ylabel("warm latency, ms")
+    ax.set_title(f"qa bench: latency vs corpus size ({result['machine']['cpus']} CPUs)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def run_bench(args: argparse.Namespace) -> dict:
+    say = (lambda m: None) if args.quiet else (lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True))
+    args.work.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    sizes = {}
+    for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
+        sizes[size] = bench_size(size, args, say)
+    result = {"command": "qa bench " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["bench"] else "qa bench",
+              "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                          "python": platform.python_version(), "load_avg_at_start": os.getloadavg()},
+              "repeat": args.repeat, "seconds": time.time() - started, "sizes": sizes,
+              "synthetic": "see qa/bench_synth.py: real MultiHop rows + 75% perturbed copies of real vectors "
+                           "(noise 0.4-0.9 relative norm) + 25% random unit vectors; texts from the real unigram model"}
+    result["targets"] = check_targets(sizes)
+    return result
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    if ("multihop" in args.sizes or "1m" in args.sizes) and not args.multihop.is_file():
+        raise ValueError(f"{args.multihop}: MultiHop-RAG corpus.json not found; pass --multihop PATH")
+    result = run_bench(args)
+    args.out.write_text(json.dumps(result, indent=1))
+    print(table(result))
+    if args.plot:
+        plot(result, Path(args.plot))
+    print(f"\nwrote {args.out}" + (f" and {args.plot}" if args.plot else ""))
+    return 0
+
+
+def register_cli(sub) -> None:
+    """Add the ``qa bench`` sub-command."""
+    p = sub.add_parser("bench", help="measure build throughput, latency, recall, memory and disk",
+                       description="Benchmark this machine: raw encoder vs full build throughput, cold start, "
+                                   "warm answer()/retrieve() latency, dense recall@10 vs exact, peak RSS and "
+                                   "disk per paragraph, at several corpus sizes. Writes JSON, a table and a PNG.")
+    p.add_argument("--sizes", default="seed,multihop,1m", help="comma-separated: seed, multihop, 1m (default all)")
+    p.add_argument("--corpus", type=Path, default=None, help="seed corpus directory (default: the repo's corpus/)")
+    p.add_argument("--multihop", type=Path, default=DEFAULT_MULTIHOP,
+                   help="MultiHop-RAG corpus.json (default ../shared/bench/multihop_rag/corpus.json)")
+    p.add_argument("--work", type=Path, default=Path(os.environ.get("QA_BENCH_WORK", "/tmp/qa-bench")),
+                   help="where bench indexes are built and kept between runs (default /tmp/qa-bench)")
+    p.add_argument("--out", type=Path, default=Path("bench.json"), help="JSON result (default bench.json)")
+    p.add_argument("--plot", default="bench.png", help="PNG plot (default bench.png; '' for none)")
+    p.add_argument("--repeat", type=int, default=3, help="repetitions; medians are reported (default 3)")
+    p.add_argument("--queries", type=int, default=50, help="MultiHop dev questions used as queries (default 50)")
+    p.add_argument("--throughput-articles", type=int, default=25,
+                   help="MultiHop articles in the throughput set (default 25, ~1,000 paragraphs)")
+    p.add_argument("--synthetic-n", type=int, default=1_000_000, help="paragraphs of the '1m' size")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=_cmd_bench)

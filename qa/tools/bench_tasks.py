@@ -1,0 +1,206 @@
+"""Measurements of ``qa bench``, each run in its own process so that peak RSS belongs to one task.
+
+``python -m qa.tools.bench_tasks TASK 'JSON-ARGS'`` prints one JSON object on its last line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_mb() -> float:
+    """Current resident memory, MiB."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q)) if values else float("nan")
+
+
+def disk_bytes(index: Path) -> int:
+    from qa.index.store import current_version
+
+    return sum(p.stat().st_size for p in current_version(Path(index)).rglob("*") if p.is_file())
+
+
+def task_throughput(paths: list[str], repeat: int, batch_size: int = 64) -> dict:
+    """Raw ``model.encode`` vs the full ``qa add`` pipeline (ingest, clean, embed, index, write)."""
+    from qa.build.indexer import add_articles
+    from qa.model import embed
+
+    model = embed.load_model()
+    model.encode(["warm up the model"] * 8, batch_size=8)
+    raw_s, build_s, texts = [], [], None
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(prefix="qa-bench-tp-") as tmp:
+            t0 = time.perf_counter()
+            stats = add_articles(paths, corpus=Path(tmp) / "corpus", index=Path(tmp) / "index")
+            build_s.append(time.perf_counter() - t0)
+            if texts is None:
+                from qa.index.store import current_version
+
+                db = sqlite3.connect(current_version(Path(tmp) / "index") / "passages.sqlite")
+                texts = [f"{t}\n{x}" if t else x for t, x in db.execute(
+                    "SELECT a.title, p.text FROM passages p JOIN articles a USING(article_id) ORDER BY p.row")]
+                db.close()
+        t0 = time.perf_counter()
+        model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        raw_s.append(time.perf_counter() - t0)
+    n = stats.passages
+    raw, build = n / statistics.median(raw_s), n / statistics.median(build_s)
+    return {"paragraphs": n, "articles": stats.articles, "raw_encode_pps": raw, "build_pps": build,
+            "ratio": build / raw, "raw_s": raw_s, "build_s": build_s, "torch_threads": _threads(),
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def _threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
+
+
+def task_build(paths: list[str], corpus: str, index: str) -> dict:
+    """One full build of a real corpus (``qa add`` into a fresh corpus and index)."""
+    from qa.build.indexer import add_articles
+
+    for p in (corpus, index):
+        shutil.rmtree(p, ignore_errors=True)
+    t0 = time.perf_counter()
+    stats = add_articles(paths, corpus=corpus, index=index)
+    seconds = time.perf_counter() - t0
+    return {"paragraphs": stats.passages, "articles": stats.articles, "build_s": seconds,
+            "build_pps": stats.passages / seconds, "peak_rss_mb": peak_rss_mb()}
+
+
+def _real_records(store) -> list:
+    from qa.index.store import PassageRecord
+
+    rows = store._query("SELECT p.id, p.article_id, p.paragraph, p.offset, p.text, p.key, a.outlet, a.title, "
+                        "a.url, a.published, a.author FROM passages p JOIN articles a USING(article_id) "
+                        "ORDER BY p.row")
+    return [PassageRecord(*r) for r in rows]
+
+
+def task_synth(real_index: str, index: str, n: int, seed: int = 0) -> dict:
+    """Write an ``n``-paragraph index: the real index's rows, then synthetic ones (see qa.tools.bench_synth)."""
+    from qa.index.store import IndexStore, write_index
+    from qa.tools.bench_synth import synth_records, synth_sentences, synth_vectors
+
+    t0 = time.perf_counter()
+    store = IndexStore.open(real_index)
+    real_vecs = store.dense.reconstruct()
+    records = _real_records(store)
+    real_sentences = store.sentences
+    meta = {k: store.manifest[k] for k in ("model", "model_path", "dimension") if k in store.manifest}
+    store.close()
+    extra = n - len(records)
+    records.extend(synth_records(records, extra, seed))
+    vectors = np.concatenate([real_vecs, synth_vectors(real_vecs, extra, seed)])
+    sentences = synth_sentences(real_sentences, records, vectors, seed)
+    made = time.perf_counter() - t0
+    shutil.rmtree(index, ignore_errors=True)
+    t0 = time.perf_counter()
+    write_index(Path(index), records, vectors, {**meta, "synthetic": {"n": n, "seed": seed, "real": real_index}},
+                sentences=sentences)
+    return {"paragraphs": n, "generate_s": made, "index_write_s": time.perf_counter() - t0,
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def task_serve(index: str, queries: list[str], repeat: int) -> dict:
+    """Warm latency of answer() and retrieve() (and the dense search alone), and serving memory."""
+    import qa
+    from qa.answer.retrieve import make_query
+    from qa.api import open_index
+
+    t0 = time.perf_counter()
+    store = open_index(index)
+    open_s = time.perf_counter() - t0
+    qa.answer(queries[0], index=store)  # loads the model, warms caches
+    timings: dict[str, list[float]] = {"answer": [], "retrieve": [], "dense": [], "lexical": []}
+    for _ in range(repeat):
+        for q in queries:
+            t0 = time.perf_counter()
+            qa.answer(q, index=store)
+            timings["answer"].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            qa.retrieve(q, index=store)
+            timings["retrieve"].append(time.perf_counter() - t0)
+            query = make_query(store, q)
+            t0 = time.perf_counter()
+            store.search_dense(query.vector, 100)
+            timings["dense"].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            store.search_lexical(query.tokens, 100)
+            timings["lexical"].append(time.perf_counter() - t0)
+    out = {"paragraphs": len(store), "vector_index": type(store.dense).__name__, "open_s": open_s,
+           "queries": len(queries) * repeat, "rss_mb": rss_mb(), "peak_rss_mb": peak_rss_mb(),
+           "disk_bytes": disk_bytes(Path(index))}
+    for name, values in timings.items():
+        out[f"{name}_p50_ms"] = pct(values, 50) * 1000
+        out[f"{name}_p95_ms"] = pct(values, 95) * 1000
+    out["disk_bytes_per_paragraph"] = out["disk_bytes"] / max(len(store), 1)
+    out["recall"] = recall(store, queries)  # after the RSS figures: exact search holds all vectors
+    return out
+
+
+def recall(store, queries: list[str], k: int = 10) -> dict:
+    """Recall@k of the index's dense search against exact search over the same stored vectors."""
+    from qa.model import embed
+
+    qv = embed.encode(queries)
+    n = len(store)
+    best_s = np.full((len(qv), k), -np.inf, dtype=np.float32)
+    best_r = np.zeros((len(qv), k), dtype=np.int64)
+    for start in range(0, n, 100_000):
+        rows = np.arange(start, min(n, start + 100_000))
+        scores = qv @ store.dense.reconstruct(rows).T
+        all_s = np.concatenate([best_s, scores], axis=1)
+        all_r = np.concatenate([best_r, np.broadcast_to(rows, scores.shape)], axis=1)
+        top = np.argsort(-all_s, axis=1)[:, :k]
+        best_s, best_r = np.take_along_axis(all_s, top, 1), np.take_along_axis(all_r, top, 1)
+    hits, hits100 = 0, []
+    t0 = time.perf_counter()
+    for q, exact in zip(qv, best_r, strict=True):
+        found, _ = store.dense.search(q, k)
+        hits += len(set(found.tolist()) & set(exact.tolist()))
+    search_ms = (time.perf_counter() - t0) / len(qv) * 1000
+    for q, exact in zip(qv, best_r, strict=True):
+        found, _ = store.dense.search(q, 100)
+        hits100.append(len(set(found.tolist()) & set(exact.tolist())) / k)
+    return {"vector_index": type(store.dense).__name__, "k": k, "queries": len(qv),
+            f"recall_at_{k}": hits / (k * len(qv)), f"recall_at_{k}_in_pool100": float(np.mean(hits100)),
+            "search_ms": search_ms}
+
+
+TASKS = {"throughput": task_throughput, "build": task_build, "synth": task_synth, "serve": task_serve}
+
+
+def main() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    result = TASKS[sys.argv[1]](**json.loads(sys.argv[2]))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""``qa eval DATASET``: answer quality on a question set, printed as a table (or JSON).
+
+The dataset format is detected (see :mod:`qa.tools.eval_data`): seed questions and MultiHop-RAG queries
+run against ``--index``; a SQuAD v1.1 file is indexed into a temporary index first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from qa.tools.eval_data import (
+    build_squad_index,
+    eval_multihop,
+    eval_seed,
+    eval_squad,
+    load_dataset,
+    squad_articles,
+    subsample,
+)
+
+LABELS = {
+    "hit@1": "hit@1", "hit@3": "hit@3", "hit@4": "hit@4", "hit@5": "hit@5", "hit@10": "hit@10",
+    "recall@10": "fact recall@10", "mrr@10": "MRR@10", "top_quote_outlet_acc": "top quote from a gold outlet",
+    "null_abstain_rate": "null queries abstained", "abstain_precision": "abstention precision",
+    "abstain_recall": "abstention recall", "answerable_abstained": "answerable that abstained",
+    "answerable_abstain_rate": "answerable that abstained", "answer_in_top_quote": "gold answer in top quote",
+    "answer_in_top_passage": "gold answer in top quote's passage", "mean_quote_words": "mean quote words",
+    "abstain_rate": "abstained", "mean_ms": "mean ms / question", "p95_ms": "p95 ms / question",
+    "seconds": "question seconds", "index_seconds": "indexing seconds", "total_seconds": "total seconds",
+}
+
+
+def evaluate(dataset: str | Path, index: str | Path | None = None, k: int = 10, limit: int | None = None,
+             progress: bool = False) -> dict[str, Any]:
+    """Evaluate a dataset file and return its figures (``format`` and ``dataset`` included).
+
+    Args:
+        dataset: A seed, MultiHop-RAG or SQuAD v1.1 JSON file.
+        index: Index to query (seed and MultiHop formats; default ``$QA_INDEX`` or ``./index``).
+        k: Passages retrieved per question (at least what each metric needs).
+        limit: Evaluate only this many questions, spread evenly over the file (for quick checks).
+        progress: Show a progress bar on stderr.
+
+    Raises:
+        ValueError: Unreadable or unknown dataset, missing index.
+    """
+    from qa.api import open_index
+
+    started = time.perf_counter()
+    fmt, data = load_dataset(Path(dataset))
+    bar = _progress_bar() if progress else None
+    figures: dict[str, Any]
+    if fmt == "squad":
+        paragraphs = squad_articles(data)
+        with tempfile.TemporaryDirectory(prefix="qa-eval-squad-") as tmp:
+            t0 = time.perf_counter()
+            index_dir, article_of = build_squad_index(paragraphs, Path(tmp), progress=progress)
+            index_seconds = time.perf_counter() - t0
+            store = open_index(index_dir)
+            try:
+                figures = eval_squad(store, paragraphs, article_of, k, limit, bar)
+            finally:
+                store.close()
+        figures["index_seconds"] = index_seconds
+    else:
+        store = open_index(index)
+        items = subsample(list(data), limit)
+        figures = (eval_seed if fmt == "seed" else eval_multihop)(store, items, k, bar)
+        figures["index_passages"] = len(store)
+    figures["total_seconds"] = time.perf_counter() - started
+    return {"dataset": str(dataset), "format": fmt, "k": k, **figures}
+
+
+def _progress_bar():
+    from tqdm import tqdm
+
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = tqdm(total=total, unit="q", desc="evaluating", file=sys.stderr, dynamic_ncols=True)
+        state["bar"].n = done
+        state["bar"].refresh()
+        if done >= total:
+            state["bar"].close()
+
+    return update
+
+
+def format_table(figures: dict[str, Any]) -> str:
+    """The figures as an aligned two-column table."""
+    rows = [("dataset", figures["dataset"]), ("format", figures["format"])]
+    for key, value in figures.items():
+        if key in ("dataset", "format") or isinstance(value, list):
+            continue
+        label = LABELS.get(key, key.replace("_", " "))
+        if isinstance(value, float):
+            text = f"{value:.1f}" if key.endswith(("ms", "seconds", "words")) else f"{value:.3f}"
+        else:
+            text = str(value)
+        rows.append((label, text))
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{label:<{width}}  {value}" for label, value in rows]
+    for key, value in figures.items():
+        if isinstance(value, list) and value:
+            lines.append(f"{key}:")
+            lines.extend(f"  - {v}" for v in value)
+    return "\n".join(lines)
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    if args.k < 1:
+        raise ValueError("-k must be at least 1")
+    figures = evaluate(args.dataset, args.index, k=args.k, limit=args.limit,
+                       progress=not args.json and sys.stderr.isatty())
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=1))
+    else:
+        print(format_table(figures))
+    return 0
+
+
+def register_cli(sub: argparse._SubParsersAction) -> None:
+    """Add the ``eval`` sub-command to the ``qa`` parser."""
+    p = sub.add_parser(
+        "eval", help="measure answer quality on a question set",
+        description="Evaluate retrieval and quotes on DATASET, a JSON file in one of three formats "
+                    "(detected): seed questions [{question, answerable, gold: [{outlet, span}]}] "
+                    "(hit@1/@3, abstention); MultiHop-RAG queries (hit@1/@4/@10, recall@10, MRR@10, "
+                    "top-quote outlet, null-query abstention; run against an index built from its "
+                    "corpus.json); SQuAD v1.1 (indexed into a temporary index; paragraph hit@1/@5, "
+                    "gold answer inside the top quote, quote length).")
+    p.add_argument("dataset", type=Path, metavar="DATASET", help="the question file (JSON)")
+    p.add_argument("--index", type=Path, default=None, metavar="DIR",
+                   help="index directory (default: $QA_INDEX or ./index; ignored for SQuAD)")
+    p.add_argument("-k", "--k", type=int, default=10, metavar="N", help="passages retrieved per question "
+                                                                        "(default 10)")
+    p.add_argument("--limit", type=int, default=None, metavar="N",
+                   help="only N questions, spread evenly over the file (quick check)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=_cmd_eval)

@@ -1,0 +1,235 @@
+"""Evaluation datasets: format detection and the per-format metrics of ``qa eval``.
+
+Three formats are understood, told apart by their shape:
+
+- *seed*: a JSON list of ``{question, answerable, gold: [{outlet, span}]}``;
+- *multihop*: a JSON list of MultiHop-RAG queries (``query``, ``evidence_list`` of ``{fact, source}``,
+  ``question_type``), evaluated against an index built from the MultiHop-RAG corpus;
+- *squad*: a SQuAD v1.1 object (``{"data": [{title, paragraphs: [{context, qas}]}]}``), whose
+  paragraphs are indexed into a temporary index first.
+
+Every evaluator returns a flat ``dict`` of figures (rates in 0..1, lengths, timings).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+from qa.answer.quotes import build_answer
+from qa.answer.retrieve import make_query, search
+from qa.index.store import IndexStore, outlet_key
+from qa.types import Answer, Passage, Quote
+
+QUOTE_K = 5  # passages an answer draws its quotes from (the default of qa.answer)
+Progress = Callable[[int, int], None] | None
+
+
+def detect_format(data: Any) -> str:
+    """``"seed"``, ``"multihop"`` or ``"squad"`` from the shape of a loaded JSON document."""
+    if isinstance(data, dict) and isinstance(data.get("data"), list):
+        first = data["data"][0] if data["data"] else {}
+        if isinstance(first, dict) and "paragraphs" in first:
+            return "squad"
+    if isinstance(data, list) and data and all(isinstance(x, dict) for x in data):
+        if all("query" in x and "evidence_list" in x for x in data):
+            return "multihop"
+        if all("question" in x and "answerable" in x for x in data):
+            return "seed"
+    raise ValueError("unknown dataset format: expected a seed question list ({question, answerable, "
+                     "gold}), MultiHop-RAG queries ({query, evidence_list}) or SQuAD v1.1 ({data: [...]})")
+
+
+def load_dataset(path: Path) -> tuple[str, Any]:
+    """Read a dataset file and tell its format."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: not a readable JSON file ({exc})") from None
+    return detect_format(data), data
+
+
+def subsample(items: list, limit: int | None) -> list:
+    """At most ``limit`` items, spread evenly over the list (all of them when no limit)."""
+    if not limit or limit >= len(items):
+        return items
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class _Runner:
+    """Runs questions against one index: passages for retrieval metrics, then the answer."""
+
+    def __init__(self, store: IndexStore, k: int) -> None:
+        self.store, self.k = store, k
+        self.times: list[float] = []
+
+    def __call__(self, question: str) -> tuple[list[Passage], Answer]:
+        started = time.perf_counter()
+        query = make_query(self.store, question)
+        passages = search(self.store, query, max(self.k, QUOTE_K))
+        result = build_answer(self.store, query, passages[:QUOTE_K])
+        self.times.append(time.perf_counter() - started)
+        return passages[: self.k], result
+
+    def timing(self) -> dict[str, float]:
+        t = sorted(self.times) or [0.0]
+        return {"questions": len(self.times), "mean_ms": 1000 * mean(t),
+                "p95_ms": 1000 * t[min(len(t) - 1, int(0.95 * len(t)))], "seconds": sum(t)}
+
+
+def _overlaps(quote: Quote, spans: Sequence[str]) -> bool:
+    text = quote.passage.text
+    for span in spans:
+        for m in re.finditer(re.escape(span), text):
+            if m.start() < quote.end and quote.start < m.end():
+                return True
+    return False
+
+
+def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress = None) -> dict[str, Any]:
+    """Seed format: hit@1/@3 of quotes overlapping a gold span of a gold outlet, abstention P/R."""
+    run = _Runner(store, k)
+    hits1, hits3, abstain_ans, quote_words, misses = [], [], [], [], []
+    abst_true = abst_false = n_unans = 0
+    for i, item in enumerate(items):
+        _, result = run(item["question"])
+        if item.get("answerable", True):
+            gold: dict[str, list[str]] = {}
+            for g in item.get("gold", []):
+                gold.setdefault(outlet_key(g["outlet"]), []).append(g["span"])
+            ok = [not result.abstained and _overlaps(q, gold.get(outlet_key(q.outlet), []))
+                  for q in result.quotes[:3]]
+            hits1.append(bool(ok[:1] and ok[0]))
+            hits3.append(any(ok))
+            abstain_ans.append(result.abstained)
+            if not any(ok):
+                misses.append(item["question"])
+            if result.quotes:
+                quote_words.append(len(result.quotes[0].text.split()))
+            abst_false += result.abstained
+        else:
+            n_unans += 1
+            abst_true += result.abstained
+        if progress:
+            progress(i + 1, len(items))
+    abstained = abst_true + abst_false
+    return {
+        "answerable": len(hits1), "unanswerable": n_unans,
+        "hit@1": _rate(hits1), "hit@3": _rate(hits3),
+        "answerable_abstained": sum(abstain_ans),
+        "abstain_precision": abst_true / abstained if abstained else 1.0,
+        "abstain_recall": abst_true / n_unans if n_unans else 1.0,
+        "mean_quote_words": mean(quote_words) if quote_words else 0.0,
+        "misses@3": misses, **run.timing(),
+    }
+
+
+def eval_multihop(store: IndexStore, items: list[dict], k: int, progress: Progress = None) -> dict[str, Any]:
+    """MultiHop-RAG: passage hit@1/@4/@10, fact recall@10, MRR@10, top-quote outlet, null abstention."""
+    run = _Runner(store, max(k, 10))
+    hit = {1: [], 4: [], 10: []}
+    recall, rr, outlet_ok, abstain_answerable = [], [], [], []
+    null_abstained = []
+    for i, item in enumerate(items):
+        passages, result = run(item["query"])
+        evidence = item.get("evidence_list") or []
+        if item.get("question_type") == "null_query" or not evidence:
+            null_abstained.append(result.abstained)
+        else:
+            facts = list(dict.fromkeys(_norm(e["fact"]) for e in evidence if e.get("fact")))
+            texts = [_norm(p.text) for p in passages[:10]]
+            gold_rank = next((r for r, t in enumerate(texts) if any(f in t for f in facts)), None)
+            for n in hit:
+                hit[n].append(gold_rank is not None and gold_rank < n)
+            rr.append(1.0 / (gold_rank + 1) if gold_rank is not None else 0.0)
+            recall.append(sum(any(f in t for t in texts) for f in facts) / len(facts) if facts else 0.0)
+            sources = {outlet_key(e.get("source", "")) for e in evidence}
+            outlet_ok.append(bool(result.quotes) and not result.abstained
+                             and outlet_key(result.quotes[0].outlet) in sources)
+            abstain_answerable.append(result.abstained)
+        if progress:
+            progress(i + 1, len(items))
+    n_abst = sum(null_abstained) + sum(abstain_answerable)
+    return {
+        "queries": len(items), "answerable": len(rr), "null": len(null_abstained),
+        "hit@1": _rate(hit[1]), "hit@4": _rate(hit[4]), "hit@10": _rate(hit[10]),
+        "recall@10": _rate(recall), "mrr@10": _rate(rr), "top_quote_outlet_acc": _rate(outlet_ok),
+        "null_abstain_rate": _rate(null_abstained),
+        "abstain_precision": sum(null_abstained) / n_abst if n_abst else 1.0,
+        "answerable_abstain_rate": _rate(abstain_answerable), **run.timing(),
+    }
+
+
+def squad_articles(data: dict) -> list[tuple[str, str, list[dict]]]:
+    """``(title, context, qas)`` of every SQuAD paragraph, titles with underscores as spaces."""
+    out = []
+    for article in data["data"]:
+        title = str(article.get("title", "untitled")).replace("_", " ").strip() or "untitled"
+        for para in article.get("paragraphs", []):
+            out.append((title, para["context"], para.get("qas", [])))
+    return out
+
+
+def build_squad_index(paragraphs: list[tuple[str, str, list[dict]]], workdir: Path,
+                      progress: bool = False) -> tuple[Path, dict[str, int]]:
+    """Index SQuAD paragraphs (one article each, outlet = title) under ``workdir``.
+
+    Returns the index directory and a map from article id to paragraph number.
+    """
+    from qa.build.corpus import write_article
+    from qa.build.indexer import build_index
+    from qa.types import Article
+
+    corpus, index = workdir / "corpus", workdir / "index"
+    article_of: dict[str, int] = {}
+    for n, (title, context, _) in enumerate(paragraphs):
+        body = tuple(p.strip() for p in context.split("\n\n") if p.strip())
+        path = write_article(Article(title=title, outlet=title, body=body), corpus)
+        article_of[path.stem] = n
+    build_index(corpus, index, progress=progress)
+    return index, article_of
+
+
+def eval_squad(store: IndexStore, paragraphs: list[tuple[str, str, list[dict]]], article_of: dict[str, int],
+               k: int, limit: int | None = None, progress: Progress = None) -> dict[str, Any]:
+    """SQuAD v1.1: paragraph hit@1/@5, gold answer inside the top-1 quote, quote length in words."""
+    run = _Runner(store, max(k, 5))
+    questions = [(n, qa) for n, (_, _, qas) in enumerate(paragraphs) for qa in qas]
+    questions = subsample(questions, limit)
+    hit1, hit5, in_quote, in_passage, words, abstained = [], [], [], [], [], []
+    for i, (n, qa) in enumerate(questions):
+        passages, result = run(qa["question"])
+        ranks = [article_of.get(p.article_id) for p in passages[:5]]
+        hit1.append(ranks[:1] == [n])
+        hit5.append(n in ranks)
+        answers = [a["text"] for a in qa.get("answers", []) if a.get("text")]
+        top = result.quotes[0] if result.quotes else None
+        in_quote.append(top is not None and not result.abstained and any(a in top.text for a in answers))
+        in_passage.append(top is not None and any(a in top.passage.text for a in answers))
+        if top is not None:
+            words.append(len(top.text.split()))
+        abstained.append(result.abstained)
+        if progress:
+            progress(i + 1, len(questions))
+    return {
+        "paragraphs": len(paragraphs), "questions": len(questions),
+        "hit@1": _rate(hit1), "hit@5": _rate(hit5), "answer_in_top_quote": _rate(in_quote),
+        "answer_in_top_passage": _rate(in_passage), "mean_quote_words": mean(words) if words else 0.0,
+        "abstain_rate": _rate(abstained), **run.timing(),
+    }
+
+
+def _rate(values: Sequence[float | bool]) -> float:
+    return float(mean(float(v) for v in values)) if values else 0.0

@@ -1,0 +1,100 @@
+"""Quote shaping in qa.answer.quotes: clause trimming, joining a close neighbour, answer types."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.answer import quotes as extract
+from qa.build.segment import sentences
+from qa.index.lexical import tokenize
+from qa.types import Span
+
+LONG = ("Notable faculty in physics have included the speed of light calculator A. A. Michelson, "
+        "elementary charge calculator Robert A. Millikan, discoverer of the Compton Effect Arthur H. Compton, "
+        "the creator of the first nuclear reactor Enrico Fermi, \"the father of the hydrogen bomb, in a way\" "
+        "Edward Teller, second female Nobel laureate Maria Goeppert-Mayer, the youngest American winner of the "
+        "Nobel Prize Tsung-Dao Lee (born in Shanghai, China), and astrophysicist Subrahmanyan Chandrasekhar.")
+
+
+def _q(question: str) -> tuple[list[str], np.ndarray]:
+    tokens = list(dict.fromkeys(tokenize(question)))
+    return tokens, np.ones(len(tokens))
+
+
+def test_clauses_split_at_commas_but_not_inside_brackets_or_quotes():
+    parts = extract._clauses(LONG, 0, len(LONG))
+    texts = [LONG[a:b] for a, b in parts]
+    assert "\"the father of the hydrogen bomb, in a way\" Edward Teller" in texts
+    assert any(t.endswith("Tsung-Dao Lee (born in Shanghai, China)") for t in texts)
+    for (_, b), (c, _) in pairwise(parts):
+        assert b <= c and LONG[b:c].strip() in {",", ";", ":", "—", "–", "--"}
+
+
+def test_long_sentence_is_trimmed_to_whole_clauses_around_the_question_words():
+    q, idf = _q("Who was the second female Nobel laureate?")
+    span = extract._trim(LONG, Span(0, len(LONG)), q, idf, None)
+    text = LONG[span.start:span.end]
+    assert "second female Nobel laureate Maria Goeppert-Mayer" in text
+    assert len(text.split()) <= extract.TRIM_TO < len(LONG.split())
+    starts = {a for a, _ in extract._clauses(LONG, 0, len(LONG))}
+    ends = {b for _, b in extract._clauses(LONG, 0, len(LONG))}
+    assert span.start in starts and span.end in ends
+
+
+def test_trim_prefers_the_clauses_holding_the_kind_of_answer_asked_for():
+    text = ("The museum opened to the public after a long campaign by local historians, teachers and "
+            "several families of the town; its collection grew quickly over the following decades, "
+            "which surprised many; by the end it held some 4,000 objects from the region, mostly tools, "
+            "and the collection of the museum now fills three floors of the old mill on the river bank.")
+    q, idf = _q("How many objects did the collection of the museum hold?")
+    span = extract._trim(text, Span(0, len(text)), q, idf, extract.answer_pattern("How many objects?"))
+    assert "4,000 objects" in text[span.start:span.end]
+
+
+def test_short_sentences_are_not_trimmed_and_leading_conjunctions_are_dropped():
+    short = "The National Guard is a part of the Interior Ministry, and is responsible for public security."
+    q, idf = _q("Which ministry is the National Guard part of?")
+    assert extract._trim(short, Span(0, len(short)), q, idf, None) == Span(0, len(short))
+    long = " ".join(["word"] * 45) + ", and the guard belongs to the Interior Ministry."
+    q, idf = _q("What does the guard belong to?")
+    span = extract._trim(long, Span(0, len(long)), q, idf, None)
+    assert long[span.start:span.end] == "the guard belongs to the Interior Ministry."
+
+
+def test_a_close_scoring_neighbour_joins_the_quote_a_distant_one_does_not():
+    text = "Short first sentence here now. The second sentence is the best one. A third sentence ends it."
+    spans = sentences(text)
+    q, idf = _q("second sentence")
+    joined = extract._shape(text, spans, spans, [0.2, 0.9, 0.85], 1, q, idf, None)
+    assert joined == Span(spans[1].start, spans[2].end)
+    alone = extract._shape(text, spans, spans, [0.2, 0.9, 0.5], 1, q, idf, None)
+    assert alone == spans[1]
+
+
+def test_answer_pattern_kinds():
+    assert extract.answer_pattern("How young can volunteers be?") is extract._NUMBER
+    assert extract.answer_pattern("When did the war end?") is extract._DATE
+    assert extract.answer_pattern("Who signed the decree?") is None
+
+
+_WORD = st.text(alphabet="abcdefgXYZ0123456789-'", min_size=1, max_size=9)
+_SEP = st.sampled_from([" ", " ", " ", ", ", "; ", ": ", " — ", " (", ") ", " \"", "\" ", "  "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_WORD, _SEP), min_size=1, max_size=120), st.lists(_WORD, max_size=4))
+def test_trimmed_quotes_are_verbatim_slices_that_never_cut_words(pieces, question):
+    text = "".join(w + s for w, s in pieces).strip()
+    if not text:
+        return
+    q, idf = _q(" ".join(question))
+    span = extract._trim(text, Span(0, len(text)), q, idf, extract._NUMBER)
+    assert 0 <= span.start < span.end <= len(text)
+    quote = text[span.start:span.end]
+    assert quote.strip() == quote
+    assert span.start == 0 or not text[span.start - 1].isalnum()
+    assert span.end == len(text) or not text[span.end].isalnum()
