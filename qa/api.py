@@ -6,8 +6,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from qa.answer.quotes import build_answer
-from qa.answer.retrieve import make_query, search
+from qa.answering.quotes import build_answer
+from qa.answering.retrieve import make_query, search
 from qa.index.store import IndexStore, current_version, default_index
 from qa.types import Answer, Passage
 

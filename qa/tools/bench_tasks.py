@@ -126,7 +126,7 @@ def task_synth(real_index: str, index: str, n: int, seed: int = 0) -> dict:
 def task_serve(index: str, queries: list[str], repeat: int) -> dict:
     """Warm latency of answer() and retrieve() (and the dense search alone), and serving memory."""
     import qa
-    from qa.answer.retrieve import make_query
+    from qa.answering.retrieve import make_query
     from qa.api import open_index
 
     t0 = time.perf_counter()

@@ -21,8 +21,8 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from qa.answer.quotes import build_answer
-from qa.answer.retrieve import make_query, search
+from qa.answering.quotes import build_answer
+from qa.answering.retrieve import make_query, search
 from qa.index.store import IndexStore, outlet_key
 from qa.types import Answer, Passage, Quote
 

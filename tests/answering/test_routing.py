@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import qa
-from qa.answer.routing import date_mentions, route
+from qa.answering.routing import date_mentions, route
 from tests.synth import article_text
 
 OUTLETS = ["Harbor Times", "Valley Post", "The Age", "The Independent - Sports", "The Independent"]

@@ -20,7 +20,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from qa.answer.retrieve import Query, sentence_vectors
+from qa.answering.retrieve import Query, sentence_vectors
 from qa.index.lexical import tokenize
 from qa.index.store import IndexStore, outlet_key
 from qa.model import embed

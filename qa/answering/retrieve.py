@@ -1,7 +1,7 @@
 """Question -> passages: dense (FAISS) and lexical (BM25) search fused, routed by mention.
 
 A plain question is one fused search of the whole index. A question naming outlets, dates or
-joined claims (:mod:`qa.answer.routing`) is one search per mention, within its outlet and dates, with the
+joined claims (:mod:`qa.answering.routing`) is one search per mention, within its outlet and dates, with the
 whole question plus the mention's own clause; the rankings are interleaved best first.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer.routing import Mention, route
+from qa.answering.routing import Mention, route
 from qa.build.segment import sentences
 from qa.index.lexical import tokenize
 from qa.index.store import IndexStore

@@ -6,7 +6,7 @@ named, of a date) owns the words from it up to the next mention: its *clause*. A
 clause narrows that mention to articles published then; a clause that joins several claims
 ("..., and is also accused of ...") becomes one mention per claim. Retrieval searches each
 mention within its outlet and dates, with the whole question and with its clause, so every
-named source and claim is represented (:mod:`qa.answer.retrieve`).
+named source and claim is represented (:mod:`qa.answering.retrieve`).
 """
 
 from __future__ import annotations

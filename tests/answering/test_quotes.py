@@ -1,4 +1,4 @@
-"""Quote shaping in qa.answer.quotes: clause trimming, joining a close neighbour, answer types."""
+"""Quote shaping in qa.answering.quotes: clause trimming, joining a close neighbour, answer types."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.answer import quotes as extract
+from qa.answering import quotes as extract
 from qa.build.segment import sentences
 from qa.index.lexical import tokenize
 from qa.types import Span

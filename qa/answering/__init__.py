@@ -1,0 +1,1 @@
+"""Question -> answer: query analysis and routing, retrieval and fusion, evidence, quotes."""
