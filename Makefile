@@ -10,11 +10,12 @@ PORT   ?= 7860
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test index lint install bench eval clean help
+.PHONY: run test test-fast index lint install bench eval clean help
 
 help:
 	@echo "make run    install, build the index and serve the UI on http://$(HOST):$(PORT)"
 	@echo "make test   install, lint and run all tests"
+	@echo "make test-fast  model-free unit tests only (seconds; no model, no browser)"
 	@echo "make index  update the index from corpus/"
 	@echo "make bench  run qa bench (performance figures)"
 
@@ -39,6 +40,11 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q -ra
+
+# The fast tier: pure logic on toy data with a fake encoder. QA_MODEL points nowhere, so a test that
+# reached for the real model would fail here instead of silently making the tier slow.
+test-fast: $(STAMP)
+	QA_MODEL=/nonexistent/no-model-in-the-fast-tier $(BIN)/python -m pytest -q -m fast -p no:randomly
 
 bench: $(STAMP)
 	$(BIN)/qa bench

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from qa.answering.quotes import build_answer
-from qa.answering.retrieve import make_query, search
+from qa.answering.compose import build_answer
+from qa.answering.query import Query, make_query
+from qa.answering.retrieve import search
+from qa.errors import ModelMismatch
 from qa.index.store import IndexStore, current_version, default_index
+from qa.model import get_encoder
 from qa.types import Answer, Passage
 
 _cache: dict[Path, IndexStore] = {}
@@ -41,12 +45,15 @@ def open_index(index: IndexLike = None) -> IndexStore:
 
 def _check_model(store: IndexStore) -> None:
     """Refuse to search vectors of one model with questions embedded by another."""
-    from qa.model import embed
-
     built_with = store.manifest.get("model")
-    if built_with and built_with != embed.model_name():
-        raise ValueError(f"{store.version.parent}: index built with model {built_with!r} but "
-                         f"QA_MODEL gives {embed.model_name()!r}; run `qa index --rebuild`")
+    name = get_encoder().name
+    if built_with and built_with != name:
+        raise ModelMismatch(f"index built with model {built_with!r} but the configured model is {name!r}",
+                            source=store.version.parent)
+
+
+def _query(store: IndexStore, question: str) -> Query:
+    return make_query(question, store.outlet_names(), get_encoder())
 
 
 def retrieve(question: str, k: int = 5, *, index: IndexLike = None,
@@ -64,11 +71,11 @@ def retrieve(question: str, k: int = 5, *, index: IndexLike = None,
         ValueError: Empty, too long or non-text question; missing or corrupted index.
     """
     store = open_index(index)
-    return search(store, make_query(store, question), k, outlets)
+    return search(store, _query(store, question), k, outlets).passages
 
 
 def answer(question: str, k: int = 5, *, index: IndexLike = None,
-           outlets: Sequence[str] | None = None) -> Answer:
+           outlets: Sequence[str] | None = None, depth: int | None = None) -> Answer:
     """Answer a question with verbatim quotes from the indexed articles.
 
     Args:
@@ -76,11 +83,15 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None,
         k: Number of passages to draw quotes from.
         index: Index directory or an opened :class:`~qa.index.store.IndexStore`.
         outlets: Only answer from these outlets.
+        depth: Passages to retrieve and report in :attr:`Answer.passages` (default ``k``); quotes
+            are drawn from the first ``k`` of them.
 
     Returns:
         An :class:`~qa.types.Answer`: quotes best first (each a verbatim slice of its passage),
         ``abstained`` when nothing answers, and the supporting quotes grouped by outlet.
     """
     store = open_index(index)
-    query = make_query(store, question)
-    return build_answer(store, query, search(store, query, k, outlets))
+    query = _query(store, question)
+    retrieved = search(store, query, max(k, depth or k), outlets)
+    result = build_answer(query, retrieved.head(k))
+    return result if len(retrieved.evidence) <= k else replace(result, passages=tuple(retrieved.passages))

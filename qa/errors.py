@@ -27,16 +27,18 @@ class QAError(ValueError):
     Attributes:
         problem: What is wrong, without the place or the fix.
         source: Where: a file, directory or field name (may be empty).
-        hint: What to do about it, worded for the command line and Python (may be empty).
+        hint: What to do about it, worded for the command line and Python (may be empty; the
+            class's ``default_hint`` when not given).
         field: The input field at fault, when one is (e.g. ``"outlet"``), for forms to point at.
     """
 
     code: ClassVar[str] = "error"
+    default_hint: ClassVar[str] = ""
 
-    def __init__(self, problem: str, *, source: object = "", hint: str = "", field: str = "") -> None:
+    def __init__(self, problem: str, *, source: object = "", hint: str | None = None, field: str = "") -> None:
         self.problem = problem
         self.source = str(source) if source else ""
-        self.hint = hint
+        self.hint = self.default_hint if hint is None else hint
         self.field = field
         super().__init__(self.describe())
 
@@ -69,16 +71,17 @@ class IndexMissing(QAError):
     """No index has been built at this path yet."""
 
     code = "index_missing"
+    default_hint = "run `qa index` to build it"
 
 
 class IndexCorrupted(QAError):
     """The index is damaged: a missing, truncated or altered file, or parts that disagree."""
 
-    code = "index_corrupted"
+    code, default_hint = "index_corrupted", "run `qa index --rebuild` to build it again from the corpus"
 
 
 class IndexOutdated(IndexCorrupted):
-    """The index was written in an older format; it must be rebuilt."""
+    """The index was written in an older format; it must be rebuilt (``default_hint`` says how)."""
 
     code = "index_outdated"
 
@@ -86,4 +89,4 @@ class IndexOutdated(IndexCorrupted):
 class ModelMismatch(QAError):
     """The index was built with another embedding model than the configured one."""
 
-    code = "model_mismatch"
+    code, default_hint = "model_mismatch", "run `qa index --rebuild` to embed the corpus with the configured model"

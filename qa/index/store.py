@@ -325,27 +325,21 @@ class IndexStore:
     def search_dense(self, query: np.ndarray, k: int, rows: np.ndarray | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` passage ids by inner product: ``(ids, scores)``; ``rows`` restricts the search."""
-        found, scores = self.dense.search(query, k, rows)
+        found, scores = self.dense_rows(query, k, rows)
         return self.ids[found], scores
 
     def search_lexical(self, tokens: list[str], k: int, rows: np.ndarray | None = None
                        ) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` passage ids by BM25: ``(ids, scores)``; ``rows`` restricts the search."""
-        found, scores = self.bm25.search(tokens, k, rows)
+        found, scores = self.lexical_rows(tokens, k, rows)
         return self.ids[found], scores
 
     def passages(self, ids: Sequence[int], scores: Sequence[float] | None = None) -> list[Passage]:
-        """Load passages by id, in the order given."""
-        if not len(ids):
-            return []
-        ids = [int(i) for i in ids]
-        marks = ",".join("?" * len(ids))
-        rows = self._query(
-            f"SELECT p.id, p.article_id, a.outlet, a.title, a.url, a.published, p.paragraph, p.text "
-            f"FROM passages p JOIN articles a USING(article_id) WHERE p.id IN ({marks})", ids)
-        by_id = {r[0]: r for r in rows}
-        scores = list(scores) if scores is not None else [0.0] * len(ids)
-        return [Passage(*by_id[i], score=float(s)) for i, s in zip(ids, scores, strict=True) if i in by_id]
+        """Load passages by id, in the order given (ids not in this index are left out)."""
+        rows = self.rows_of(list(ids)) if len(ids) else np.zeros(0, np.int64)
+        scores = list(scores) if scores is not None else [0.0] * len(rows)
+        kept = [(int(r), s) for r, s in zip(rows, scores, strict=True) if r >= 0]
+        return self.passages_at([r for r, _ in kept], [s for _, s in kept])
 
     def rows_of(self, ids: Sequence[int]) -> np.ndarray:
         """Row of each passage id (-1 for ids not in this index)."""
@@ -374,3 +368,44 @@ class IndexStore:
     def close(self) -> None:
         """Close the metadata database."""
         self._db.close()
+
+    # --- row-level reads for the answer path: each candidate's data is read once per question ---
+
+    def outlet_names(self) -> list[str]:
+        """Names of the outlets of this index, most articles first."""
+        return [o for o, _ in self.outlets()]
+
+    def dense_rows(self, vector: np.ndarray, k: int, rows: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` rows by inner product with ``vector``: ``(rows, scores)``; ``rows`` restricts."""
+        return self.dense.search(vector, k, rows)
+
+    def lexical_rows(self, tokens: list[str], k: int, rows: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` rows by BM25 for search tokens: ``(rows, scores)``; ``rows`` restricts."""
+        return self.bm25.search(tokens, k, rows)
+
+    def idf(self, tokens: list[str]) -> np.ndarray:
+        """Inverse document frequency of each token in this index (float32)."""
+        return self.bm25.idf(tokens)
+
+    def vectors_at(self, rows: Sequence[int]) -> np.ndarray:
+        """Stored passage vectors of ``rows`` (float32, one per row)."""
+        return self.dense.reconstruct(np.asarray(rows, dtype=np.int64))
+
+    def sentences_at(self, row: int) -> tuple[list[Span], np.ndarray]:
+        """Sentence spans and float32 vectors of one row."""
+        return self.sentences.row(row)
+
+    def passages_at(self, rows: Sequence[int], scores: Sequence[float] | None = None) -> list[Passage]:
+        """Passages of ``rows`` in the order given (one metadata query)."""
+        if not len(rows):
+            return []
+        rows = [int(r) for r in rows]
+        marks = ",".join("?" * len(rows))
+        found = self._query(
+            f"SELECT p.row, p.id, p.article_id, a.outlet, a.title, a.url, a.published, p.paragraph, p.text "
+            f"FROM passages p JOIN articles a USING(article_id) WHERE p.row IN ({marks})", rows)
+        by_row = {r[0]: r[1:] for r in found}
+        scores = list(scores) if scores is not None else [0.0] * len(rows)
+        return [Passage(*by_row[r], score=float(s)) for r, s in zip(rows, scores, strict=True)]

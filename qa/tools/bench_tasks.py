@@ -126,8 +126,9 @@ def task_synth(real_index: str, index: str, n: int, seed: int = 0) -> dict:
 def task_serve(index: str, queries: list[str], repeat: int) -> dict:
     """Warm latency of answer() and retrieve() (and the dense search alone), and serving memory."""
     import qa
-    from qa.answering.retrieve import make_query
+    from qa.answering.query import make_query
     from qa.api import open_index
+    from qa.model import get_encoder
 
     t0 = time.perf_counter()
     store = open_index(index)
@@ -142,7 +143,7 @@ def task_serve(index: str, queries: list[str], repeat: int) -> dict:
             t0 = time.perf_counter()
             qa.retrieve(q, index=store)
             timings["retrieve"].append(time.perf_counter() - t0)
-            query = make_query(store, q)
+            query = make_query(q, store.outlet_names(), get_encoder())
             t0 = time.perf_counter()
             store.search_dense(query.vector, 100)
             timings["dense"].append(time.perf_counter() - t0)

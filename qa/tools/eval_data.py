@@ -21,8 +21,7 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from qa.answering.quotes import build_answer
-from qa.answering.retrieve import make_query, search
+import qa
 from qa.index.store import IndexStore, outlet_key
 from qa.types import Answer, Passage, Quote
 
@@ -77,11 +76,9 @@ class _Runner:
 
     def __call__(self, question: str) -> tuple[list[Passage], Answer]:
         started = time.perf_counter()
-        query = make_query(self.store, question)
-        passages = search(self.store, query, max(self.k, QUOTE_K))
-        result = build_answer(self.store, query, passages[:QUOTE_K])
+        result = qa.answer(question, QUOTE_K, index=self.store, depth=max(self.k, QUOTE_K))
         self.times.append(time.perf_counter() - started)
-        return passages[: self.k], result
+        return list(result.passages[: self.k]), result
 
     def timing(self) -> dict[str, float]:
         t = sorted(self.times) or [0.0]
@@ -206,15 +203,15 @@ def eval_squad(store: IndexStore, paragraphs: list[tuple[str, str, list[dict]]],
                k: int, limit: int | None = None, progress: Progress = None) -> dict[str, Any]:
     """SQuAD v1.1: paragraph hit@1/@5, gold answer inside the top-1 quote, quote length in words."""
     run = _Runner(store, max(k, 5))
-    questions = [(n, qa) for n, (_, _, qas) in enumerate(paragraphs) for qa in qas]
+    questions = [(n, item) for n, (_, _, items) in enumerate(paragraphs) for item in items]
     questions = subsample(questions, limit)
     hit1, hit5, in_quote, in_passage, words, abstained = [], [], [], [], [], []
-    for i, (n, qa) in enumerate(questions):
-        passages, result = run(qa["question"])
+    for i, (n, item) in enumerate(questions):
+        passages, result = run(item["question"])
         ranks = [article_of.get(p.article_id) for p in passages[:5]]
         hit1.append(ranks[:1] == [n])
         hit5.append(n in ranks)
-        answers = [a["text"] for a in qa.get("answers", []) if a.get("text")]
+        answers = [a["text"] for a in item.get("answers", []) if a.get("text")]
         top = result.quotes[0] if result.quotes else None
         in_quote.append(top is not None and not result.abstained and any(a in top.text for a in answers))
         in_passage.append(top is not None and any(a in top.passage.text for a in answers))

@@ -1,14 +1,17 @@
-"""Quote shaping in qa.answering.quotes: clause trimming, joining a close neighbour, answer types."""
+"""Quote shaping (qa.answering.shaping): clause trimming, joining a close neighbour, answer types. Model-free."""
 
 from __future__ import annotations
 
 from itertools import pairwise
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.answering import quotes as extract
+from qa.answering.scoring import answer_pattern, clause_run_scorer
+from qa.answering.settings import DEFAULT_QUOTES
+from qa.answering.shaping import clauses, shape, trim
 from qa.build.segment import sentences
 from qa.index.lexical import tokenize
 from qa.types import Span
@@ -20,13 +23,24 @@ LONG = ("Notable faculty in physics have included the speed of light calculator 
         "Nobel Prize Tsung-Dao Lee (born in Shanghai, China), and astrophysicist Subrahmanyan Chandrasekhar.")
 
 
+pytestmark = pytest.mark.fast
+
+
 def _q(question: str) -> tuple[list[str], np.ndarray]:
     tokens = list(dict.fromkeys(tokenize(question)))
     return tokens, np.ones(len(tokens))
 
 
+def _trim(text, span, q, idf, wanted):
+    return trim(text, span, clause_run_scorer(text, q, idf, wanted))
+
+
+def _shape(text, spans, quotes, scores, i, q, idf, wanted):
+    return shape(text, spans, quotes, scores, i, clause_run_scorer(text, q, idf, wanted))
+
+
 def test_clauses_split_at_commas_but_not_inside_brackets_or_quotes():
-    parts = extract._clauses(LONG, 0, len(LONG))
+    parts = clauses(LONG, 0, len(LONG))
     texts = [LONG[a:b] for a, b in parts]
     assert "\"the father of the hydrogen bomb, in a way\" Edward Teller" in texts
     assert any(t.endswith("Tsung-Dao Lee (born in Shanghai, China)") for t in texts)
@@ -36,12 +50,12 @@ def test_clauses_split_at_commas_but_not_inside_brackets_or_quotes():
 
 def test_long_sentence_is_trimmed_to_whole_clauses_around_the_question_words():
     q, idf = _q("Who was the second female Nobel laureate?")
-    span = extract._trim(LONG, Span(0, len(LONG)), q, idf, None)
+    span = _trim(LONG, Span(0, len(LONG)), q, idf, None)
     text = LONG[span.start:span.end]
     assert "second female Nobel laureate Maria Goeppert-Mayer" in text
-    assert len(text.split()) <= extract.TRIM_TO < len(LONG.split())
-    starts = {a for a, _ in extract._clauses(LONG, 0, len(LONG))}
-    ends = {b for _, b in extract._clauses(LONG, 0, len(LONG))}
+    assert len(text.split()) <= DEFAULT_QUOTES.trim_to < len(LONG.split())
+    starts = {a for a, _ in clauses(LONG, 0, len(LONG))}
+    ends = {b for _, b in clauses(LONG, 0, len(LONG))}
     assert span.start in starts and span.end in ends
 
 
@@ -51,17 +65,17 @@ def test_trim_prefers_the_clauses_holding_the_kind_of_answer_asked_for():
             "which surprised many; by the end it held some 4,000 objects from the region, mostly tools, "
             "and the collection of the museum now fills three floors of the old mill on the river bank.")
     q, idf = _q("How many objects did the collection of the museum hold?")
-    span = extract._trim(text, Span(0, len(text)), q, idf, extract.answer_pattern("How many objects?"))
+    span = _trim(text, Span(0, len(text)), q, idf, answer_pattern("How many objects?"))
     assert "4,000 objects" in text[span.start:span.end]
 
 
 def test_short_sentences_are_not_trimmed_and_leading_conjunctions_are_dropped():
     short = "The National Guard is a part of the Interior Ministry, and is responsible for public security."
     q, idf = _q("Which ministry is the National Guard part of?")
-    assert extract._trim(short, Span(0, len(short)), q, idf, None) == Span(0, len(short))
+    assert _trim(short, Span(0, len(short)), q, idf, None) == Span(0, len(short))
     long = " ".join(["word"] * 45) + ", and the guard belongs to the Interior Ministry."
     q, idf = _q("What does the guard belong to?")
-    span = extract._trim(long, Span(0, len(long)), q, idf, None)
+    span = _trim(long, Span(0, len(long)), q, idf, None)
     assert long[span.start:span.end] == "the guard belongs to the Interior Ministry."
 
 
@@ -69,16 +83,18 @@ def test_a_close_scoring_neighbour_joins_the_quote_a_distant_one_does_not():
     text = "Short first sentence here now. The second sentence is the best one. A third sentence ends it."
     spans = sentences(text)
     q, idf = _q("second sentence")
-    joined = extract._shape(text, spans, spans, [0.2, 0.9, 0.85], 1, q, idf, None)
+    joined = _shape(text, spans, spans, [0.2, 0.9, 0.85], 1, q, idf, None)
     assert joined == Span(spans[1].start, spans[2].end)
-    alone = extract._shape(text, spans, spans, [0.2, 0.9, 0.5], 1, q, idf, None)
+    alone = _shape(text, spans, spans, [0.2, 0.9, 0.5], 1, q, idf, None)
     assert alone == spans[1]
 
 
 def test_answer_pattern_kinds():
-    assert extract.answer_pattern("How young can volunteers be?") is extract._NUMBER
-    assert extract.answer_pattern("When did the war end?") is extract._DATE
-    assert extract.answer_pattern("Who signed the decree?") is None
+    number = answer_pattern("How young can volunteers be?")
+    date = answer_pattern("When did the war end?")
+    assert number is not None and number.search("aged 18 to 60") and not number.search("in March")
+    assert date is not None and date.search("in March 2022") and not date.search("aged")
+    assert answer_pattern("Who signed the decree?") is None
 
 
 _WORD = st.text(alphabet="abcdefgXYZ0123456789-'", min_size=1, max_size=9)
@@ -92,7 +108,7 @@ def test_trimmed_quotes_are_verbatim_slices_that_never_cut_words(pieces, questio
     if not text:
         return
     q, idf = _q(" ".join(question))
-    span = extract._trim(text, Span(0, len(text)), q, idf, extract._NUMBER)
+    span = _trim(text, Span(0, len(text)), q, idf, answer_pattern("How many?"))
     assert 0 <= span.start < span.end <= len(text)
     quote = text[span.start:span.end]
     assert quote.strip() == quote

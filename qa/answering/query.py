@@ -1,0 +1,112 @@
+"""Question -> :class:`Query`: validated text, search tokens, vectors and the sources it names.
+
+The query is made once per question and handed to retrieval and quote building; it needs only the
+index's outlet names and an encoder, never the index itself.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.answering.routing import Mention, route
+from qa.answering.settings import DEFAULT_RETRIEVAL, RetrievalSettings
+from qa.errors import QuestionError
+from qa.index.lexical import tokenize
+from qa.model.encoder import Encoder
+
+__all__ = ["MAX_QUESTION_CHARS", "Probe", "Query", "check_question", "make_query"]
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One source the question names, to be searched within its outlet and dates.
+
+    ``clause`` is the query made of the question's words about this source alone; ``None`` when
+    the question names a single source or the clause has too few words to search with.
+    """
+
+    mention: Mention
+    clause: Query | None
+
+
+@dataclass(frozen=True)
+class Query:
+    """A validated question with what retrieval derived from it.
+
+    Attributes:
+        text: The question as asked (stripped).
+        dense_text: The question without the outlet names and dates it routes by.
+        tokens: Search tokens of ``text`` (quote scoring).
+        vector: Unit vector of the question (the mean of its parts' when it has parts).
+        named_outlets: Outlets the question names, in order.
+        search_tokens: Tokens of ``dense_text`` (BM25).
+        probes: One per source or claim the question names (empty for a plain question).
+    """
+
+    text: str
+    dense_text: str
+    tokens: list[str]
+    vector: np.ndarray
+    named_outlets: tuple[str, ...]
+    search_tokens: list[str]
+    probes: tuple[Probe, ...] = ()
+
+
+def check_question(question: object) -> str:
+    """Return the stripped question.
+
+    Raises:
+        QuestionError: Not text, control characters, empty, over ``MAX_QUESTION_CHARS``, no words.
+    """
+    if isinstance(question, bytes):
+        try:
+            question = question.decode("utf-8")
+        except UnicodeDecodeError:
+            raise QuestionError("the question is not UTF-8 text") from None
+    if not isinstance(question, str):
+        raise QuestionError(f"the question must be text, not {type(question).__name__}")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in question):
+        raise QuestionError("the question contains control characters (binary data?)",
+                            hint="type it as plain text")
+    text = question.strip()
+    if not text:
+        raise QuestionError("the question is empty", hint="type a question about the news articles")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is {len(text):,} characters long",
+                            hint=f"keep it under {MAX_QUESTION_CHARS:,} (one question, not an article)")
+    if not any(ch.isalnum() for ch in text):
+        raise QuestionError("the question has no words in it")
+    return text
+
+
+def make_query(question: object, outlets: Sequence[str], encoder: Encoder,
+               settings: RetrievalSettings = DEFAULT_RETRIEVAL) -> Query:
+    """Validate and analyse a question: its vector, tokens and the sources it names.
+
+    Args:
+        question: The question as given by the user.
+        outlets: The outlet names of the index (for routing by mention).
+        encoder: The model that embeds the question.
+        settings: ``clause_min_tokens`` decides which parts are searched on their own.
+    """
+    text = check_question(question)
+    plan = route(text, outlets)
+    tokens = [tokenize(m.clause) if len(plan.mentions) > 1 else [] for m in plan.mentions]
+    searched = [len(t) >= settings.clause_min_tokens for t in tokens]
+    parts = [m.clause for m, ok in zip(plan.mentions, searched, strict=True) if ok]
+    if parts:  # the question's vector is its parts' mean: one encoder pass fewer (half the query time)
+        vectors = encoder.encode(parts)
+        whole = vectors.mean(axis=0)
+        vectors = np.vstack([whole / max(float(np.linalg.norm(whole)), 1e-12), vectors])
+    else:
+        vectors = encoder.encode([plan.text])
+    at = iter(vectors[1:])
+    probes = tuple(Probe(m, Query(m.clause, m.clause, t, next(at), (), t) if ok else None)
+                   for m, t, ok in zip(plan.mentions, tokens, searched, strict=True))
+    return Query(text, plan.text, tokenize(text), vectors[0], plan.outlets, tokenize(plan.text), probes)

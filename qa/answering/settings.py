@@ -1,0 +1,90 @@
+"""The tunable numbers of the answer path, in two typed settings objects (tuned on the dev data).
+
+Components take a settings object as an argument (default: the tuned values), so an experiment or
+a test changes one field without touching module constants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_QUOTES", "DEFAULT_RETRIEVAL", "QuoteSettings", "RetrievalSettings"]
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """How dense and lexical rankings are fused, re-ranked and routed.
+
+    Attributes:
+        pool: Candidates taken from each retriever before fusion (at least ``4 * k``).
+        rrf_k: The constant of reciprocal-rank fusion.
+        dense_weight: Weight of the FAISS ranking in the fusion.
+        lexical_weight: Weight of the BM25 ranking in the fusion.
+        lexical_min_share: BM25 hits scoring under this share of the best one get no rank credit.
+        rerank_depth: Fused candidates re-scored by question-sentence similarity (0 or 1: off).
+        rerank_weight: Weight of the sentence max-sim rank added to the fused score.
+        clause_weight: Weight of a named source's own clause against the whole question.
+        clause_min_tokens: A clause with fewer search words is not searched on its own.
+    """
+
+    pool: int = 100
+    rrf_k: int = 20
+    dense_weight: float = 1.0
+    lexical_weight: float = 2.0
+    lexical_min_share: float = 0.02
+    rerank_depth: int = 10
+    rerank_weight: float = 1.0
+    clause_weight: float = 0.5
+    clause_min_tokens: int = 3
+
+
+@dataclass(frozen=True)
+class QuoteSettings:
+    """How sentences are scored, quotes shaped, confidence calibrated and answers abstained.
+
+    Attributes:
+        sent_cos: Weight of the question-sentence cosine.
+        sent_lex: Weight of the share of the question's (IDF-weighted) words in the sentence.
+        pass_cos: Weight of the question-passage cosine.
+        sent_bigram: Weight of the share of the question's adjacent word pairs found in the sentence.
+        context_lex: Weight of the question words the neighbouring sentences add.
+        answer_type: Bonus for a sentence holding the kind of answer asked for (date, number).
+        long_word: Penalty per word beyond ``long_from`` words (shorter quotes win ties).
+        long_from: Sentence length (words) from which ``long_word`` applies.
+        cal_slope: Slope of the logistic map from raw score to confidence.
+        cal_mid: Raw score that maps to confidence 0.5.
+        abstain_below: The answer abstains when its best quote's confidence is under this.
+        corroborate_within: A quote corroborates when its confidence is at least this share of
+            the best quote's for the same part of the question...
+        corroborate_floor: ... and at least this.
+        min_quote_words: A shorter sentence takes in the sentences after it.
+        max_joined_words: A pronoun sentence takes in the one before it only up to this length.
+        join_within: A neighbouring sentence scoring within this of the best joins the quote...
+        join_max_words: ... when the two stay within this many words.
+        trim_above: A longer quote is cut to its best run of whole clauses...
+        trim_to: ... of at most this many words.
+    """
+
+    sent_cos: float = 0.45
+    sent_lex: float = 0.40
+    pass_cos: float = 0.20
+    sent_bigram: float = 0.10
+    context_lex: float = 0.10
+    answer_type: float = 0.08
+    long_word: float = 0.0006
+    long_from: int = 15
+    cal_slope: float = 14.0
+    cal_mid: float = 0.49
+    abstain_below: float = 0.2
+    corroborate_within: float = 0.50
+    corroborate_floor: float = 0.30
+    min_quote_words: int = 6
+    max_joined_words: int = 30
+    join_within: float = 0.10
+    join_max_words: int = 50
+    trim_above: int = 50
+    trim_to: int = 40
+
+
+DEFAULT_RETRIEVAL = RetrievalSettings()
+DEFAULT_QUOTES = QuoteSettings()
