@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from qa.answering.evidence import Retrieved
 from qa.answering.query import Query
-from qa.answering.scoring import Scored, calibrate, score_evidence
+from qa.answering.scoring import Scored, calibrate, prepare, score_evidence
 from qa.answering.settings import DEFAULT_QUOTES, QuoteSettings
 from qa.index.store import outlet_key
 from qa.types import Answer, OutletQuotes, Quote
@@ -28,8 +28,9 @@ def _best_quotes(query: Query, retrieved: Retrieved, settings: QuoteSettings) ->
     parts = [(outlet_key(p.mention.outlet or ""), p.clause) for p in query.probes if p.clause is not None]
     named = {o for o, _ in parts if o}
     best: dict[int, tuple[Scored, int]] = {}
+    candidates = prepare(retrieved.evidence, settings)
     for n, (outlet, q) in enumerate([("", query), *parts]):
-        for s in score_evidence(q, retrieved.evidence, retrieved.idf_of, settings):
+        for s in score_evidence(q, candidates, retrieved.idf_of, settings):
             source = outlet_key(s.evidence.passage.outlet)
             if len(named) > 1 and source in named and outlet != source:
                 continue  # the question says what it asks of this source: that part decides its quote

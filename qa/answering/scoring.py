@@ -24,7 +24,8 @@ from qa.answering.shaping import quote_span, shape
 from qa.index.lexical import tokenize
 from qa.types import Span
 
-__all__ = ["Scored", "answer_pattern", "calibrate", "clause_run_scorer", "coverage", "score_evidence"]
+__all__ = ["Candidate", "Scored", "answer_pattern", "calibrate", "clause_run_scorer", "coverage", "prepare",
+           "score_evidence"]
 
 _MONTHS = (r"jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?|"
            r"sep(?:t|tember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?")
@@ -81,38 +82,68 @@ def clause_run_scorer(text: str, q_tokens: Sequence[str], idf: np.ndarray, wante
     return score
 
 
-def score_evidence(query: Query, evidence: Sequence[Evidence], idf_of: Callable[[Sequence[str]], np.ndarray],
+@dataclass(frozen=True)
+class Candidate:
+    """A passage prepared for scoring, once per question whatever the number of its parts.
+
+    Attributes:
+        evidence: The passage and its vectors.
+        quotes: Each sentence's stand-alone span (:func:`~qa.answering.shaping.quote_span`).
+        tokens: Search tokens of each such span.
+        words: Word count of each such span.
+    """
+
+    evidence: Evidence
+    quotes: tuple[Span, ...]
+    tokens: tuple[list[str], ...]
+    words: tuple[int, ...]
+
+    @property
+    def token_sets(self) -> list[set[str]]:
+        """The distinct tokens of each span."""
+        return [set(t) for t in self.tokens]
+
+
+def prepare(evidence: Sequence[Evidence], settings: QuoteSettings = DEFAULT_QUOTES) -> list[Candidate]:
+    """The quote span, tokens and length of every sentence of each passage (passages without sentences dropped)."""
+    out = []
+    for ev in evidence:
+        text, spans = ev.passage.text, list(ev.sentences)
+        if spans:
+            quotes = tuple(quote_span(text, spans, si, settings) for si in range(len(spans)))
+            out.append(Candidate(ev, quotes, tuple(tokenize(text[a:b]) for a, b in quotes),
+                                 tuple(len(text[a:b].split()) for a, b in quotes)))
+    return out
+
+
+def score_evidence(query: Query, candidates: Sequence[Candidate], idf_of: Callable[[Sequence[str]], np.ndarray],
                    settings: QuoteSettings = DEFAULT_QUOTES) -> list[Scored]:
     """The quote of each passage (around its best sentence) with its raw score, best first.
 
     Args:
         query: The question (or one part of it).
-        evidence: Candidate passages with their sentence and passage vectors.
+        candidates: Passages prepared by :func:`prepare`.
         idf_of: IDF of search words in the index searched.
         settings: Weights and quote lengths.
     """
-    if not evidence:
+    if not candidates:
         return []
     s = settings
     q_tokens = list(dict.fromkeys(query.tokens))
     idf = idf_of(q_tokens)
     wanted = answer_pattern(query.text)
     q_pairs = set(pairwise(query.tokens))
-    pass_cos = np.stack([ev.vector for ev in evidence]) @ query.vector
+    pass_cos = np.stack([c.evidence.vector for c in candidates]) @ query.vector
     out: list[Scored] = []
-    for ev, p_cos in zip(evidence, pass_cos, strict=True):
-        text, spans = ev.passage.text, list(ev.sentences)
-        if not spans:
-            continue
-        quotes = [quote_span(text, spans, si, s) for si in range(len(spans))]
-        toks = [tokenize(text[a:b]) for a, b in quotes]
-        sets = [set(t) for t in toks]
+    for c, p_cos in zip(candidates, pass_cos, strict=True):
+        ev, text = c.evidence, c.evidence.passage.text
+        sets = c.token_sets
         scores = []
-        for si, (span, cos) in enumerate(zip(quotes, ev.sentence_vectors @ query.vector, strict=True)):
+        for si, (span, cos) in enumerate(zip(c.quotes, ev.sentence_vectors @ query.vector, strict=True)):
             score = s.sent_cos * float(cos) + s.sent_lex * coverage(q_tokens, idf, sets[si]) + s.pass_cos * float(p_cos)
             if q_pairs:
-                score += s.sent_bigram * len(q_pairs.intersection(pairwise(toks[si]))) / len(q_pairs)
-            score -= s.long_word * max(0, len(text[span.start:span.end].split()) - s.long_from)
+                score += s.sent_bigram * len(q_pairs.intersection(pairwise(c.tokens[si]))) / len(q_pairs)
+            score -= s.long_word * max(0, c.words[si] - s.long_from)
             around = set().union(*sets[max(si - 1, 0):si + 2]) - sets[si]
             score += s.context_lex * coverage(q_tokens, idf, around)
             if wanted is not None and wanted.search(text, span.start, span.end):
@@ -120,5 +151,5 @@ def score_evidence(query: Query, evidence: Sequence[Evidence], idf_of: Callable[
             scores.append(score)
         i = int(np.argmax(scores))
         run_score = clause_run_scorer(text, q_tokens, idf, wanted)
-        out.append(Scored(ev, shape(text, spans, quotes, scores, i, run_score, s), scores[i]))
+        out.append(Scored(ev, shape(text, list(ev.sentences), c.quotes, scores, i, run_score, s), scores[i]))
     return sorted(out, key=lambda sc: -sc.score)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from qa.answering.compose import build_answer
 from qa.answering.evidence import Evidence, Retrieved
 from qa.answering.query import check_question, make_query
-from qa.answering.scoring import score_evidence
+from qa.answering.scoring import prepare, score_evidence
 from qa.answering.settings import DEFAULT_QUOTES
 from qa.build.segment import sentences
 from qa.errors import QAError, QuestionError
@@ -52,7 +52,7 @@ FERRY = "The ferry service stopped for the winter. Ticket prices will rise in sp
 
 def test_the_best_sentence_of_each_passage_is_its_quote():
     query = make_query("When did the river bridge reopen to traffic?", OUTLETS, ENC)
-    scored = score_evidence(query, evidence([("Harbor Times", FERRY), ("Valley Post", BRIDGE)]),
+    scored = score_evidence(query, prepare(evidence([("Harbor Times", FERRY), ("Valley Post", BRIDGE)])),
                             retrieved([]).idf_of)
     assert scored[0].evidence.passage.outlet == "Valley Post"
     text = scored[0].evidence.passage.text
