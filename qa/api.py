@@ -41,12 +41,14 @@ def open_index(index: IndexLike = None) -> IndexStore:
 
 def _check_model(store: IndexStore) -> None:
     """Refuse to search vectors of one model with questions embedded by another."""
-    from qa.model import embed
+    from qa.errors import ModelMismatch
+    from qa.model import get_encoder
 
     built_with = store.manifest.get("model")
-    if built_with and built_with != embed.model_name():
-        raise ValueError(f"{store.version.parent}: index built with model {built_with!r} but "
-                         f"QA_MODEL gives {embed.model_name()!r}; run `qa index --rebuild`")
+    name = get_encoder().name
+    if built_with and built_with != name:
+        raise ModelMismatch(f"index built with model {built_with!r} but QA_MODEL gives {name!r}",
+                            source=store.version.parent, hint="run `qa index --rebuild`")
 
 
 def retrieve(question: str, k: int = 5, *, index: IndexLike = None,

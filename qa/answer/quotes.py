@@ -23,7 +23,6 @@ import numpy as np
 from qa.answer.retrieve import Query, sentence_vectors
 from qa.index.lexical import tokenize
 from qa.index.store import IndexStore, outlet_key
-from qa.model import embed
 from qa.types import Answer, OutletQuotes, Passage, Quote, Span
 
 # Weights of the sentence score and the logistic calibration of confidence (tuned on dev data).
@@ -114,10 +113,9 @@ def _quote_span(text: str, spans: list[Span], i: int) -> Span:
 
 
 def _passage_cosines(store: IndexStore, query: Query, passages: Sequence[Passage]) -> np.ndarray:
-    """Cosine between the question and each passage's stored embedding (re-embedded if unavailable)."""
+    """Cosine between the question and each passage's stored embedding."""
     rows = store.rows_of([p.id for p in passages])
-    vecs = embed.encode([p.text for p in passages]) if rows.min() < 0 else store.dense.reconstruct(rows)
-    return vecs @ query.vector
+    return store.dense.reconstruct(rows) @ query.vector
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+(?:--|[—–])\s+")

@@ -7,19 +7,16 @@ whole question plus the mention's own clause; the rankings are interleaved best 
 
 from __future__ import annotations
 
-import threading
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from qa.answer.routing import Mention, route
-from qa.build.segment import sentences
 from qa.index.lexical import tokenize
 from qa.index.store import IndexStore
-from qa.model import embed
+from qa.model import get_encoder
 from qa.types import Passage, Span
 
 MAX_QUESTION_CHARS = 2000
@@ -32,7 +29,6 @@ RERANK_DEPTH = 10  # fused candidates re-scored by question-sentence similarity 
 RERANK_WEIGHT = 1.0  # weight of the sentence max-sim rank against the fused rank
 CLAUSE_WEIGHT = 0.5  # weight of a named source's own clause against the whole question
 CLAUSE_MIN_TOKENS = 3  # a clause with fewer search words is not searched on its own
-SENTENCE_CACHE = 20_000  # passages whose sentence vectors are kept in memory
 
 
 @dataclass(frozen=True)
@@ -89,11 +85,11 @@ def make_query(store: IndexStore, question: str) -> Query:
     tokens = [tokenize(m.clause) if len(plan.mentions) > 1 else [] for m in plan.mentions]
     parts = [m.clause for m, t in zip(plan.mentions, tokens, strict=True) if len(t) >= CLAUSE_MIN_TOKENS]
     if parts:  # the question's vector is its parts' mean: one encoder pass fewer (half the query time)
-        vectors = embed.encode(parts)
+        vectors = get_encoder().encode(parts)
         whole = vectors.mean(axis=0)
         vectors = np.vstack([whole / max(float(np.linalg.norm(whole)), 1e-12), vectors])
     else:
-        vectors = embed.encode([plan.text])
+        vectors = get_encoder().encode([plan.text])
     at = iter(vectors[1:])
     probes = tuple(Probe(m, Query(m.clause, m.clause, t, next(at), (), t) if len(t) >= CLAUSE_MIN_TOKENS else None)
                    for m, t in zip(plan.mentions, tokens, strict=True))
@@ -112,43 +108,9 @@ def _fuse(store: IndexStore, query: Query, pool: int, rows: np.ndarray | None) -
     return fused
 
 
-_sent_cache: OrderedDict[tuple[str, int], tuple[list[Span], np.ndarray]] = OrderedDict()
-_sent_lock = threading.Lock()
-
-
 def sentence_vectors(store: IndexStore, passages: Sequence[Passage]) -> list[tuple[list[Span], np.ndarray]]:
-    """Sentence spans of each passage and their embeddings.
-
-    Read from the index when it stores them; an index written before sentence vectors existed has
-    them encoded here (cached per index version and passage).
-    """
-    if store.sentences is not None:
-        rows = store.rows_of([p.id for p in passages])
-        if len(rows) == 0 or rows.min() >= 0:
-            return [store.sentences.row(int(r)) for r in rows]
-    version = str(store.version)
-    out: list[tuple[list[Span], np.ndarray] | None] = []
-    with _sent_lock:
-        for p in passages:
-            hit = _sent_cache.get((version, p.id))
-            if hit is not None:
-                _sent_cache.move_to_end((version, p.id))
-            out.append(hit)
-    missing = [i for i, o in enumerate(out) if o is None]
-    if missing:
-        splits = [sentences(passages[i].text) or [Span(0, len(passages[i].text))] for i in missing]
-        texts = [passages[i].text[a:b] for i, spans in zip(missing, splits, strict=True) for a, b in spans]
-        vecs = embed.encode(texts)
-        at = 0
-        with _sent_lock:
-            for i, spans in zip(missing, splits, strict=True):
-                entry = (spans, vecs[at:at + len(spans)])
-                at += len(spans)
-                out[i] = entry
-                _sent_cache[(version, passages[i].id)] = entry
-            while len(_sent_cache) > SENTENCE_CACHE:
-                _sent_cache.popitem(last=False)
-    return out  # type: ignore[return-value]
+    """Sentence spans of each passage and their embeddings, read from the index."""
+    return [store.sentences.row(int(r)) for r in store.rows_of([p.id for p in passages])]
 
 
 def max_sim(store: IndexStore, query: Query, passages: Sequence[Passage]) -> np.ndarray:
