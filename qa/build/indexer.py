@@ -158,9 +158,13 @@ def _reusable_vectors(root: Path, meta: dict) -> tuple[dict[str, np.ndarray], di
         log.warning("index format %s is outdated (now %s): rebuilding from scratch, no vectors reused",
                     old.get("format_version"), FORMAT_VERSION)
         return {}, {}
-    if any(old.get(k) != meta[k] for k in ("model", "dimension", "tokenizer")):
-        log.warning("model or tokenizer changed (%s, dim %s -> %s, dim %s): full rebuild, no vectors reused",
+    if (old.get("model"), old.get("dimension")) != (meta["model"], meta["dimension"]):
+        log.warning("model changed (%s, dim %s -> %s, dim %s): full rebuild, no vectors reused",
                     old.get("model"), old.get("dimension"), meta["model"], meta["dimension"])
+        return {}, {}
+    if old.get("tokenizer") != meta["tokenizer"]:
+        log.warning("tokenizer changed (%s -> %s): full rebuild, no vectors reused", old.get("tokenizer"),
+                    meta["tokenizer"])
         return {}, {}
     try:
         store = IndexStore.open(root)
