@@ -38,10 +38,10 @@ class ModelEncoder:
     def __init__(self, path: str | None = None, *, query: str | None = None, bulk: str | None = None) -> None:
         self.path = path or config.model_path()
         self.name = config.model_name(self.path)
-        chosen = config.backend_choice()
         for given in (query, bulk):
             if given is not None and given not in config.BACKENDS:
                 raise ConfigError(f"unknown backend {given!r}; choose from {', '.join(config.BACKENDS)}")
+        chosen = config.backend_choice() if query is None or bulk is None else None
         self._query_choice = query or chosen
         self._bulk_choice = bulk or chosen
         self._backends: dict[str, object] = {}

@@ -117,8 +117,9 @@ def test_backend_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QA_BACKEND", "tensorflow")
     with pytest.raises(ConfigError, match="QA_BACKEND='tensorflow': choose from onnx, torch"):
         ModelEncoder()
-    with pytest.raises(ConfigError, match="unknown backend"):
+    with pytest.raises(ConfigError, match="unknown backend 'jax'"):
         ModelEncoder(query="onnx", bulk="jax")
+    assert ModelEncoder(query="onnx", bulk="onnx").bulk_backend == "onnx"  # explicit: $QA_BACKEND unread
 
 
 def test_one_encoder_per_process() -> None:
