@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from qa.errors import ConfigError
 from qa.model import config
 from qa.types import Span
+
+if TYPE_CHECKING:
+    from qa.model.onnx_encoder import OnnxEncoder
+    from qa.model.torch_encoder import TorchEncoder
+
+    Backend = OnnxEncoder | TorchEncoder
 
 __all__ = ["ModelEncoder"]
 
@@ -44,10 +51,11 @@ class ModelEncoder:
         chosen = config.backend_choice() if query is None or bulk is None else None
         self._query_choice = query or chosen
         self._bulk_choice = bulk or chosen
-        self._backends: dict[str, object] = {}
+        self._backends: dict[str, Backend] = {}
         self._lock = threading.RLock()
 
-    def _load(self, kind: str):
+    def _load(self, kind: str) -> Backend:
+        """The backend ``kind`` (``onnx`` or ``torch``), loaded on first use."""
         with self._lock:
             found = self._backends.get(kind)
             if found is None:
