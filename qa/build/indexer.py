@@ -25,9 +25,9 @@ from qa.build.corpus import (
 )
 from qa.build.ingest import read_articles
 from qa.build.segment import chunk_paragraphs, content_key, passage_id, sentences
-from qa.errors import IndexCorrupted
+from qa.errors import IndexCorrupted, IndexOutdated
 from qa.index.sentences import SentenceTable
-from qa.index.store import FORMAT_VERSION, IndexStore, default_index, read_manifest
+from qa.index.store import FORMAT_VERSION, IndexStore, check_format, default_index, read_manifest
 from qa.index.writer import PassageRecord, write_index
 from qa.model import get_encoder
 from qa.types import Article, IndexStats, Span
@@ -261,9 +261,10 @@ def stale_reason(corpus: str | Path | None, index: str | Path) -> str | None:
         return str(exc)
     if manifest is None:
         return f"{root}: no index yet"
-    if manifest.get("format_version") != FORMAT_VERSION:
-        return (f"{root}: index format {manifest.get('format_version')} is outdated; "
-                "run `qa index --rebuild` to build it again from the corpus")
+    try:
+        check_format(manifest, root)
+    except IndexOutdated as exc:
+        return str(exc)
     model = get_encoder().name
     if manifest.get("model") != model:
         return (f"the index was built with the model {manifest.get('model')!r} but {model!r} is configured "

@@ -119,6 +119,7 @@ def _make_v1(index: Path) -> None:
 
 
 def test_old_format_is_refused_with_the_rebuild_command(fake_index: Path, capsys: pytest.CaptureFixture) -> None:
+    from qa.build.indexer import stale_reason
     from qa.cli import main
 
     _make_v1(fake_index)
@@ -129,6 +130,7 @@ def test_old_format_is_refused_with_the_rebuild_command(fake_index: Path, capsys
     assert main(["ask", QUESTION, "--index", str(fake_index)]) == 2
     err = capsys.readouterr().err
     assert "qa ask: error:" in err and "index format 1 is outdated" in err and "`qa index --rebuild`" in err
+    assert "index format 1 is outdated" in stale_reason(None, fake_index)
 
 
 def test_build_on_an_old_format_rebuilds_from_scratch(seed_corpus: Path, fake_index: Path,
