@@ -39,3 +39,21 @@ def seed_index(seed_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     index = tmp_path_factory.mktemp("index")
     qa.build_index(seed_corpus, index)
     return index
+
+
+@pytest.fixture
+def fake_encoder():
+    """:class:`tests.fakes.FakeEncoder` as the process encoder inside the test: no model is loaded."""
+    from qa.model import use_encoder
+    from tests.fakes import FakeEncoder
+
+    with use_encoder(FakeEncoder()) as encoder:
+        yield encoder
+
+
+@pytest.fixture
+def fake_index(seed_corpus: Path, tmp_path: Path, fake_encoder) -> Path:
+    """A small real index of the seed corpus, built (and queried) with the fake encoder: model-free."""
+    from tests.fakes import build_fake_index
+
+    return build_fake_index(seed_corpus, tmp_path / "fake-index")

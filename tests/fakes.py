@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -57,3 +58,13 @@ class FakeEncoder:
     def describe(self) -> dict:
         return {"model": self.name, "model_path": "", "dimension": self.dimension,
                 "tokenizer": {"kind": "words"}}
+
+
+def build_fake_index(corpus: Path, index: Path) -> Path:
+    """Build ``index`` from ``corpus`` with a :class:`FakeEncoder`: no model."""
+    import qa
+    from qa.model import use_encoder
+
+    with use_encoder(FakeEncoder()):
+        qa.build_index(corpus, index)
+    return index

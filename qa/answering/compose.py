@@ -11,7 +11,7 @@ from qa.answering.evidence import Retrieved
 from qa.answering.query import Query
 from qa.answering.scoring import Scored, calibrate, prepare, score_evidence
 from qa.answering.settings import DEFAULT_QUOTES, QuoteSettings
-from qa.index.store import outlet_key
+from qa.outlets import outlet_key
 from qa.types import Answer, OutletQuotes, Quote
 
 __all__ = ["build_answer"]

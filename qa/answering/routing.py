@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from qa.index.store import outlet_key
+from qa.outlets import outlet_key
 
 __all__ = ["Mention", "Route", "date_mentions", "outlet_aliases", "route"]
 

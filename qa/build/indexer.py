@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.model import embed
 from qa.build.corpus import (
     corpus_changes,
     corpus_files,
@@ -25,11 +24,13 @@ from qa.build.corpus import (
     write_article,
 )
 from qa.build.ingest import read_articles
-from qa.types import Span
 from qa.build.segment import chunk_paragraphs, content_key, passage_id, sentences
-from qa.index.sentences import SentenceTable, encode_passages
-from qa.index.store import IndexCorrupted, IndexStore, PassageRecord, default_index, read_manifest, write_index
-from qa.types import Article, IndexStats
+from qa.errors import IndexCorrupted, IndexOutdated
+from qa.index.sentences import SentenceTable
+from qa.index.store import FORMAT_VERSION, IndexStore, check_format, default_index, read_manifest
+from qa.index.writer import PassageRecord, write_index
+from qa.model import get_encoder
+from qa.types import Article, IndexStats, Span
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -120,15 +121,13 @@ def build_locked(corpus: Path, root: Path, *, rebuild: bool = False,
     records: list[PassageRecord] = []
     for aid, article in articles:
         records.extend(passage_records(aid, article))
-    path = embed.model_path()
-    meta = {"model": embed.model_name(path), "model_path": path, "dimension": embed.dimension(path),
-            "corpus": str(corpus.resolve()), "corpus_fingerprint": fingerprint(corpus, digests),
-            "corpus_files": digests}
+    meta = {**get_encoder().describe(), "corpus": str(corpus.resolve()),
+            "corpus_fingerprint": fingerprint(corpus, digests), "corpus_files": digests}
     cache, sent_cache = ({}, {}) if rebuild else _reusable_vectors(root, meta)
     todo = sorted({r.key: r for r in records if r.key not in sent_cache}.values(), key=lambda r: len(r.text))
     log.info("%d passages from %d articles: embedding %d new, reusing %d", len(records),
              len({r.article_id for r in records}), len(todo), len(records) - len(todo))
-    new, new_sents = _embed_records(todo, path, progress)
+    new, new_sents = _embed_records(todo, progress)
     cache.update(new)
     sent_cache.update(new_sents)
     vectors = np.stack([cache[r.key] for r in records]).astype(np.float32)
@@ -146,8 +145,7 @@ Sentences = tuple[list[Span], np.ndarray]
 def _reusable_vectors(root: Path, meta: dict) -> tuple[dict[str, np.ndarray], dict[str, Sentences]]:
     """Passage vectors and sentence spans + vectors of the live index, by embedding key.
 
-    A passage is reused only with its sentences: an index written before sentence vectors existed
-    is embedded again (once).
+    Nothing is reused from an index of an older format or of another model, dimension or tokenizer.
     """
     try:
         old = read_manifest(root)
@@ -156,9 +154,17 @@ def _reusable_vectors(root: Path, meta: dict) -> tuple[dict[str, np.ndarray], di
         return {}, {}
     if old is None:
         return {}, {}
+    if old.get("format_version") != FORMAT_VERSION:
+        log.warning("index format %s is outdated (now %s): rebuilding from scratch, no vectors reused",
+                    old.get("format_version"), FORMAT_VERSION)
+        return {}, {}
     if (old.get("model"), old.get("dimension")) != (meta["model"], meta["dimension"]):
         log.warning("model changed (%s, dim %s -> %s, dim %s): full rebuild, no vectors reused",
                     old.get("model"), old.get("dimension"), meta["model"], meta["dimension"])
+        return {}, {}
+    if old.get("tokenizer") != meta["tokenizer"]:
+        log.warning("tokenizer changed (%s -> %s): full rebuild, no vectors reused", old.get("tokenizer"),
+                    meta["tokenizer"])
         return {}, {}
     try:
         store = IndexStore.open(root)
@@ -171,12 +177,13 @@ def _reusable_vectors(root: Path, meta: dict) -> tuple[dict[str, np.ndarray], di
         store.close()
 
 
-def _embed_records(todo: Sequence[PassageRecord], path: str, progress: bool | Progress
+def _embed_records(todo: Sequence[PassageRecord], progress: bool | Progress
                    ) -> tuple[dict[str, np.ndarray], dict[str, Sentences]]:
     """Passage vectors and sentence spans + vectors of ``todo``, one model pass per passage."""
     if not todo:
         return {}, {}
     texts = [embed_text(r.title, r.text) for r in todo]
+    encoder = get_encoder()
     bar = None
     if progress is True:
         from tqdm import tqdm
@@ -189,7 +196,7 @@ def _embed_records(todo: Sequence[PassageRecord], path: str, progress: bool | Pr
         recs = todo[start:start + EMBED_BATCH]
         spans = [sentences(r.text) for r in recs]
         shifts = [len(t) - len(r.text) for t, r in zip(batch, recs, strict=True)]
-        vectors, sentence_vectors = encode_passages(batch, spans, shifts, path=path, batch_size=EMBED_BATCH)
+        vectors, sentence_vectors = encoder.encode_passages(batch, spans, shifts)
         for r, v, sp, sv in zip(recs, vectors, spans, sentence_vectors, strict=True):
             out[r.key] = v
             sents[r.key] = (sp, sv)
@@ -254,7 +261,11 @@ def stale_reason(corpus: str | Path | None, index: str | Path) -> str | None:
         return str(exc)
     if manifest is None:
         return f"{root}: no index yet"
-    model = embed.model_name()
+    try:
+        check_format(manifest, root)
+    except IndexOutdated as exc:
+        return str(exc)
+    model = get_encoder().name
     if manifest.get("model") != model:
         return (f"the index was built with the model {manifest.get('model')!r} but {model!r} is configured "
                 "(QA_MODEL); `qa index` will re-embed everything")

@@ -49,7 +49,7 @@ class RowTable:
             self.days[rows] = publication_day(published)
 
     def for_outlets(self, keys: Sequence[str]) -> np.ndarray:
-        """Sorted rows of the outlets with these :func:`qa.index.store.outlet_key` keys."""
+        """Sorted rows of the outlets with these :func:`qa.outlets.outlet_key` keys."""
         keys = sorted(set(keys))
         with self._lock:
             for key in keys:

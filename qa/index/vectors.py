@@ -76,7 +76,6 @@ class _FaissIndex:
 
     def __init__(self, index) -> None:
         self.index = index
-        self._outer = None
 
     @property
     def ntotal(self) -> int:
@@ -210,11 +209,7 @@ def create(dim: int, n: int, kind: str | None = None) -> VectorIndex:
 
 
 def load(path: Path) -> VectorIndex:
-    """Open an index written by :meth:`VectorIndex.save` (or a legacy ``IndexIDMap2`` over a flat index)."""
+    """Open an index written by :meth:`VectorIndex.save`."""
     faiss = _faiss()
-    outer = index = faiss.read_index(str(path), faiss.IO_FLAG_READ_ONLY)  # owns the C++ object
-    if isinstance(index, (faiss.IndexIDMap, faiss.IndexIDMap2)):  # first release: ids added in row order
-        index = faiss.downcast_index(index.index)
-    found: _FaissIndex = HNSWIndex(index) if isinstance(index, faiss.IndexHNSW) else FlatIndex(index)
-    found._outer = outer  # keep the owning object alive as long as the view is used
-    return found
+    index = faiss.read_index(str(path), faiss.IO_FLAG_READ_ONLY)
+    return HNSWIndex(index) if isinstance(index, faiss.IndexHNSW) else FlatIndex(index)

@@ -1,61 +1,62 @@
-"""The embedding model behind one :class:`~qa.model.encoder.Encoder` object per process."""
+"""The embedding model behind one :class:`~qa.model.encoder.Encoder` object per process.
+
+Everything that needs vectors calls :func:`get_encoder` (questions: ``encode``; index builds:
+``encode_passages`` and ``describe``). Nothing outside this package imports torch,
+sentence-transformers or onnxruntime, or runs the model. Modules:
+
+* :mod:`qa.model.config`: model path and name, backend choice, export cache (environment).
+* :mod:`qa.model.packaged`: :class:`ModelEncoder`, the configured model (query + bulk backends, one lock).
+* :mod:`qa.model.onnx_encoder`, :mod:`qa.model.torch_encoder`: the two backends (same vectors).
+* :mod:`qa.model.onnx_export`: the cached ONNX export.
+* :mod:`qa.model.pooling`: sentence vectors from token vectors (numpy).
+"""
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 
-import numpy as np
-
 from qa.model.encoder import Encoder
-from qa.types import Span
+from qa.model.packaged import ModelEncoder
 
-__all__ = ["Encoder", "get_encoder", "use_encoder"]
+# OpenMP threads that spin while waiting turn every barrier into a stall when the cores are shared
+# (measured on a loaded 2-core machine: one query 0.5-1.3 s spinning vs 47 ms passive). Must be set
+# before torch (or faiss) loads its OpenMP runtime, hence at import of this package.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+__all__ = ["Encoder", "ModelEncoder", "get_encoder", "use_encoder"]
 
 _lock = threading.Lock()
 _encoder: Encoder | None = None
 _override: list[Encoder] = []
 
 
-class _EmbedEncoder:
-    """The packaged model through :mod:`qa.model.embed` (transitional adapter)."""
-
-    def __init__(self) -> None:
-        from qa.model import embed
-
-        self._embed = embed
-        self.name = embed.model_name()
-        self.dimension = embed.dimension()
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return self._embed.encode(list(texts))
-
-    def encode_passages(self, texts: Sequence[str], spans: Sequence[Sequence[Span]], shifts: Sequence[int]
-                        ) -> tuple[np.ndarray, list[np.ndarray]]:
-        from qa.index.sentences import encode_passages
-
-        return encode_passages(texts, spans, shifts)
-
-    def describe(self) -> dict:
-        path = self._embed.model_path()
-        return {"model": self.name, "model_path": path, "dimension": self.dimension}
-
-
 def get_encoder() -> Encoder:
-    """The process's encoder (loaded on first use; the one set by :func:`use_encoder` inside it)."""
+    """The process's encoder: the configured model, created once (the one set by :func:`use_encoder` inside it).
+
+    Creating it loads nothing: each backend loads on its first use.
+
+    Raises:
+        ConfigError: ``$QA_MODEL`` or ``$QA_BACKEND`` name something unusable.
+    """
     global _encoder
     if _override:
         return _override[-1]
     with _lock:
         if _encoder is None:
-            _encoder = _EmbedEncoder()
+            _encoder = ModelEncoder()
         return _encoder
 
 
 @contextmanager
 def use_encoder(encoder: Encoder) -> Iterator[Encoder]:
-    """Use ``encoder`` instead of the packaged model inside the block (tests, other models)."""
+    """Use ``encoder`` instead of the configured model inside the block (tests, other models).
+
+    Args:
+        encoder: Any :class:`Encoder` (e.g. ``tests.fakes.FakeEncoder``).
+    """
     _override.append(encoder)
     try:
         yield encoder

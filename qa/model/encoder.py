@@ -42,5 +42,12 @@ class Encoder(Protocol):
         ...
 
     def describe(self) -> dict:
-        """Model and tokenizer settings to record in the index manifest (name, dimension, tokenizer...)."""
+        """What decides the vectors, recorded in the index manifest.
+
+        Returns:
+            At least ``model`` (name), ``model_path``, ``dimension`` and ``tokenizer`` (a dict of its
+            settings; the packaged model's: file, sha256, max_seq_length, do_lower_case, truncation),
+            plus ``backend`` for the packaged model. Vectors are reused across builds only when
+            model, dimension and tokenizer are equal.
+        """
         ...

@@ -82,7 +82,8 @@ def _multihop_queries(multihop: Path, n: int) -> list[str]:
 
 
 def _cached_build(index: Path, record: Path, build) -> dict:
-    from qa.index.store import IndexCorrupted, read_manifest
+    from qa.errors import IndexCorrupted
+    from qa.index.store import read_manifest
 
     try:
         manifest = read_manifest(index) if (index / "CURRENT").exists() else None

@@ -25,7 +25,7 @@ import numpy as np
 
 from qa.build.segment import passage_id
 from qa.index.sentences import SentenceTable
-from qa.index.store import PassageRecord
+from qa.index.writer import PassageRecord
 
 PARAS_PER_ARTICLE = 10
 RANDOM_SHARE = 0.25
@@ -84,14 +84,9 @@ def synth_records(real: list[PassageRecord], n: int, seed: int = 0) -> Iterator[
                                 published="2024-01-01", author="")
 
 
-def synth_sentences(real: SentenceTable | None, records: list[PassageRecord], vectors: np.ndarray,
-                    seed: int = 0) -> SentenceTable | None:
-    """Sentence table of a synthetic index: the real rows' sentences, then one per synthetic row.
-
-    None when the real index has no sentence vectors (the synthetic one then has none either).
-    """
-    if real is None:
-        return None
+def synth_sentences(real: SentenceTable, records: list[PassageRecord], vectors: np.ndarray,
+                    seed: int = 0) -> SentenceTable:
+    """Sentence table of a synthetic index: the real rows' sentences, then one per synthetic row."""
     rng = np.random.default_rng(seed + 2)
     n_real = len(real)
     extra = len(records) - n_real

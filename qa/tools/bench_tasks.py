@@ -41,12 +41,16 @@ def disk_bytes(index: Path) -> int:
 
 
 def task_throughput(paths: list[str], repeat: int, batch_size: int = 64) -> dict:
-    """Raw ``model.encode`` vs the full ``qa add`` pipeline (ingest, clean, embed, index, write)."""
-    from qa.build.indexer import add_articles
-    from qa.model import embed
+    """Raw encoder passes vs the full ``qa add`` pipeline (ingest, clean, embed, index, write).
 
-    model = embed.load_model()
-    model.encode(["warm up the model"] * 8, batch_size=8)
+    The raw figure is the process encoder's bulk pass (``encode_passages`` without sentences), the
+    one a build runs.
+    """
+    from qa.build.indexer import add_articles
+    from qa.model import get_encoder
+
+    encoder = get_encoder()
+    encoder.encode_passages(["warm up the model"] * 8, [[]] * 8, [0] * 8)
     raw_s, build_s, texts = [], [], None
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix="qa-bench-tp-") as tmp:
@@ -61,19 +65,15 @@ def task_throughput(paths: list[str], repeat: int, batch_size: int = 64) -> dict
                     "SELECT a.title, p.text FROM passages p JOIN articles a USING(article_id) ORDER BY p.row")]
                 db.close()
         t0 = time.perf_counter()
-        model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        for start in range(0, len(texts), batch_size):
+            batch = texts[start:start + batch_size]
+            encoder.encode_passages(batch, [[]] * len(batch), [0] * len(batch))
         raw_s.append(time.perf_counter() - t0)
     n = stats.passages
     raw, build = n / statistics.median(raw_s), n / statistics.median(build_s)
     return {"paragraphs": n, "articles": stats.articles, "raw_encode_pps": raw, "build_pps": build,
-            "ratio": build / raw, "raw_s": raw_s, "build_s": build_s, "torch_threads": _threads(),
+            "ratio": build / raw, "raw_s": raw_s, "build_s": build_s, "threads": max(1, os.cpu_count() or 1),
             "peak_rss_mb": peak_rss_mb()}
-
-
-def _threads() -> int:
-    import torch
-
-    return torch.get_num_threads()
 
 
 def task_build(paths: list[str], corpus: str, index: str) -> dict:
@@ -90,7 +90,7 @@ def task_build(paths: list[str], corpus: str, index: str) -> dict:
 
 
 def _real_records(store) -> list:
-    from qa.index.store import PassageRecord
+    from qa.index.writer import PassageRecord
 
     rows = store._query("SELECT p.id, p.article_id, p.paragraph, p.offset, p.text, p.key, a.outlet, a.title, "
                         "a.url, a.published, a.author FROM passages p JOIN articles a USING(article_id) "
@@ -100,7 +100,8 @@ def _real_records(store) -> list:
 
 def task_synth(real_index: str, index: str, n: int, seed: int = 0) -> dict:
     """Write an ``n``-paragraph index: the real index's rows, then synthetic ones (see qa.tools.bench_synth)."""
-    from qa.index.store import IndexStore, write_index
+    from qa.index.store import IndexStore
+    from qa.index.writer import write_index
     from qa.tools.bench_synth import synth_records, synth_sentences, synth_vectors
 
     t0 = time.perf_counter()
@@ -108,7 +109,8 @@ def task_synth(real_index: str, index: str, n: int, seed: int = 0) -> dict:
     real_vecs = store.dense.reconstruct()
     records = _real_records(store)
     real_sentences = store.sentences
-    meta = {k: store.manifest[k] for k in ("model", "model_path", "dimension") if k in store.manifest}
+    meta = {k: store.manifest[k] for k in ("model", "model_path", "dimension", "tokenizer", "backend")
+            if k in store.manifest}
     store.close()
     extra = n - len(records)
     records.extend(synth_records(records, extra, seed))
@@ -163,9 +165,9 @@ def task_serve(index: str, queries: list[str], repeat: int) -> dict:
 
 def recall(store, queries: list[str], k: int = 10) -> dict:
     """Recall@k of the index's dense search against exact search over the same stored vectors."""
-    from qa.model import embed
+    from qa.model import get_encoder
 
-    qv = embed.encode(queries)
+    qv = get_encoder().encode(queries)
     n = len(store)
     best_s = np.full((len(qv), k), -np.inf, dtype=np.float32)
     best_r = np.zeros((len(qv), k), dtype=np.int64)

@@ -22,7 +22,8 @@ from statistics import mean
 from typing import Any
 
 import qa
-from qa.index.store import IndexStore, outlet_key
+from qa.index.store import IndexStore
+from qa.outlets import outlet_key
 from qa.types import Answer, Passage, Quote
 
 QUOTE_K = 5  # passages an answer draws its quotes from (the default of qa.answer)

@@ -17,6 +17,7 @@ from qa.build.indexer import index_is_current, stale_reason
 from qa.index.lexical import tokenize
 from qa.build.lifecycle import remove_articles
 from qa.index.store import IndexStore, current_version
+from qa.model import get_encoder
 from tests.synth import article_text, snapshot, synth_article, write_synth_corpus
 
 
@@ -67,7 +68,7 @@ def test_remove_by_id_and_by_path_leaves_no_ghost_results(work):
     keep = set(store.ids.tolist()) - ids0 - ids1
     first = next(p for p in store.passages(sorted(ids0)) if "zq0p3x" in p.text)
     second = next(p for p in store.passages(sorted(ids1)) if "zq1p3x" in p.text)
-    vec0 = qa.model.embed.encode([f"Synthetic story number 0\n{first.text}"])[0]
+    vec0 = get_encoder().encode([f"Synthetic story number 0\n{first.text}"])[0]
     store.close()
     assert qa.retrieve(first.text, k=3, index=index)[0].id == first.id
 

@@ -9,58 +9,61 @@ import numpy as np
 import pytest
 
 from qa.build.segment import sentences
-from qa.index.sentences import SentenceTable, pool_sentences
+from qa.errors import IndexCorrupted
+from qa.index.sentences import SentenceTable
+from qa.index.store import IndexStore, current_version
+from qa.model import get_encoder, use_encoder
 from qa.types import Span
 
 
-def test_pool_sentences_groups_tokens_by_character_span():
-    tokens = np.array([[9, 9], [1, 0], [3, 0], [0, 2], [9, 9]], dtype=np.float32)
-    offsets = np.array([[0, 0], [0, 3], [4, 7], [9, 12], [0, 0]])  # special tokens at both ends
-    offsets[0] = offsets[4] = -5  # shifted away: before the passage (title / special)
-    spans = [Span(0, 8), Span(9, 13), Span(20, 25)]  # the last one lies beyond the truncation
-    fallback = np.array([0.6, 0.8], dtype=np.float32)
-    out = pool_sentences(tokens, offsets, spans, fallback)
-    assert np.allclose(out, [[1, 0], [0, 1], [0.6, 0.8]])
+@pytest.mark.fast
+def test_sentence_table_build_and_rows(tmp_path):
+    vecs = [np.eye(3, dtype=np.float32)[:2], np.zeros((0, 3), np.float32), np.eye(3, dtype=np.float32)[2:]]
+    table = SentenceTable.build([[Span(0, 4), Span(5, 9)], [], [Span(1, 2)]], vecs)
+    table.save(tmp_path)
+    loaded = SentenceTable.load(tmp_path)
+    assert len(loaded) == 3 and loaded.offsets.tolist() == [0, 2, 2, 3]
+    assert loaded.row(0)[0] == [Span(0, 4), Span(5, 9)] and np.array_equal(loaded.row(0)[1], vecs[0])
+    assert loaded.row(1)[0] == [] and loaded.row(1)[1].shape == (0, 3)
+    assert loaded.vectors.dtype == np.float16
+    with pytest.raises(ValueError, match="disagree"):
+        SentenceTable(loaded.offsets, loaded.spans[:2], loaded.vectors)
 
 
-def test_passage_vectors_match_plain_encoding():
-    from qa.index.sentences import encode_passages
-    from qa.model import embed
+class _Counting:
+    """Delegates to an encoder, counting the texts ``encode`` is asked for."""
 
-    title = "Ukraine opens its National Guard to foreigners"
-    paras = ["Foreigners may now serve in the National Guard. The law was signed on Tuesday.",
-             "Kyiv said the change brings its rules in line with the army. Applicants need a visa."]
-    texts = [f"{title}\n{p}" for p in paras]
-    spans = [sentences(p) for p in paras]
-    vecs, sents = encode_passages(texts, spans, [len(title) + 1] * 2)
-    assert np.allclose(vecs, embed.encode(texts), atol=1e-4)
-    assert [len(s) for s in sents] == [2, 2]
-    for s in sents:
-        assert np.allclose(np.linalg.norm(s, axis=1), 1.0, atol=1e-5)
-        assert float(s[0] @ s[1]) < 0.999  # distinct sentences, not copies of the passage vector
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.dimension, self.calls = inner, inner.name, inner.dimension, []
+
+    def encode(self, texts):
+        self.calls.append(len(texts))
+        return self.inner.encode(texts)
+
+    def encode_passages(self, texts, spans, shifts):
+        raise AssertionError("a question must not encode passages")
+
+    def describe(self):
+        return self.inner.describe()
 
 
-def test_index_stores_sentences_and_queries_encode_only_the_question(seed_index, monkeypatch):
+def test_index_stores_sentences_and_queries_encode_only_the_question(seed_index):
     import qa
-    from qa.index.store import IndexStore, current_version
-    from qa.model import embed
 
     version = current_version(seed_index)
     files = json.loads((version / "manifest.json").read_text())["files"]
     assert set(SentenceTable.FILES) <= set(files)
     store = IndexStore.open(seed_index)
-    assert store.sentences is not None and len(store.sentences) == len(store)
+    assert len(store.sentences) == len(store)
     (text,) = store._query("SELECT text FROM passages WHERE row = 0")[0]
     spans, vecs = store.sentences.row(0)
-    assert spans == sentences(text) and vecs.shape == (len(spans), embed.dimension())
+    assert spans == sentences(text) and vecs.shape == (len(spans), get_encoder().dimension)
     store.close()
 
-    calls: list[int] = []
-    real = embed.encode
-    monkeypatch.setattr(embed, "encode", lambda texts, **kw: calls.append(len(texts)) or real(texts, **kw))
-    answer = qa.answer("Can foreigners serve in Ukraine's National Guard?", index=seed_index)
+    with use_encoder(_Counting(get_encoder())) as counting:
+        answer = qa.answer("Can foreigners serve in Ukraine's National Guard?", index=seed_index)
     assert not answer.abstained
-    assert calls == [1]  # the question only
+    assert counting.calls == [1]  # the question only
 
 
 def test_update_reuses_sentence_vectors(seed_corpus, seed_index, tmp_path):
@@ -72,30 +75,7 @@ def test_update_reuses_sentence_vectors(seed_corpus, seed_index, tmp_path):
     assert stats.embedded == 0 and stats.reused == stats.passages
 
 
-def test_index_without_sentence_files_still_answers(seed_corpus, seed_index, tmp_path):
-    """Indexes written before sentence vectors open, answer (encoding sentences) and get them on update."""
-    import qa
-    from qa.index.store import IndexStore, current_version
-
-    index = tmp_path / "old"
-    shutil.copytree(seed_index, index)
-    version = current_version(index)
-    manifest = json.loads((version / "manifest.json").read_text())
-    for name in SentenceTable.FILES:
-        (version / name).unlink()
-        del manifest["files"][name]
-    (version / "manifest.json").write_text(json.dumps(manifest))
-    assert IndexStore.open(index).sentences is None
-    answer = qa.answer("Can foreigners serve in Ukraine's National Guard?", index=index)
-    assert not answer.abstained
-    stats = qa.build_index(seed_corpus, index)
-    assert stats.embedded == stats.passages  # embedded once more, now with sentences
-    assert IndexStore.open(index).sentences is not None
-
-
 def test_missing_sentence_file_is_corruption(seed_index, tmp_path):
-    from qa.index.store import IndexCorrupted, IndexStore, current_version
-
     index = tmp_path / "broken"
     shutil.copytree(seed_index, index)
     (current_version(index) / "sentences.npy").unlink()

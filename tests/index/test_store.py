@@ -1,11 +1,16 @@
+import hashlib
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import qa
-from qa.index.store import IndexCorrupted, IndexStore, current_version, outlet_key
+from qa.errors import IndexCorrupted, IndexMissing
+from qa.index.sentences import SentenceTable
+from qa.index.store import IndexStore, current_version
+from qa.outlets import outlet_key
 
 
 def test_index_layout_and_manifest(seed_index):
@@ -15,6 +20,10 @@ def test_index_layout_and_manifest(seed_index):
     store = IndexStore.open(seed_index)
     m = store.manifest
     assert m["model"] == "all-MiniLM-L6-v2" and m["dimension"] == 384 and m["count"] == len(store) > 20
+    assert m["format_version"] == 2 and m["backend"] in {"onnx", "torch"}
+    tokenizer = m["tokenizer"]
+    assert tokenizer["max_seq_length"] == 256 and tokenizer["do_lower_case"] is False
+    assert tokenizer["sha256"] == hashlib.sha256((Path(m["model_path"]) / "tokenizer.json").read_bytes()).hexdigest()
     assert m["articles"] == 3 and len(m["corpus_fingerprint"]) == 32
     assert np.load(version / "ids.npy", allow_pickle=False).dtype == np.int64
 
@@ -46,10 +55,11 @@ def test_corrupted_index_is_detected_with_the_fix(seed_index, tmp_path):
 
 
 def test_missing_index_says_how_to_build(tmp_path):
-    with pytest.raises(ValueError, match="qa index"):
+    with pytest.raises(IndexMissing, match="qa index"):
         qa.retrieve("anything", index=tmp_path / "nothing")
 
 
+@pytest.mark.fast
 def test_outlet_key():
     assert outlet_key("The Kyiv Independent") == outlet_key("kyiv independent") == "kyiv independent"
     assert outlet_key("The") == "the"
@@ -61,25 +71,27 @@ def _unit(rng, n, dim=32):
 
 
 def _records(n):
-    from qa.index.store import PassageRecord
+    from qa.index.writer import PassageRecord
 
     return [PassageRecord(id=1000 + i, article_id=f"a{i // 10}", paragraph=i % 10, offset=0, text=f"word{i} text",
                           key=f"k{i}", outlet=f"Outlet {i % 3}", title="t", url="", published="", author="")
             for i in range(n)]
 
 
+@pytest.mark.fast
 def test_large_index_switches_to_hnsw_with_high_recall(tmp_path, monkeypatch):
-    from qa.index.store import write_index
     from qa.index.vectors import FlatIndex, HNSWIndex, VectorIndex
+    from qa.index.writer import write_index
 
     rng = np.random.default_rng(0)
     centres = _unit(rng, 50)
     vectors = centres[rng.integers(0, 50, 3000)] + 0.3 * _unit(rng, 3000)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    meta = {"model": "synthetic", "dimension": 32}
-    write_index(tmp_path / "small", _records(3000), vectors, meta)
+    meta = {"model": "synthetic", "dimension": 32, "tokenizer": {}}
+    table = SentenceTable.build([[]] * 3000, [vectors[:0]] * 3000)
+    write_index(tmp_path / "small", _records(3000), vectors, meta, sentences=table)
     monkeypatch.setenv("QA_ANN_THRESHOLD", "1000")
-    write_index(tmp_path / "large", _records(3000), vectors, meta)
+    write_index(tmp_path / "large", _records(3000), vectors, meta, sentences=table)
     small, large = IndexStore.open(tmp_path / "small"), IndexStore.open(tmp_path / "large")
     assert isinstance(large.dense, HNSWIndex) and isinstance(small.dense, FlatIndex)
     assert isinstance(large.dense, VectorIndex) and large.manifest["vector_index"] == "hnsw"
@@ -109,24 +121,10 @@ def test_large_index_switches_to_hnsw_with_high_recall(tmp_path, monkeypatch):
     assert len(large.dense._subsets) == 2  # the two outlets, not the ad-hoc subset
 
 
-def test_outlets_are_cached_and_legacy_idmap_index_opens(seed_index, tmp_path):
-    import faiss
-
+def test_outlets_are_cached(seed_index):
     store = IndexStore.open(seed_index)
     assert store.outlets() == store.outlets() and len(store.outlets()) == 3
-    legacy = tmp_path / "legacy"
-    shutil.copytree(seed_index, legacy)
-    version = current_version(legacy)
-    vectors = store.dense.reconstruct()
-    old = faiss.IndexIDMap2(faiss.IndexFlatIP(vectors.shape[1]))
-    old.add_with_ids(vectors, store.ids)
-    faiss.write_index(old, str(version / "dense.faiss"))
-    manifest = json.loads((version / "manifest.json").read_text())
-    manifest["files"]["dense.faiss"]["size"] = (version / "dense.faiss").stat().st_size
-    (version / "manifest.json").write_text(json.dumps(manifest))
-    reopened = IndexStore.open(legacy, verify=False)
-    ids, _ = reopened.search_dense(vectors[4], 3)
-    assert ids[0] == store.ids[4]
+    assert store._outlets is not None
 
 
 def test_unreadable_current_pointer_names_the_fix(seed_index, tmp_path):
@@ -138,7 +136,6 @@ def test_unreadable_current_pointer_names_the_fix(seed_index, tmp_path):
 
 
 def test_querying_an_index_of_another_model_is_refused(seed_index, tmp_path):
-    import json
 
     other = tmp_path / "other"
     shutil.copytree(seed_index, other)

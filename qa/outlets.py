@@ -1,0 +1,13 @@
+"""Outlet names: the one normalisation by which a question, a filter and the index match them."""
+
+from __future__ import annotations
+
+__all__ = ["outlet_key"]
+
+
+def outlet_key(name: str) -> str:
+    """Normalised outlet name for matching: case-folded, leading 'the' and punctuation dropped."""
+    words = "".join(c if c.isalnum() else " " for c in name.casefold()).split()
+    if words and words[0] == "the" and len(words) > 1:
+        words = words[1:]
+    return " ".join(words)
