@@ -1,1 +1,1 @@
-"""index"""
+"""The on-disk index: vectors (FAISS), BM25, sentence table, passage metadata, manifest; reader and writer."""

@@ -1,1 +1,1 @@
-"""tools"""
+"""Measurement faces over the public API: ``qa eval`` (answer quality) and ``qa bench`` (speed, memory)."""
