@@ -25,6 +25,7 @@ from qa.build.corpus import (
     write_article,
 )
 from qa.build.ingest import read_articles
+from qa.errors import ArticleError
 from qa.types import Span
 from qa.build.segment import chunk_paragraphs, content_key, passage_id, sentences
 from qa.index.sentences import SentenceTable, encode_passages
@@ -73,7 +74,7 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
         Counts of articles, passages, newly embedded and reused vectors.
 
     Raises:
-        ValueError: The corpus is empty or a corpus file is malformed (named in the message).
+        ArticleError: The corpus is empty or a corpus file is malformed (named in the message).
     """
     corpus, root = resolve_dirs(corpus, index)
     with build_lock(root):
@@ -115,7 +116,8 @@ def build_locked(corpus: Path, root: Path, *, rebuild: bool = False,
     for leftover in remove_temp_files(corpus):
         log.info("removed %s, left by an interrupted write", leftover)
     if not corpus_files(corpus):
-        raise ValueError(f"{corpus}: no article files (*.md) here; add some with `qa add FILE --outlet NAME`")
+        raise ArticleError("no article files (*.md) here", source=corpus,
+                           hint="add some with `qa add FILE --outlet NAME`")
     articles, digests = read_corpus(corpus)
     records: list[PassageRecord] = []
     for aid, article in articles:
@@ -220,12 +222,12 @@ def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = Non
             lack, plus extra front-matter fields.
 
     Raises:
-        ValueError: A file is unreadable or malformed, an article lacks an outlet or body, or it
+        ArticleError: A file is unreadable or malformed, an article lacks an outlet or body, or it
             duplicates an article of the corpus (the message names that article's id).
     """
     corpus, root = resolve_dirs(corpus, index)
     if not paths:
-        raise ValueError("no files given")
+        raise ArticleError("no files given", hint="name at least one article file")
     articles: list[Article] = []
     for p in paths:
         articles.extend(read_articles(p, **metadata))

@@ -374,3 +374,10 @@ class IndexStore:
     def close(self) -> None:
         """Close the metadata database."""
         self._db.close()
+
+    def records(self) -> list[PassageRecord]:
+        """Every stored passage with its article's fields, in row order (the order of the vectors)."""
+        rows = self._query("SELECT p.id, p.article_id, p.paragraph, p.offset, p.text, p.key, a.outlet, a.title, "
+                           "a.url, a.published, a.author FROM passages p JOIN articles a USING(article_id) "
+                           "ORDER BY p.row")
+        return [PassageRecord(*r) for r in rows]

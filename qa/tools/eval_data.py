@@ -8,7 +8,8 @@ Three formats are understood, told apart by their shape:
 - *squad*: a SQuAD v1.1 object (``{"data": [{title, paragraphs: [{context, qas}]}]}``), whose
   paragraphs are indexed into a temporary index first.
 
-Every evaluator returns a flat ``dict`` of figures (rates in 0..1, lengths, timings).
+Every evaluator returns a flat ``dict`` of figures (rates in 0..1, lengths, timings). Questions are
+answered through the public API only (:func:`qa.answer`, :func:`qa.retrieve`).
 """
 
 from __future__ import annotations
@@ -21,10 +22,8 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from qa.answer.quotes import build_answer
-from qa.answer.retrieve import make_query, search
-from qa.index.store import IndexStore, outlet_key
-from qa.types import Answer, Passage, Quote
+import qa
+from qa import Answer, IndexStore, Passage, Quote, outlet_key
 
 QUOTE_K = 5  # passages an answer draws its quotes from (the default of qa.answer)
 Progress = Callable[[int, int], None] | None
@@ -69,19 +68,25 @@ def _norm(text: str) -> str:
 
 
 class _Runner:
-    """Runs questions against one index: passages for retrieval metrics, then the answer."""
+    """Runs questions against one index: the answer, and the ranked passages for retrieval metrics.
 
-    def __init__(self, store: IndexStore, k: int) -> None:
-        self.store, self.k = store, k
+    The answer is :func:`qa.answer` with its default ``k`` (:data:`QUOTE_K`); its ``passages`` are
+    the retrieval ranking. Metrics that look deeper than that (``depth``) also call :func:`qa.retrieve`,
+    whose first :data:`QUOTE_K` passages are the answer's (a search for more passages extends the
+    ranking of fewer). Timings are of :func:`qa.answer` alone.
+    """
+
+    def __init__(self, store: IndexStore, depth: int) -> None:
+        self.store, self.depth = store, depth
         self.times: list[float] = []
 
     def __call__(self, question: str) -> tuple[list[Passage], Answer]:
         started = time.perf_counter()
-        query = make_query(self.store, question)
-        passages = search(self.store, query, max(self.k, QUOTE_K))
-        result = build_answer(self.store, query, passages[:QUOTE_K])
+        result = qa.answer(question, QUOTE_K, index=self.store)
         self.times.append(time.perf_counter() - started)
-        return passages[: self.k], result
+        if self.depth <= QUOTE_K:
+            return list(result.passages[: self.depth]), result
+        return qa.retrieve(question, self.depth, index=self.store), result
 
     def timing(self) -> dict[str, float]:
         t = sorted(self.times) or [0.0]
@@ -100,7 +105,7 @@ def _overlaps(quote: Quote, spans: Sequence[str]) -> bool:
 
 def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress = None) -> dict[str, Any]:
     """Seed format: hit@1/@3 of quotes overlapping a gold span of a gold outlet, abstention P/R."""
-    run = _Runner(store, k)
+    run = _Runner(store, 0)
     hits1, hits3, abstain_ans, quote_words, misses = [], [], [], [], []
     abst_true = abst_false = n_unans = 0
     for i, item in enumerate(items):
@@ -138,7 +143,7 @@ def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress =
 
 def eval_multihop(store: IndexStore, items: list[dict], k: int, progress: Progress = None) -> dict[str, Any]:
     """MultiHop-RAG: passage hit@1/@4/@10, fact recall@10, MRR@10, top-quote outlet, null abstention."""
-    run = _Runner(store, max(k, 10))
+    run = _Runner(store, 10)
     hit = {1: [], 4: [], 10: []}
     recall, rr, outlet_ok, abstain_answerable = [], [], [], []
     null_abstained = []
@@ -188,33 +193,29 @@ def build_squad_index(paragraphs: list[tuple[str, str, list[dict]]], workdir: Pa
 
     Returns the index directory and a map from article id to paragraph number.
     """
-    from qa.build.corpus import write_article
-    from qa.build.indexer import build_index
-    from qa.types import Article
-
     corpus, index = workdir / "corpus", workdir / "index"
     article_of: dict[str, int] = {}
     for n, (title, context, _) in enumerate(paragraphs):
         body = tuple(p.strip() for p in context.split("\n\n") if p.strip())
-        path = write_article(Article(title=title, outlet=title, body=body), corpus)
+        path = qa.write_article(qa.Article(title=title, outlet=title, body=body), corpus)
         article_of[path.stem] = n
-    build_index(corpus, index, progress=progress)
+    qa.build_index(corpus, index, progress=progress)
     return index, article_of
 
 
 def eval_squad(store: IndexStore, paragraphs: list[tuple[str, str, list[dict]]], article_of: dict[str, int],
                k: int, limit: int | None = None, progress: Progress = None) -> dict[str, Any]:
     """SQuAD v1.1: paragraph hit@1/@5, gold answer inside the top-1 quote, quote length in words."""
-    run = _Runner(store, max(k, 5))
-    questions = [(n, qa) for n, (_, _, qas) in enumerate(paragraphs) for qa in qas]
+    run = _Runner(store, 5)
+    questions = [(n, item) for n, (_, _, qas) in enumerate(paragraphs) for item in qas]
     questions = subsample(questions, limit)
     hit1, hit5, in_quote, in_passage, words, abstained = [], [], [], [], [], []
-    for i, (n, qa) in enumerate(questions):
-        passages, result = run(qa["question"])
+    for i, (n, item) in enumerate(questions):
+        passages, result = run(item["question"])
         ranks = [article_of.get(p.article_id) for p in passages[:5]]
         hit1.append(ranks[:1] == [n])
         hit5.append(n in ranks)
-        answers = [a["text"] for a in qa.get("answers", []) if a.get("text")]
+        answers = [a["text"] for a in item.get("answers", []) if a.get("text")]
         top = result.quotes[0] if result.quotes else None
         in_quote.append(top is not None and not result.abstained and any(a in top.text for a in answers))
         in_passage.append(top is not None and any(a in top.passage.text for a in answers))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa.types import Answer, OutletQuotes, Passage, Quote
-from ui import app, render
+from ui import actions, render
 
 EVIL = ('Officials said the bridge opens in 2026. <script>window.__xss=1</script> '
         '<img src=x onerror="window.__xss=1"> [click](javascript:window.__xss=1) **bold** $$x$$ `code`')
@@ -168,17 +168,17 @@ def test_question_and_error_messages_are_escaped() -> None:
 
 
 def test_answer_turn_reports_errors_as_messages(tmp_path: Path) -> None:
-    reply, panel = app.answer_turn("Who signed it?", None, 5, index=tmp_path / "missing")
+    reply, panel = actions.answer_turn("Who signed it?", None, 5, index=tmp_path / "missing")
     assert reply.startswith("⚠️ **Could not answer:**") and "no index here yet" in reply
     assert "Traceback" not in reply and 'data-state="empty"' in panel
 
 
 def test_answer_turn_on_a_real_index(ui_index: Path) -> None:
-    reply, panel = app.answer_turn("Who signed the decree allowing foreigners into the National Guard?",
+    reply, panel = actions.answer_turn("Who signed the decree allowing foreigners into the National Guard?",
                                    [], 5.0, index=ui_index)
     assert reply.startswith("**Reported by") and "Kyiv Independent" in reply
     assert "Volodymyr Zelensky" in html.unescape(" ".join(MARK.findall(panel)))
-    reply, _ = app.answer_turn("", [], 5, index=ui_index)
+    reply, _ = actions.answer_turn("", [], 5, index=ui_index)
     assert "the question is empty" in reply
 
 
@@ -193,7 +193,7 @@ def test_answer_turn_on_a_real_index(ui_index: Path) -> None:
 ])
 def test_add_article_validation(tmp_path: Path, kwargs: dict, message: str) -> None:
     text = kwargs.pop("text", "")
-    ok, reply = app.add_article(None, text, index=tmp_path / "index", corpus=tmp_path / "corpus", **kwargs)
+    ok, reply = actions.add_article(None, text, index=tmp_path / "index", corpus=tmp_path / "corpus", **kwargs)
     assert not ok and reply.startswith("Not added:") and message in reply, reply
     assert not (tmp_path / "corpus").exists()  # nothing written
 
@@ -201,14 +201,14 @@ def test_add_article_validation(tmp_path: Path, kwargs: dict, message: str) -> N
 def test_add_article_refuses_both_inputs_and_bad_uploads(tmp_path: Path) -> None:
     upload = tmp_path / "article.exe"
     upload.write_text("MZ")
-    ok, reply = app.add_article(str(upload), "text", outlet="X", index=tmp_path / "i", corpus=tmp_path / "c")
+    ok, reply = actions.add_article(str(upload), "text", outlet="X", index=tmp_path / "i", corpus=tmp_path / "c")
     assert not ok and "not both" in reply
-    ok, reply = app.add_article(str(upload), "", outlet="X", index=tmp_path / "i", corpus=tmp_path / "c")
+    ok, reply = actions.add_article(str(upload), "", outlet="X", index=tmp_path / "i", corpus=tmp_path / "c")
     assert not ok and "unsupported file type" in reply and "article.exe" in reply
     big = tmp_path / "big.txt"
     with open(big, "wb") as fh:
-        fh.truncate(app.MAX_UPLOAD_BYTES + 1)
-    ok, reply = app.add_article(str(big), "", outlet="X", index=tmp_path / "i", corpus=tmp_path / "c")
+        fh.truncate(actions.MAX_UPLOAD_BYTES + 1)
+    ok, reply = actions.add_article(str(big), "", outlet="X", index=tmp_path / "i", corpus=tmp_path / "c")
     assert not ok and "over the 10 MB limit" in reply
 
 
@@ -217,7 +217,7 @@ def test_upload_is_staged_under_a_generated_name(tmp_path: Path) -> None:
     odd.write_text("text")
     work = tmp_path / "work"
     work.mkdir()
-    staged, shown = app._stage_upload(str(odd), work)
+    staged, shown = actions.stage_upload(str(odd), work)
     assert staged.parent == work and re.fullmatch(r"upload-[0-9a-f]{32}\.md", staged.name)
     assert shown == odd.name and staged.read_text() == "text"
 
@@ -225,7 +225,7 @@ def test_upload_is_staged_under_a_generated_name(tmp_path: Path) -> None:
 def test_add_article_without_outlet_in_file_is_refused_readably(tmp_path: Path) -> None:
     upload = tmp_path / "no-outlet.md"
     upload.write_text("---\ntitle: T\n---\n\nA body paragraph that is long enough to be kept as text.\n")
-    ok, reply = app.add_article(str(upload), "", index=tmp_path / "i", corpus=tmp_path / "c")
+    ok, reply = actions.add_article(str(upload), "", index=tmp_path / "i", corpus=tmp_path / "c")
     assert not ok and "no-outlet.md" in reply and "fill in the Outlet field" in reply
     assert "upload-" not in reply
 
