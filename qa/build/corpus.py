@@ -145,9 +145,12 @@ def parse_article(text: str, source: str | Path = "<text>") -> Article:
                            source=source, hint=FIX_HINT, field="body")
     paragraphs = body[1:-1].split("\n\n")
     for n, para in enumerate(paragraphs, 1):
-        if not para.strip():
-            raise ArticleError(f"paragraph {n} is empty" if len(paragraphs) > 1 else "no body text",
-                               source=source, hint="separate paragraphs by exactly one blank line", field="body")
+        if not para.strip() and len(paragraphs) == 1:
+            raise ArticleError("no body text", source=source, field="body")
+        if not para.strip() or para != para.strip():
+            raise ArticleError(f"paragraph {n} is empty or begins or ends with blank space", source=source,
+                               hint="separate paragraphs by exactly one blank line, with no spaces around them",
+                               field="body")
     return Article(title=meta["title"], outlet=meta["outlet"], body=tuple(paragraphs), author=meta["author"],
                    published=meta["published"], url=meta["url"],
                    captions=tuple(_text_field(c, "captions", source) for c in captions),

@@ -2,8 +2,7 @@ import json
 
 import pytest
 
-from qa.build.corpus import iter_corpus, render
-from qa.build.ingest import parse_markdown, read_articles
+from qa.build.ingest import read_articles
 from tests.conftest import ROOT, SEED_META, SEEDS
 
 
@@ -18,12 +17,6 @@ def test_qa_add_cleaning_reproduces_the_committed_corpus(tmp_path):
         path = qa.build.corpus.write_article(article, tmp_path)
         made[path.name] = path.read_text()
     assert made == committed
-
-
-def test_front_matter_round_trip(tmp_path):
-    (aid, article), *_ = list(iter_corpus(ROOT / "corpus"))
-    again = parse_markdown(render(article))
-    assert again == article and aid.endswith(article.published and aid[-8:])
 
 
 def test_json_list_with_multihop_field_names(tmp_path):
