@@ -191,13 +191,17 @@ def build_squad_index(paragraphs: list[tuple[str, str, list[dict]]], workdir: Pa
                       progress: bool = False) -> tuple[Path, dict[str, int]]:
     """Index SQuAD paragraphs (one article each, outlet = title) under ``workdir``.
 
+    The corpus holds clean text: blank lines split a context into paragraphs, and runs of
+    whitespace inside one (SQuAD has line breaks in formulas like "O\\n2") become single spaces.
+
     Returns the index directory and a map from article id to paragraph number.
     """
     corpus, index = workdir / "corpus", workdir / "index"
     article_of: dict[str, int] = {}
     for n, (title, context, _) in enumerate(paragraphs):
-        body = tuple(p.strip() for p in context.split("\n\n") if p.strip())
-        path = qa.write_article(qa.Article(title=title, outlet=title, body=body), corpus)
+        body = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", context) if p.strip())
+        name = " ".join(title.split())
+        path = qa.write_article(qa.Article(title=name, outlet=name, body=body), corpus)
         article_of[path.stem] = n
     qa.build_index(corpus, index, progress=progress)
     return index, article_of
