@@ -5,6 +5,8 @@ import pytest
 from qa.build.ingest import read_articles
 from tests.conftest import ROOT, SEED_META, SEEDS
 
+pytestmark = pytest.mark.fast
+
 
 def test_qa_add_cleaning_reproduces_the_committed_corpus(tmp_path):
     """The corpus/ files are exactly what `qa add` makes of the raw seed scrapes."""
