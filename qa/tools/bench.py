@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import qa
 from qa.tools.bench_tasks import index_built
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,7 +159,7 @@ def bench_size(size: str, args: BenchConfig, say: Callable[[str], None]) -> dict
         out["build"] = _cached_build(index, work / "1m" / "build.json", lambda: run_task(
             "synth", real_index=str(mh_index), index=str(index), n=args.synthetic_n))
     else:
-        raise ValueError(f"unknown size {size!r}: choose from seed, multihop, 1m")
+        raise qa.QAError(f"unknown size {size!r}", hint="choose from seed, multihop, 1m")
     say(f"{size}: warm serving, then recall of the dense index vs exact search")
     out["serve"] = run_task("serve", index=str(index), queries=queries, repeat=repeat)
     out["recall"] = out["serve"].pop("recall")
@@ -261,10 +262,10 @@ def run_bench(args: BenchConfig) -> dict:
     """Measure every size of ``args`` and check the targets; the result as a JSON-ready dict.
 
     Raises:
-        ValueError: An unknown size, or the MultiHop-RAG corpus is missing for a size that needs it.
+        QAError: An unknown size, or the MultiHop-RAG corpus is missing for a size that needs it.
     """
     if {"multihop", "1m"} & set(args.size_list()) and not args.multihop.is_file():
-        raise ValueError(f"{args.multihop}: MultiHop-RAG corpus.json not found; pass --multihop PATH")
+        raise qa.QAError("MultiHop-RAG corpus.json not found", source=args.multihop, hint="pass --multihop PATH")
     say = (lambda m: None) if args.quiet else (lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True))
     args.work.mkdir(parents=True, exist_ok=True)
     started = time.time()

@@ -47,7 +47,7 @@ def evaluate(dataset: str | Path, index: str | Path | None = None, k: int = 10, 
         progress: Show a progress bar on stderr.
 
     Raises:
-        ValueError: Unreadable or unknown dataset, missing index.
+        QAError: Unreadable or unknown dataset, missing index.
     """
     started = time.perf_counter()
     fmt, data = load_dataset(Path(dataset))

@@ -40,7 +40,7 @@ def detect_format(data: Any) -> str:
             return "multihop"
         if all("question" in x and "answerable" in x for x in data):
             return "seed"
-    raise ValueError("unknown dataset format: expected a seed question list ({question, answerable, "
+    raise qa.QAError("unknown dataset format", hint="expected a seed question list ({question, answerable, "
                      "gold}), MultiHop-RAG queries ({query, evidence_list}) or SQuAD v1.1 ({data: [...]})")
 
 
@@ -49,9 +49,9 @@ def load_dataset(path: Path) -> tuple[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ValueError(f"{path}: no such file") from None
+        raise qa.QAError("no such file", source=path) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: not a readable JSON file ({exc})") from None
+        raise qa.QAError(f"not a readable JSON file ({exc})", source=path) from None
     return detect_format(data), data
 
 
