@@ -276,7 +276,7 @@ def run_bench(args: BenchConfig) -> dict:
               "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                           "python": platform.python_version(), "load_avg_at_start": os.getloadavg()},
               "repeat": args.repeat, "seconds": time.time() - started, "sizes": sizes,
-              "synthetic": "see qa/bench_synth.py: real MultiHop rows + 75% perturbed copies of real vectors "
+              "synthetic": "see qa/tools/bench_synth.py: real MultiHop rows + 75% perturbed copies of real vectors "
                            "(noise 0.4-0.9 relative norm) + 25% random unit vectors; texts from the real unigram model"}
     result["targets"] = check_targets(sizes)
     return result

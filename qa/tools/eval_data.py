@@ -104,7 +104,10 @@ def _overlaps(quote: Quote, spans: Sequence[str]) -> bool:
 
 
 def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress = None) -> dict[str, Any]:
-    """Seed format: hit@1/@3 of quotes overlapping a gold span of a gold outlet, abstention P/R."""
+    """Seed format: hit@1/@3 of quotes overlapping a gold span of a gold outlet, abstention P/R.
+
+    Only the answers' quotes count here, so ``k`` (passages retrieved) changes nothing.
+    """
     run = _Runner(store, 0)
     hits1, hits3, abstain_ans, quote_words, misses = [], [], [], [], []
     abst_true = abst_false = n_unans = 0
@@ -142,8 +145,11 @@ def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress =
 
 
 def eval_multihop(store: IndexStore, items: list[dict], k: int, progress: Progress = None) -> dict[str, Any]:
-    """MultiHop-RAG: passage hit@1/@4/@10, fact recall@10, MRR@10, top-quote outlet, null abstention."""
-    run = _Runner(store, 10)
+    """MultiHop-RAG: passage hit@1/@4/@10, fact recall@10, MRR@10, top-quote outlet, null abstention.
+
+    ``max(k, 10)`` passages are retrieved per question; the metrics read the first 10.
+    """
+    run = _Runner(store, max(k, 10))
     hit = {1: [], 4: [], 10: []}
     recall, rr, outlet_ok, abstain_answerable = [], [], [], []
     null_abstained = []
@@ -209,8 +215,11 @@ def build_squad_index(paragraphs: list[tuple[str, str, list[dict]]], workdir: Pa
 
 def eval_squad(store: IndexStore, paragraphs: list[tuple[str, str, list[dict]]], article_of: dict[str, int],
                k: int, limit: int | None = None, progress: Progress = None) -> dict[str, Any]:
-    """SQuAD v1.1: paragraph hit@1/@5, gold answer inside the top-1 quote, quote length in words."""
-    run = _Runner(store, 5)
+    """SQuAD v1.1: paragraph hit@1/@5, gold answer inside the top-1 quote, quote length in words.
+
+    ``max(k, 5)`` passages are retrieved per question; the metrics read the first 5.
+    """
+    run = _Runner(store, max(k, 5))
     questions = [(n, item) for n, (_, _, qas) in enumerate(paragraphs) for item in qas]
     questions = subsample(questions, limit)
     hit1, hit5, in_quote, in_passage, words, abstained = [], [], [], [], [], []
