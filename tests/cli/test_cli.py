@@ -95,3 +95,22 @@ def test_console_script_runs_as_a_process(seed_index):
                            "--index", str(seed_index)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "ZeroHedge" in proc.stdout
+
+
+@pytest.mark.fast
+def test_answer_to_dict_is_the_json_of_qa_ask():
+    from qa import Answer, OutletQuotes, Passage, Quote
+
+    p = Passage(id=7, article_id="a1", outlet="Newsweek", title="T", url="", published="2024-02-21", paragraph=0,
+                text="Zelensky signed the decree on Feb. 21.", score=0.5)
+    q = Quote(text="Zelensky signed the decree", start=0, end=26, score=0.9, passage=p, answer_start=0, answer_end=8)
+    data = Answer(question="Who signed?", quotes=(q,), abstained=False, outlets=(OutletQuotes("Newsweek", (q,)),),
+                  n_articles=3, passages=(p,)).to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data["quotes"][0] == {"text": "Zelensky signed the decree", "start": 0, "end": 26, "score": 0.9,
+                                 "outlet": "Newsweek", "answer": "Zelensky", "answer_start": 0, "answer_end": 8,
+                                 "passage": {"id": 7, "article_id": "a1", "outlet": "Newsweek", "title": "T", "url": "",
+                                             "published": "2024-02-21", "paragraph": 0,
+                                             "text": "Zelensky signed the decree on Feb. 21.", "score": 0.5}}
+    assert data["outlets"] == [{"outlet": "Newsweek", "quotes": ["Zelensky signed the decree"]}]
+    assert (data["question"], data["abstained"], data["n_articles"]) == ("Who signed?", False, 3)
