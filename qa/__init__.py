@@ -6,23 +6,59 @@ Every answer is a verbatim quote from an indexed article, labelled with its outl
     result = qa.answer("Who signed the decree?")
     for quote in result.quotes:
         print(quote.outlet, quote.text)
+
+This module is the public API: the command line (:mod:`qa.cli`), the UI (``ui/``) and the
+measurement tools (:mod:`qa.tools`) use only the names listed in ``__all__``. Importing it loads
+no model and no UI toolkit.
 """
 
 from qa.api import answer, open_index, retrieve
+from qa.build.corpus import default_corpus, write_article
 from qa.build.indexer import add_articles, build_index
-from qa.types import Answer, Article, IndexStats, OutletQuotes, Passage, Quote
+from qa.build.lifecycle import remove_articles, resolve_articles
+from qa.errors import (
+    ArticleError,
+    ConfigError,
+    IndexCorrupted,
+    IndexMissing,
+    IndexOutdated,
+    ModelMismatch,
+    QAError,
+    QuestionError,
+)
+from qa.index.store import IndexStore, default_index, outlet_key
+from qa.status import IndexStatus, index_status
+from qa.types import Answer, Article, IndexStats, OutletQuotes, Passage, Quote, Span
 
 __all__ = [
     "Answer",
     "Article",
+    "ArticleError",
+    "ConfigError",
+    "IndexCorrupted",
+    "IndexMissing",
+    "IndexOutdated",
     "IndexStats",
+    "IndexStatus",
+    "IndexStore",
+    "ModelMismatch",
     "OutletQuotes",
     "Passage",
+    "QAError",
+    "QuestionError",
     "Quote",
+    "Span",
     "add_articles",
     "answer",
     "build_index",
+    "default_corpus",
+    "default_index",
+    "index_status",
     "open_index",
+    "outlet_key",
+    "remove_articles",
+    "resolve_articles",
     "retrieve",
+    "write_article",
 ]
 __version__ = "0.1.0"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
 
@@ -107,6 +107,12 @@ class Quote:
             return ""
         return self.passage.text[self.answer_start : self.answer_end]
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict (JSON) form: the quote, its offsets and short answer, outlet and passage."""
+        return {"text": self.text, "start": self.start, "end": self.end, "score": self.score,
+                "outlet": self.outlet, "answer": self.answer_text or None, "answer_start": self.answer_start,
+                "answer_end": self.answer_end, "passage": asdict(self.passage)}
+
 
 @dataclass(frozen=True)
 class OutletQuotes:
@@ -136,6 +142,12 @@ class Answer:
     outlets: tuple[OutletQuotes, ...] = ()
     n_articles: int = 0
     passages: tuple[Passage, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict (JSON) form, as ``qa ask --json`` prints it: question, abstention, quotes, outlets."""
+        return {"question": self.question, "abstained": self.abstained, "n_articles": self.n_articles,
+                "quotes": [q.to_dict() for q in self.quotes],
+                "outlets": [{"outlet": g.outlet, "quotes": [q.text for q in g.quotes]} for g in self.outlets]}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from qa.types import Answer, Passage, Quote
+from qa import Answer, Passage, Quote
 
 # Markdown punctuation that can start emphasis, code, links, images, tables, math or escapes.
 # '#', '&' and ';' are left alone: html.escape produces entities such as '&#x27;' that must survive

@@ -1,6 +1,8 @@
 """The corpus directory: one Markdown file with YAML front matter per article.
 
 The file stem is the article id. Files are written atomically and never overwritten silently.
+The format is exactly what :func:`render` writes, and :func:`parse_article` reads it back strictly:
+the body is taken as clean (importing and cleaning other formats is :mod:`qa.build.ingest`'s job).
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from pathlib import Path
 
 import yaml
 
+from qa.errors import ArticleError
 from qa.fsio import fsync_dir
-from qa.build.ingest import parse_markdown
 from qa.types import Article
 
 CORPUS_SUFFIX = ".md"
+META_FIELDS = ("title", "outlet", "author", "published", "url")
+REQUIRED = ("title", "outlet")
+FIX_HINT = "fix the file (format: '---', YAML fields, '---', blank line, paragraphs separated by blank lines)"
 
 
 def default_corpus() -> Path:
@@ -100,31 +105,99 @@ def _digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def _parse_file(raw: bytes, path: Path) -> Article:
+def parse_article(text: str, source: str | Path = "<text>") -> Article:
+    """Read one corpus file's text, exactly as :func:`render` writes it; nothing is cleaned.
+
+    The format: a ``---`` line, YAML fields (``title`` and ``outlet`` required; ``author``,
+    ``published``, ``url`` text; ``captions`` a list of text; any other field kept in
+    :attr:`~qa.types.Article.extra`), a ``---`` line, a blank line, then the paragraphs separated
+    by single blank lines.
+
+    Args:
+        text: The file's text.
+        source: The file, for error messages.
+
+    Raises:
+        ArticleError: The text is not in this format (the message names the file and what is wrong).
+    """
+    if not text.startswith("---\n"):
+        raise ArticleError("does not start with a '---' front-matter line", source=source, hint=FIX_HINT)
+    end = text.find("\n---\n", 3)
+    if end < 0:
+        raise ArticleError("front matter has no closing '---' line", source=source, hint=FIX_HINT)
+    try:
+        front = yaml.safe_load(text[4:end + 1])
+    except yaml.YAMLError as exc:
+        raise ArticleError(f"front matter is not valid YAML ({exc.__class__.__name__})", source=source,
+                           hint=FIX_HINT) from None
+    if not isinstance(front, dict):
+        raise ArticleError("front matter must be 'key: value' lines", source=source, hint=FIX_HINT)
+    meta = {name: _text_field(front.pop(name, ""), name, source) for name in META_FIELDS}
+    for name in REQUIRED:
+        if not meta[name]:
+            raise ArticleError(f"no {name}", source=source, hint=f"add a '{name}:' field", field=name)
+    captions = front.pop("captions", None) or []
+    if not isinstance(captions, list):
+        raise ArticleError("'captions' must be a list", source=source, hint=FIX_HINT, field="captions")
+    body = text[end + 5:]
+    if not body.startswith("\n") or not body.endswith("\n"):
+        raise ArticleError("expected a blank line after the front matter and a line end at the end",
+                           source=source, hint=FIX_HINT, field="body")
+    paragraphs = body[1:-1].split("\n\n")
+    for n, para in enumerate(paragraphs, 1):
+        if not para.strip() and len(paragraphs) == 1:
+            raise ArticleError("no body text", source=source, field="body")
+        if not para.strip() or para != para.strip():
+            raise ArticleError(f"paragraph {n} is empty or begins or ends with blank space", source=source,
+                               hint="separate paragraphs by exactly one blank line, with no spaces around them",
+                               field="body")
+    return Article(title=meta["title"], outlet=meta["outlet"], body=tuple(paragraphs), author=meta["author"],
+                   published=meta["published"], url=meta["url"],
+                   captions=tuple(_text_field(c, "captions", source) for c in captions),
+                   extra={k: v for k, v in front.items() if v not in (None, "")})
+
+
+def _text_field(value: object, name: str, source: str | Path) -> str:
+    """A front-matter scalar as text (YAML may read an unquoted date as a date)."""
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        raise ArticleError(f"'{name}' must be text", source=source, hint=FIX_HINT, field=name)
+    return str(value)
+
+
+def read_article(path: Path, raw: bytes | None = None) -> Article:
+    """Read one corpus file (``raw``: its bytes, when already read).
+
+    Raises:
+        ArticleError: Not UTF-8, or not in the corpus format (see :func:`parse_article`).
+    """
+    raw = path.read_bytes() if raw is None else raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start}); fix or remove the file") from None
-    return parse_markdown(text, str(path))
+        raise ArticleError(f"not UTF-8 text (byte {exc.start})", source=path,
+                           hint="fix or remove the file") from None
+    return parse_article(text, path)
 
 
 def iter_corpus(corpus: Path) -> Iterator[tuple[str, Article]]:
     """Yield ``(article_id, Article)`` for every file of the corpus."""
     for path in corpus_files(corpus):
-        yield path.stem, _parse_file(path.read_bytes(), path)
+        yield path.stem, read_article(path)
 
 
 def read_corpus(corpus: Path) -> tuple[list[tuple[str, Article]], dict[str, str]]:
     """Every ``(article_id, Article)`` of the corpus and the :func:`file_digests` of exactly the bytes parsed.
 
     Raises:
-        ValueError: A corpus file is not UTF-8 or is malformed (the message names it).
+        ArticleError: A corpus file is not UTF-8 or is malformed (the message names it).
     """
     articles, digests = [], {}
     for path in corpus_files(corpus):
         raw = path.read_bytes()
         digests[path.name] = _digest(raw)
-        articles.append((path.stem, _parse_file(raw, path)))
+        articles.append((path.stem, read_article(path, raw)))
     return articles, digests
 
 
@@ -180,7 +253,7 @@ def find_duplicates(articles: list[Article], corpus: Path) -> None:
     """Refuse articles that repeat one in the corpus, or each other (same url or same body).
 
     Raises:
-        ValueError: Naming the duplicate and the article id it repeats.
+        ArticleError: Naming the duplicate and the article id it repeats.
     """
     known: dict[str, str] = {}
     for aid, existing in iter_corpus(corpus):
@@ -192,10 +265,10 @@ def find_duplicates(articles: list[Article], corpus: Path) -> None:
         for key in keys:
             what = "url" if key.startswith("url:") else "text"
             if key in known:
-                raise ValueError(f"{article.title!r} ({article.outlet}) has the same {what} as article "
-                                 f"{known[key]} already in {corpus}; nothing added. To replace it, run "
-                                 f"`qa remove {known[key]}` first")
+                raise ArticleError(f"{article.title!r} ({article.outlet}) has the same {what} as article "
+                                   f"{known[key]} already in {corpus}; nothing added",
+                                   hint=f"to replace it, run `qa remove {known[key]}` first")
             if key in given:
-                raise ValueError(f"{article.title!r} ({article.outlet}) is given twice (same {what}); "
-                                 "nothing added")
+                raise ArticleError(f"{article.title!r} ({article.outlet}) is given twice (same {what}); "
+                                   "nothing added")
         given.update(keys)

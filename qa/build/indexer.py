@@ -25,10 +25,11 @@ from qa.build.corpus import (
 )
 from qa.build.ingest import read_articles
 from qa.build.segment import chunk_paragraphs, content_key, passage_id, sentences
-from qa.errors import IndexCorrupted, IndexOutdated
+from qa.errors import ArticleError, IndexCorrupted, IndexOutdated
 from qa.index.sentences import SentenceTable
 from qa.index.store import FORMAT_VERSION, IndexStore, check_format, default_index, read_manifest
-from qa.index.writer import PassageRecord, write_index
+from qa.index.record import PassageRecord
+from qa.index.writer import write_index
 from qa.model import get_encoder
 from qa.types import Article, IndexStats, Span
 
@@ -74,7 +75,7 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
         Counts of articles, passages, newly embedded and reused vectors.
 
     Raises:
-        ValueError: The corpus is empty or a corpus file is malformed (named in the message).
+        ArticleError: The corpus is empty or a corpus file is malformed (named in the message).
     """
     corpus, root = resolve_dirs(corpus, index)
     with build_lock(root):
@@ -116,7 +117,8 @@ def build_locked(corpus: Path, root: Path, *, rebuild: bool = False,
     for leftover in remove_temp_files(corpus):
         log.info("removed %s, left by an interrupted write", leftover)
     if not corpus_files(corpus):
-        raise ValueError(f"{corpus}: no article files (*.md) here; add some with `qa add FILE --outlet NAME`")
+        raise ArticleError("no article files (*.md) here", source=corpus,
+                           hint="add some with `qa add FILE --outlet NAME`")
     articles, digests = read_corpus(corpus)
     records: list[PassageRecord] = []
     for aid, article in articles:
@@ -227,12 +229,12 @@ def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = Non
             lack, plus extra front-matter fields.
 
     Raises:
-        ValueError: A file is unreadable or malformed, an article lacks an outlet or body, or it
+        ArticleError: A file is unreadable or malformed, an article lacks an outlet or body, or it
             duplicates an article of the corpus (the message names that article's id).
     """
     corpus, root = resolve_dirs(corpus, index)
     if not paths:
-        raise ValueError("no files given")
+        raise ArticleError("no files given", hint="name at least one article file")
     articles: list[Article] = []
     for p in paths:
         articles.extend(read_articles(p, **metadata))

@@ -7,7 +7,8 @@ Supported inputs:
       ``title, outlet|source, author, published|published_at, url, body|text``;
     * ``.html`` / ``.htm``: main text and metadata extracted with trafilatura.
 
-Every failure raises :class:`ValueError` with a message that names the file and what to do.
+Every failure raises :class:`~qa.errors.ArticleError` (a ``ValueError``) naming the file (``source``),
+the field at fault when there is one (``field``) and what to do (``hint``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 import yaml
 
 from qa.build.clean import clean_paragraphs, clean_scrape, normalize_space
+from qa.errors import ArticleError
 from qa.types import Article
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a file may hold many articles (.json/.jsonl)
@@ -33,6 +35,7 @@ SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
 META_FIELDS = ("title", "outlet", "author", "published", "url")
 _ALIASES = {"source": "outlet", "published_at": "published", "date": "published", "text": "body"}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+OUTLET_HINT = "give one with --outlet NAME (or an 'outlet:' field)"
 
 
 def read_articles(path: str | Path, **metadata: str) -> list[Article]:
@@ -47,7 +50,7 @@ def read_articles(path: str | Path, **metadata: str) -> list[Article]:
         The articles, cleaned.
 
     Raises:
-        ValueError: The file is missing, empty, binary, not UTF-8, malformed, or an article has
+        ArticleError: The file is missing, empty, binary, not UTF-8, malformed, or an article has
             no outlet or no body text.
     """
     path = Path(path)
@@ -57,7 +60,8 @@ def read_articles(path: str | Path, **metadata: str) -> list[Article]:
         _check_length(len(text), MAX_ARTICLE_CHARS * (HTML_OVERHEAD if suffix in HTML_SUFFIXES else 1), str(path))
     if suffix in JSON_SUFFIXES:
         records = _json_records(text, path, jsonl=suffix == ".jsonl")
-        return [_from_record(r, metadata, f"{path} (article {i + 1})") for i, r in enumerate(records)]
+        many = len(records) > 1
+        return [_from_record(r, metadata, path, f"article {i + 1}" if many else "") for i, r in enumerate(records)]
     if suffix in HTML_SUFFIXES:
         return [_from_html(text, path, metadata)]
     return [parse_markdown(text, str(path), **metadata)]
@@ -68,18 +72,21 @@ def parse_markdown(text: str, source: str = "<text>", **metadata: str) -> Articl
 
     Text with front matter is taken as an already clean body (paragraphs separated by blank
     lines). Text without it is treated as a raw page scrape and cleaned.
+
+    Raises:
+        ArticleError: Binary text, malformed front matter, no outlet or no body.
     """
     if "\x00" in text:
-        raise ValueError(f"{source}: looks like a binary file, not an article")
+        raise ArticleError("looks like a binary file, not an article", source=source)
     match = _FRONT_MATTER.match(text)
     if match:
         try:
             front = yaml.safe_load(match.group(1)) or {}
         except yaml.YAMLError as exc:
-            raise ValueError(f"{source}: front matter is not valid YAML ({exc.__class__.__name__}); "
-                             "fix the block between the '---' lines") from None
+            raise ArticleError(f"front matter is not valid YAML ({exc.__class__.__name__})", source=source,
+                               hint="fix the block between the '---' lines") from None
         if not isinstance(front, dict):
-            raise ValueError(f"{source}: front matter must be 'key: value' lines")
+            raise ArticleError("front matter must be 'key: value' lines", source=source)
         body_text = text[match.end():]
         paragraphs = clean_paragraphs(re.split(r"\n\s*\n", body_text))
         captions = front.pop("captions", None) or []
@@ -92,25 +99,25 @@ def parse_markdown(text: str, source: str = "<text>", **metadata: str) -> Articl
 
 def _read_text(path: Path) -> str:
     if not path.is_file():
-        raise ValueError(f"{path}: no such file")
+        raise ArticleError("no such file", source=path)
     if path.suffix.lower() not in SUFFIXES:
-        raise ValueError(f"{path}: unsupported file type {path.suffix!r}; use one of "
-                         + ", ".join(sorted(SUFFIXES)))
+        raise ArticleError(f"unsupported file type {path.suffix!r}", source=path,
+                           hint="use one of " + ", ".join(sorted(SUFFIXES)))
     size = path.stat().st_size
     if size == 0:
-        raise ValueError(f"{path}: the file is empty")
+        raise ArticleError("the file is empty", source=path)
     if size > MAX_FILE_BYTES:
-        raise ValueError(f"{path}: {size / 1e6:.0f} MB is over the {MAX_FILE_BYTES // 2**20} MiB limit")
+        raise ArticleError(f"{size / 1e6:.0f} MB is over the {MAX_FILE_BYTES // 2**20} MiB limit", source=path)
     raw = path.read_bytes()
     if b"\x00" in raw[:8192]:
-        raise ValueError(f"{path}: looks like a binary file, not an article")
+        raise ArticleError("looks like a binary file, not an article", source=path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start}); convert it, "
-                         "e.g. iconv -f latin1 -t utf-8") from None
+        raise ArticleError(f"not UTF-8 text (byte {exc.start})", source=path,
+                           hint="convert it, e.g. iconv -f latin1 -t utf-8") from None
     if not text.strip():
-        raise ValueError(f"{path}: the file holds only whitespace")
+        raise ArticleError("the file holds only whitespace", source=path)
     return text
 
 
@@ -121,10 +128,11 @@ def _json_records(text: str, path: Path, jsonl: bool) -> list[Mapping[str, Any]]
         else:
             data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        raise ArticleError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                           source=path) from None
     records = data if isinstance(data, list) else [data]
     if not records or not all(isinstance(r, dict) for r in records):
-        raise ValueError(f"{path}: expected an article object or a list of article objects")
+        raise ArticleError("expected an article object or a list of article objects", source=path)
     return records
 
 
@@ -134,7 +142,7 @@ def _from_html(text: str, path: Path, metadata: Mapping[str, str]) -> Article:
     doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
                                       include_tables=False, favor_precision=True)
     if doc is None or not (getattr(doc, "text", None) or ""):
-        raise ValueError(f"{path}: no article text found in the HTML page")
+        raise ArticleError("no article text found in the HTML page", source=path)
     body = [p for p in (doc.text or "").split("\n") if p.strip()]
     record = {
         "title": doc.title or "",
@@ -144,10 +152,13 @@ def _from_html(text: str, path: Path, metadata: Mapping[str, str]) -> Article:
         "url": doc.url or "",
         "body": clean_paragraphs(body),
     }
-    return _from_record(record, metadata, str(path))
+    return _from_record(record, metadata, path)
 
 
-def _from_record(record: Mapping[str, Any], defaults: Mapping[str, str], source: str) -> Article:
+def _from_record(record: Mapping[str, Any], defaults: Mapping[str, str], source: str | Path,
+                 item: str = "") -> Article:
+    """An Article from one record's fields; ``item`` names the record within a file of several."""
+    what = item or "the article"
     fields: dict[str, Any] = {}
     for key, value in record.items():
         fields[_ALIASES.get(key, key)] = value
@@ -164,11 +175,10 @@ def _from_record(record: Mapping[str, Any], defaults: Mapping[str, str], source:
         body = []
     meta = {k: _as_text(fields.pop(k, "")) for k in META_FIELDS}
     if not meta["outlet"]:
-        raise ValueError(f"{source}: the article has no outlet; give one with --outlet NAME "
-                         "(or an 'outlet:' field)")
+        raise ArticleError(f"{what} has no outlet", source=source, hint=OUTLET_HINT, field="outlet")
     if not body:
-        raise ValueError(f"{source}: the article has no body text")
-    _check_length(sum(map(len, body)), MAX_ARTICLE_CHARS, source)
+        raise ArticleError(f"{what} has no body text", source=source, field="body")
+    _check_length(sum(map(len, body)), MAX_ARTICLE_CHARS, source, item)
     if not meta["title"]:
         meta["title"] = body[0][:120]
     meta["published"] = normalize_date(meta["published"])
@@ -177,10 +187,11 @@ def _from_record(record: Mapping[str, Any], defaults: Mapping[str, str], source:
     return Article(body=tuple(body), captions=captions, extra=extra, **meta)
 
 
-def _check_length(n: int, limit: int, source: str) -> None:
+def _check_length(n: int, limit: int, source: str | Path, item: str = "") -> None:
     if n > limit:
-        raise ValueError(f"{source}: {n:,} characters is over the {limit:,} limit for one article; "
-                         "is it several articles in one file? Split it, or import them as a .json list")
+        raise ArticleError((f"{item}: " if item else "") + f"{n:,} characters is over the {limit:,} limit "
+                           "for one article", source=source, field="body",
+                           hint="is it several articles in one file? Split it, or import them as a .json list")
 
 
 def _as_text(value: Any) -> str:

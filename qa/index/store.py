@@ -13,9 +13,8 @@ Layout of an index directory ``ROOT`` (written by :mod:`qa.index.writer`)::
         ids.npy             passage id of each row (int64)
         sentences.npy, sentence_spans.npy, sentence_offsets.npy
                             sentence vectors (float16) and spans of every row (qa.index.sentences.SentenceTable)
-
-Format versions: 1 (sentence vectors optional, tokenizer not recorded) is refused as outdated;
-2 is the current one. An index of another format is never read: it is rebuilt (``qa index --rebuild``).
+Format 2 is current; an index of another format (1: sentence vectors optional, no tokenizer) is
+refused as outdated and rebuilt by ``qa index --rebuild``.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ import numpy as np
 from qa.errors import IndexCorrupted, IndexMissing, IndexOutdated
 from qa.index import vectors as vector_indexes
 from qa.index.lexical import BM25Index
+from qa.index.record import PassageRecord
 from qa.index.rowtable import RowTable
 from qa.index.sentences import SentenceTable
 from qa.index.vectors import FlatIndex, HNSWIndex, VectorIndex
@@ -44,7 +44,6 @@ __all__ = ["FORMAT_VERSION", "FlatIndex", "HNSWIndex", "IndexStore", "VectorInde
 
 FORMAT_VERSION = 2
 CHECKSUM_LIMIT = 256 * 2**20  # files up to this size are hashed on open; larger ones size-checked
-REBUILD_HINT = "run `qa index --rebuild` to build it again from the corpus"
 
 
 def default_index() -> Path:
@@ -73,10 +72,10 @@ def current_version(root: Path) -> Path | None:
     try:
         name = pointer.read_text(encoding="utf-8").strip()
     except (UnicodeDecodeError, OSError):
-        raise IndexCorrupted("CURRENT is unreadable", source=root, hint=REBUILD_HINT) from None
+        raise IndexCorrupted("CURRENT is unreadable", source=root) from None
     version = root / name
     if not name.startswith("v-") or not version.is_dir():
-        raise IndexCorrupted(f"CURRENT points to a missing version {name!r}", source=root, hint=REBUILD_HINT)
+        raise IndexCorrupted(f"CURRENT points to a missing version {name!r}", source=root)
     return version
 
 
@@ -94,7 +93,7 @@ def read_manifest(root: Path) -> dict | None:
     except (OSError, json.JSONDecodeError):
         manifest = None
     if not isinstance(manifest, dict):
-        raise IndexCorrupted("manifest.json is missing or unreadable", source=version, hint=REBUILD_HINT)
+        raise IndexCorrupted("manifest.json is missing or unreadable", source=version)
     return manifest
 
 
@@ -109,7 +108,7 @@ def check_format(manifest: dict, source: object = "") -> None:
         problem = (f"index format {found} is outdated (this version of qa reads format {FORMAT_VERSION}: "
                    "sentence vectors and the tokenizer recorded)" if not isinstance(found, int) or
                    found < FORMAT_VERSION else f"index format {found} is newer than this qa (format {FORMAT_VERSION})")
-        raise IndexOutdated(problem, source=source, hint=REBUILD_HINT)
+        raise IndexOutdated(problem, source=source)
 
 
 class IndexStore:
@@ -117,12 +116,8 @@ class IndexStore:
 
     def __init__(self, version: Path, manifest: dict, dense: VectorIndex, bm25: BM25Index, ids: np.ndarray,
                  db: sqlite3.Connection, sentences: SentenceTable) -> None:
-        self.version = version
-        self.sentences = sentences
-        self.manifest = manifest
-        self.dense = dense
-        self.bm25 = bm25
-        self.ids = ids
+        self.version, self.manifest, self.ids = version, manifest, ids
+        self.dense, self.bm25, self.sentences = dense, bm25, sentences
         self._db = db
         self._lock = threading.Lock()
         self._outlets: list[tuple[str, int]] | None = None
@@ -146,19 +141,19 @@ class IndexStore:
         root = Path(root)
         version = current_version(root)
         if version is None:
-            raise IndexMissing("no index here yet", source=root, hint="run `qa index` to build it")
+            raise IndexMissing("no index here yet", source=root)
         manifest = read_manifest(root) or {}
         check_format(manifest, version)
         files = manifest.get("files", {})
         for name in SentenceTable.FILES:
             if name not in files:
-                raise IndexCorrupted(f"{name} is not in the manifest", source=version, hint=REBUILD_HINT)
+                raise IndexCorrupted(f"{name} is not in the manifest", source=version)
         for name, info in files.items():
             p = version / name
             if not p.is_file() or p.stat().st_size != info["size"]:
-                raise IndexCorrupted("missing or truncated", source=p, hint=REBUILD_HINT)
+                raise IndexCorrupted("missing or truncated", source=p)
             if verify and info["size"] <= CHECKSUM_LIMIT and file_digest(p) != info["blake2b"]:
-                raise IndexCorrupted("contents do not match the manifest (corrupted)", source=p, hint=REBUILD_HINT)
+                raise IndexCorrupted("contents do not match the manifest (corrupted)", source=p)
         try:
             dense = vector_indexes.load(version / "dense.faiss")
             ids = np.load(version / "ids.npy", allow_pickle=False)
@@ -168,14 +163,13 @@ class IndexStore:
             (n_rows,) = db.execute("SELECT count(*) FROM passages").fetchone()
             sentences = SentenceTable.load(version)
         except Exception as exc:  # faiss/numpy/sqlite raise many types on damaged files
-            raise IndexCorrupted(f"cannot read the index ({exc})", source=version, hint=REBUILD_HINT) from None
+            raise IndexCorrupted(f"cannot read the index ({exc})", source=version) from None
         count = manifest.get("count")
         if len(sentences) != count:
-            raise IndexCorrupted(f"{len(sentences)} rows of sentences, manifest {count}", source=version,
-                                 hint=REBUILD_HINT)
+            raise IndexCorrupted(f"{len(sentences)} rows of sentences, manifest {count}", source=version)
         if not (dense.ntotal == len(ids) == n_rows == bm25.n_docs == count):
             raise IndexCorrupted(f"parts disagree (faiss {dense.ntotal}, ids {len(ids)}, passages {n_rows}, "
-                                 f"bm25 {bm25.n_docs}, manifest {count})", source=version, hint=REBUILD_HINT)
+                                 f"bm25 {bm25.n_docs}, manifest {count})", source=version)
         return cls(version, manifest, dense, bm25, ids, db, sentences)
 
     def __len__(self) -> int:
@@ -258,8 +252,6 @@ class IndexStore:
         """Close the metadata database."""
         self._db.close()
 
-    # --- row-level reads for the answer path: each candidate's data is read once per question ---
-
     def outlet_names(self) -> list[str]:
         """Names of the outlets of this index, most articles first."""
         return [o for o, _ in self.outlets()]
@@ -298,3 +290,10 @@ class IndexStore:
         by_row = {r[0]: r[1:] for r in found}
         scores = list(scores) if scores is not None else [0.0] * len(rows)
         return [Passage(*by_row[r], score=float(s)) for r, s in zip(rows, scores, strict=True)]
+
+    def records(self) -> list[PassageRecord]:
+        """Every stored passage with its article's fields, in row order (the order of the vectors)."""
+        rows = self._query("SELECT p.id, p.article_id, p.paragraph, p.offset, p.text, p.key, a.outlet, a.title, "
+                           "a.url, a.published, a.author FROM passages p JOIN articles a USING(article_id) "
+                           "ORDER BY p.row")
+        return [PassageRecord(*r) for r in rows]

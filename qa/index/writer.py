@@ -13,7 +13,6 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ import numpy as np
 from qa.fsio import fsync_dir
 from qa.index import vectors as vector_indexes
 from qa.index.lexical import BM25Index
+from qa.index.record import PassageRecord
 from qa.index.sentences import SentenceTable
 from qa.index.store import FORMAT_VERSION, file_digest
 from qa.index.vectors import VectorIndex
@@ -31,23 +31,6 @@ __all__ = ["REQUIRED_META", "PassageRecord", "write_index"]
 # What the manifest must record about the encoder (its ``describe()``): vectors of another model or
 # tokenizer never mix with these.
 REQUIRED_META = ("model", "dimension", "tokenizer")
-
-
-@dataclass(frozen=True)
-class PassageRecord:
-    """Everything stored about one retrieval unit."""
-
-    id: int
-    article_id: str
-    paragraph: int
-    offset: int
-    text: str
-    key: str
-    outlet: str
-    title: str
-    url: str
-    published: str
-    author: str
 
 
 def _make_dense(vectors: np.ndarray, kind: str | None) -> VectorIndex:

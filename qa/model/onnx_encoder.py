@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.model import config
+import qa.model.config as config
 from qa.model.onnx_export import export_onnx, onnx_model_file
 from qa.model.pooling import passage_sentences
 from qa.types import Span

@@ -19,7 +19,7 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-from qa.model import config
+import qa.model.config as config
 
 __all__ = ["EXPORT_VERSION", "export_key", "export_onnx", "onnx_model_file"]
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+import qa.model.config as config
 from qa.errors import ConfigError
-from qa.model import config
 from qa.types import Span
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.model import config
+import qa.model.config as config
 from qa.model.pooling import normalize, passage_sentences
 from qa.types import Span
 

@@ -9,7 +9,6 @@ ones recorded when they were built, marked ``reused``).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -18,7 +17,12 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import qa
+from qa.tools.bench_tasks import index_built
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MULTIHOP = ROOT.parent / "shared" / "bench" / "multihop_rag" / "corpus.json"
@@ -31,6 +35,37 @@ SEED_QUESTIONS = [
 ]
 TARGETS = {"build_ratio": 0.85, "cold_start_s": 5.0, "answer_p50_ms_multihop": 30.0, "answer_p50_ms_1m": 50.0,
            "recall_at_10": 0.98, "serve_rss_mb_1m": 3072.0}
+
+
+@dataclass
+class BenchConfig:
+    """What ``qa bench`` measures and where (the command's options).
+
+    Attributes:
+        sizes: Comma-separated sizes: ``seed``, ``multihop``, ``1m``.
+        corpus: Seed corpus directory (None: the repo's corpus/).
+        multihop: MultiHop-RAG ``corpus.json``.
+        work: Where bench indexes are built and kept between runs.
+        repeat: Repetitions (medians are reported).
+        queries: MultiHop dev questions used as queries.
+        throughput_articles: MultiHop articles in the throughput set.
+        synthetic_n: Paragraphs of the ``1m`` size.
+        quiet: No progress lines.
+    """
+
+    sizes: str = "seed,multihop,1m"
+    corpus: Path | None = None
+    multihop: Path = DEFAULT_MULTIHOP
+    work: Path = field(default_factory=lambda: Path(os.environ.get("QA_BENCH_WORK", "/tmp/qa-bench")))
+    repeat: int = 3
+    queries: int = 50
+    throughput_articles: int = 25
+    synthetic_n: int = 1_000_000
+    quiet: bool = False
+
+    def size_list(self) -> list[str]:
+        """The sizes, in order."""
+        return [s.strip() for s in self.sizes.split(",") if s.strip()]
 
 
 def run_task(task: str, **kwargs) -> dict:
@@ -81,15 +116,8 @@ def _multihop_queries(multihop: Path, n: int) -> list[str]:
     return [q["query"] for q in json.loads(path.read_text())[:n]]
 
 
-def _cached_build(index: Path, record: Path, build) -> dict:
-    from qa.errors import IndexCorrupted
-    from qa.index.store import read_manifest
-
-    try:
-        manifest = read_manifest(index) if (index / "CURRENT").exists() else None
-    except IndexCorrupted:
-        manifest = None
-    if manifest and record.exists():
+def _cached_build(index: Path, record: Path, build: Callable[[], dict]) -> dict:
+    if index_built(index) and record.exists():
         return {**json.loads(record.read_text()), "reused": True}
     result = build()
     record.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +125,7 @@ def _cached_build(index: Path, record: Path, build) -> dict:
     return {**result, "reused": False}
 
 
-def bench_size(size: str, args: argparse.Namespace, say) -> dict:
+def bench_size(size: str, args: BenchConfig, say: Callable[[str], None]) -> dict:
     """Every figure for one corpus size."""
     work: Path = args.work
     repeat = args.repeat
@@ -131,7 +159,7 @@ def bench_size(size: str, args: argparse.Namespace, say) -> dict:
         out["build"] = _cached_build(index, work / "1m" / "build.json", lambda: run_task(
             "synth", real_index=str(mh_index), index=str(index), n=args.synthetic_n))
     else:
-        raise ValueError(f"unknown size {size!r}: choose from seed, multihop, 1m")
+        raise qa.QAError(f"unknown size {size!r}", hint="choose from seed, multihop, 1m")
     say(f"{size}: warm serving, then recall of the dense index vs exact search")
     out["serve"] = run_task("serve", index=str(index), queries=queries, repeat=repeat)
     out["recall"] = out["serve"].pop("recall")
@@ -230,53 +258,25 @@ def plot(result: dict, path: Path) -> None:
     plt.close(fig)
 
 
-def run_bench(args: argparse.Namespace) -> dict:
+def run_bench(args: BenchConfig) -> dict:
+    """Measure every size of ``args`` and check the targets; the result as a JSON-ready dict.
+
+    Raises:
+        QAError: An unknown size, or the MultiHop-RAG corpus is missing for a size that needs it.
+    """
+    if {"multihop", "1m"} & set(args.size_list()) and not args.multihop.is_file():
+        raise qa.QAError("MultiHop-RAG corpus.json not found", source=args.multihop, hint="pass --multihop PATH")
     say = (lambda m: None) if args.quiet else (lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True))
     args.work.mkdir(parents=True, exist_ok=True)
     started = time.time()
     sizes = {}
-    for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
+    for size in args.size_list():
         sizes[size] = bench_size(size, args, say)
     result = {"command": "qa bench " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["bench"] else "qa bench",
               "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                           "python": platform.python_version(), "load_avg_at_start": os.getloadavg()},
               "repeat": args.repeat, "seconds": time.time() - started, "sizes": sizes,
-              "synthetic": "see qa/bench_synth.py: real MultiHop rows + 75% perturbed copies of real vectors "
+              "synthetic": "see qa/tools/bench_synth.py: real MultiHop rows + 75% perturbed copies of real vectors "
                            "(noise 0.4-0.9 relative norm) + 25% random unit vectors; texts from the real unigram model"}
     result["targets"] = check_targets(sizes)
     return result
-
-
-def _cmd_bench(args: argparse.Namespace) -> int:
-    if ("multihop" in args.sizes or "1m" in args.sizes) and not args.multihop.is_file():
-        raise ValueError(f"{args.multihop}: MultiHop-RAG corpus.json not found; pass --multihop PATH")
-    result = run_bench(args)
-    args.out.write_text(json.dumps(result, indent=1))
-    print(table(result))
-    if args.plot:
-        plot(result, Path(args.plot))
-    print(f"\nwrote {args.out}" + (f" and {args.plot}" if args.plot else ""))
-    return 0
-
-
-def register_cli(sub) -> None:
-    """Add the ``qa bench`` sub-command."""
-    p = sub.add_parser("bench", help="measure build throughput, latency, recall, memory and disk",
-                       description="Benchmark this machine: raw encoder vs full build throughput, cold start, "
-                                   "warm answer()/retrieve() latency, dense recall@10 vs exact, peak RSS and "
-                                   "disk per paragraph, at several corpus sizes. Writes JSON, a table and a PNG.")
-    p.add_argument("--sizes", default="seed,multihop,1m", help="comma-separated: seed, multihop, 1m (default all)")
-    p.add_argument("--corpus", type=Path, default=None, help="seed corpus directory (default: the repo's corpus/)")
-    p.add_argument("--multihop", type=Path, default=DEFAULT_MULTIHOP,
-                   help="MultiHop-RAG corpus.json (default ../shared/bench/multihop_rag/corpus.json)")
-    p.add_argument("--work", type=Path, default=Path(os.environ.get("QA_BENCH_WORK", "/tmp/qa-bench")),
-                   help="where bench indexes are built and kept between runs (default /tmp/qa-bench)")
-    p.add_argument("--out", type=Path, default=Path("bench.json"), help="JSON result (default bench.json)")
-    p.add_argument("--plot", default="bench.png", help="PNG plot (default bench.png; '' for none)")
-    p.add_argument("--repeat", type=int, default=3, help="repetitions; medians are reported (default 3)")
-    p.add_argument("--queries", type=int, default=50, help="MultiHop dev questions used as queries (default 50)")
-    p.add_argument("--throughput-articles", type=int, default=25,
-                   help="MultiHop articles in the throughput set (default 25, ~1,000 paragraphs)")
-    p.add_argument("--synthetic-n", type=int, default=1_000_000, help="paragraphs of the '1m' size")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
-    p.set_defaults(func=_cmd_bench)

@@ -1,6 +1,9 @@
 """Measurements of ``qa bench``, each run in its own process so that peak RSS belongs to one task.
 
 ``python -m qa.tools.bench_tasks TASK 'JSON-ARGS'`` prints one JSON object on its last line.
+
+Unlike the rest of :mod:`qa.tools`, these tasks time the parts behind the public API (the raw
+encoder, the dense and BM25 searches, the index writer), so they import those parts' public names.
 """
 
 from __future__ import annotations
@@ -9,7 +12,6 @@ import json
 import os
 import resource
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -34,6 +36,16 @@ def pct(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q)) if values else float("nan")
 
 
+def index_built(index: Path) -> bool:
+    """True when ``index`` holds a live index version with a readable manifest."""
+    from qa.index.store import read_manifest
+
+    try:
+        return (index / "CURRENT").exists() and read_manifest(index) is not None
+    except ValueError:  # a damaged manifest
+        return False
+
+
 def disk_bytes(index: Path) -> int:
     from qa.index.store import current_version
 
@@ -46,7 +58,7 @@ def task_throughput(paths: list[str], repeat: int, batch_size: int = 64) -> dict
     The raw figure is the process encoder's bulk pass (``encode_passages`` without sentences), the
     one a build runs.
     """
-    from qa.build.indexer import add_articles
+    import qa
     from qa.model import get_encoder
 
     encoder = get_encoder()
@@ -55,15 +67,12 @@ def task_throughput(paths: list[str], repeat: int, batch_size: int = 64) -> dict
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix="qa-bench-tp-") as tmp:
             t0 = time.perf_counter()
-            stats = add_articles(paths, corpus=Path(tmp) / "corpus", index=Path(tmp) / "index")
+            stats = qa.add_articles(paths, corpus=Path(tmp) / "corpus", index=Path(tmp) / "index")
             build_s.append(time.perf_counter() - t0)
             if texts is None:
-                from qa.index.store import current_version
-
-                db = sqlite3.connect(current_version(Path(tmp) / "index") / "passages.sqlite")
-                texts = [f"{t}\n{x}" if t else x for t, x in db.execute(
-                    "SELECT a.title, p.text FROM passages p JOIN articles a USING(article_id) ORDER BY p.row")]
-                db.close()
+                store = qa.IndexStore.open(Path(tmp) / "index")
+                texts = [f"{r.title}\n{r.text}" if r.title else r.text for r in store.records()]
+                store.close()
         t0 = time.perf_counter()
         for start in range(0, len(texts), batch_size):
             batch = texts[start:start + batch_size]
@@ -78,24 +87,15 @@ def task_throughput(paths: list[str], repeat: int, batch_size: int = 64) -> dict
 
 def task_build(paths: list[str], corpus: str, index: str) -> dict:
     """One full build of a real corpus (``qa add`` into a fresh corpus and index)."""
-    from qa.build.indexer import add_articles
+    import qa
 
     for p in (corpus, index):
         shutil.rmtree(p, ignore_errors=True)
     t0 = time.perf_counter()
-    stats = add_articles(paths, corpus=corpus, index=index)
+    stats = qa.add_articles(paths, corpus=corpus, index=index)
     seconds = time.perf_counter() - t0
     return {"paragraphs": stats.passages, "articles": stats.articles, "build_s": seconds,
             "build_pps": stats.passages / seconds, "peak_rss_mb": peak_rss_mb()}
-
-
-def _real_records(store) -> list:
-    from qa.index.writer import PassageRecord
-
-    rows = store._query("SELECT p.id, p.article_id, p.paragraph, p.offset, p.text, p.key, a.outlet, a.title, "
-                        "a.url, a.published, a.author FROM passages p JOIN articles a USING(article_id) "
-                        "ORDER BY p.row")
-    return [PassageRecord(*r) for r in rows]
 
 
 def task_synth(real_index: str, index: str, n: int, seed: int = 0) -> dict:
@@ -107,7 +107,7 @@ def task_synth(real_index: str, index: str, n: int, seed: int = 0) -> dict:
     t0 = time.perf_counter()
     store = IndexStore.open(real_index)
     real_vecs = store.dense.reconstruct()
-    records = _real_records(store)
+    records = store.records()
     real_sentences = store.sentences
     meta = {k: store.manifest[k] for k in ("model", "model_path", "dimension", "tokenizer", "backend")
             if k in store.manifest}
@@ -129,11 +129,10 @@ def task_serve(index: str, queries: list[str], repeat: int) -> dict:
     """Warm latency of answer() and retrieve() (and the dense search alone), and serving memory."""
     import qa
     from qa.answering.query import make_query
-    from qa.api import open_index
     from qa.model import get_encoder
 
     t0 = time.perf_counter()
-    store = open_index(index)
+    store = qa.open_index(index)
     open_s = time.perf_counter() - t0
     qa.answer(queries[0], index=store)  # loads the model, warms caches
     timings: dict[str, list[float]] = {"answer": [], "retrieve": [], "dense": [], "lexical": []}

@@ -6,14 +6,13 @@ run against ``--index``; a SQuAD v1.1 file is indexed into a temporary index fir
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+import qa
 from qa.tools.eval_data import (
     build_squad_index,
     eval_multihop,
@@ -48,10 +47,8 @@ def evaluate(dataset: str | Path, index: str | Path | None = None, k: int = 10, 
         progress: Show a progress bar on stderr.
 
     Raises:
-        ValueError: Unreadable or unknown dataset, missing index.
+        QAError: Unreadable or unknown dataset, missing index.
     """
-    from qa.api import open_index
-
     started = time.perf_counter()
     fmt, data = load_dataset(Path(dataset))
     bar = _progress_bar() if progress else None
@@ -62,14 +59,14 @@ def evaluate(dataset: str | Path, index: str | Path | None = None, k: int = 10, 
             t0 = time.perf_counter()
             index_dir, article_of = build_squad_index(paragraphs, Path(tmp), progress=progress)
             index_seconds = time.perf_counter() - t0
-            store = open_index(index_dir)
+            store = qa.open_index(index_dir)
             try:
                 figures = eval_squad(store, paragraphs, article_of, k, limit, bar)
             finally:
                 store.close()
         figures["index_seconds"] = index_seconds
     else:
-        store = open_index(index)
+        store = qa.open_index(index)
         items = subsample(list(data), limit)
         figures = (eval_seed if fmt == "seed" else eval_multihop)(store, items, k, bar)
         figures["index_passages"] = len(store)
@@ -112,36 +109,3 @@ def format_table(figures: dict[str, Any]) -> str:
             lines.append(f"{key}:")
             lines.extend(f"  - {v}" for v in value)
     return "\n".join(lines)
-
-
-def _cmd_eval(args: argparse.Namespace) -> int:
-    if args.k < 1:
-        raise ValueError("-k must be at least 1")
-    figures = evaluate(args.dataset, args.index, k=args.k, limit=args.limit,
-                       progress=not args.json and sys.stderr.isatty())
-    if args.json:
-        print(json.dumps(figures, ensure_ascii=False, indent=1))
-    else:
-        print(format_table(figures))
-    return 0
-
-
-def register_cli(sub: argparse._SubParsersAction) -> None:
-    """Add the ``eval`` sub-command to the ``qa`` parser."""
-    p = sub.add_parser(
-        "eval", help="measure answer quality on a question set",
-        description="Evaluate retrieval and quotes on DATASET, a JSON file in one of three formats "
-                    "(detected): seed questions [{question, answerable, gold: [{outlet, span}]}] "
-                    "(hit@1/@3, abstention); MultiHop-RAG queries (hit@1/@4/@10, recall@10, MRR@10, "
-                    "top-quote outlet, null-query abstention; run against an index built from its "
-                    "corpus.json); SQuAD v1.1 (indexed into a temporary index; paragraph hit@1/@5, "
-                    "gold answer inside the top quote, quote length).")
-    p.add_argument("dataset", type=Path, metavar="DATASET", help="the question file (JSON)")
-    p.add_argument("--index", type=Path, default=None, metavar="DIR",
-                   help="index directory (default: $QA_INDEX or ./index; ignored for SQuAD)")
-    p.add_argument("-k", "--k", type=int, default=10, metavar="N", help="passages retrieved per question "
-                                                                        "(default 10)")
-    p.add_argument("--limit", type=int, default=None, metavar="N",
-                   help="only N questions, spread evenly over the file (quick check)")
-    p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    p.set_defaults(func=_cmd_eval)

@@ -8,7 +8,8 @@ Three formats are understood, told apart by their shape:
 - *squad*: a SQuAD v1.1 object (``{"data": [{title, paragraphs: [{context, qas}]}]}``), whose
   paragraphs are indexed into a temporary index first.
 
-Every evaluator returns a flat ``dict`` of figures (rates in 0..1, lengths, timings).
+Every evaluator returns a flat ``dict`` of figures (rates in 0..1, lengths, timings). Questions are
+answered through the public API only (:func:`qa.answer`, :func:`qa.retrieve`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,7 @@ from statistics import mean
 from typing import Any
 
 import qa
-from qa.index.store import IndexStore
-from qa.outlets import outlet_key
-from qa.types import Answer, Passage, Quote
+from qa import Answer, IndexStore, Passage, Quote, outlet_key
 
 QUOTE_K = 5  # passages an answer draws its quotes from (the default of qa.answer)
 Progress = Callable[[int, int], None] | None
@@ -41,7 +40,7 @@ def detect_format(data: Any) -> str:
             return "multihop"
         if all("question" in x and "answerable" in x for x in data):
             return "seed"
-    raise ValueError("unknown dataset format: expected a seed question list ({question, answerable, "
+    raise qa.QAError("unknown dataset format", hint="expected a seed question list ({question, answerable, "
                      "gold}), MultiHop-RAG queries ({query, evidence_list}) or SQuAD v1.1 ({data: [...]})")
 
 
@@ -50,9 +49,9 @@ def load_dataset(path: Path) -> tuple[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ValueError(f"{path}: no such file") from None
+        raise qa.QAError("no such file", source=path) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: not a readable JSON file ({exc})") from None
+        raise qa.QAError(f"not a readable JSON file ({exc})", source=path) from None
     return detect_format(data), data
 
 
@@ -69,17 +68,22 @@ def _norm(text: str) -> str:
 
 
 class _Runner:
-    """Runs questions against one index: passages for retrieval metrics, then the answer."""
+    """Runs questions against one index: the answer, and the ranked passages for retrieval metrics.
 
-    def __init__(self, store: IndexStore, k: int) -> None:
-        self.store, self.k = store, k
+    The answer is :func:`qa.answer` with its default ``k`` (:data:`QUOTE_K`), asked to retrieve
+    ``depth`` passages: its ``passages`` are the retrieval ranking the metrics read (the first
+    :data:`QUOTE_K` are those the quotes come from). Timings are of that one call.
+    """
+
+    def __init__(self, store: IndexStore, depth: int) -> None:
+        self.store, self.depth = store, depth
         self.times: list[float] = []
 
     def __call__(self, question: str) -> tuple[list[Passage], Answer]:
         started = time.perf_counter()
-        result = qa.answer(question, QUOTE_K, index=self.store, depth=max(self.k, QUOTE_K))
+        result = qa.answer(question, QUOTE_K, index=self.store, depth=self.depth)
         self.times.append(time.perf_counter() - started)
-        return list(result.passages[: self.k]), result
+        return list(result.passages[: self.depth]), result
 
     def timing(self) -> dict[str, float]:
         t = sorted(self.times) or [0.0]
@@ -97,8 +101,11 @@ def _overlaps(quote: Quote, spans: Sequence[str]) -> bool:
 
 
 def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress = None) -> dict[str, Any]:
-    """Seed format: hit@1/@3 of quotes overlapping a gold span of a gold outlet, abstention P/R."""
-    run = _Runner(store, k)
+    """Seed format: hit@1/@3 of quotes overlapping a gold span of a gold outlet, abstention P/R.
+
+    Only the answers' quotes count here, so ``k`` (passages retrieved) changes nothing.
+    """
+    run = _Runner(store, 0)
     hits1, hits3, abstain_ans, quote_words, misses = [], [], [], [], []
     abst_true = abst_false = n_unans = 0
     for i, item in enumerate(items):
@@ -135,7 +142,10 @@ def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress =
 
 
 def eval_multihop(store: IndexStore, items: list[dict], k: int, progress: Progress = None) -> dict[str, Any]:
-    """MultiHop-RAG: passage hit@1/@4/@10, fact recall@10, MRR@10, top-quote outlet, null abstention."""
+    """MultiHop-RAG: passage hit@1/@4/@10, fact recall@10, MRR@10, top-quote outlet, null abstention.
+
+    ``max(k, 10)`` passages are retrieved per question; the metrics read the first 10.
+    """
     run = _Runner(store, max(k, 10))
     hit = {1: [], 4: [], 10: []}
     recall, rr, outlet_ok, abstain_answerable = [], [], [], []
@@ -184,27 +194,30 @@ def build_squad_index(paragraphs: list[tuple[str, str, list[dict]]], workdir: Pa
                       progress: bool = False) -> tuple[Path, dict[str, int]]:
     """Index SQuAD paragraphs (one article each, outlet = title) under ``workdir``.
 
+    The corpus holds clean text: blank lines split a context into paragraphs, and runs of
+    whitespace inside one (SQuAD has line breaks in formulas like "O\\n2") become single spaces.
+
     Returns the index directory and a map from article id to paragraph number.
     """
-    from qa.build.corpus import write_article
-    from qa.build.indexer import build_index
-    from qa.types import Article
-
     corpus, index = workdir / "corpus", workdir / "index"
     article_of: dict[str, int] = {}
     for n, (title, context, _) in enumerate(paragraphs):
-        body = tuple(p.strip() for p in context.split("\n\n") if p.strip())
-        path = write_article(Article(title=title, outlet=title, body=body), corpus)
+        body = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", context) if p.strip())
+        name = " ".join(title.split())
+        path = qa.write_article(qa.Article(title=name, outlet=name, body=body), corpus)
         article_of[path.stem] = n
-    build_index(corpus, index, progress=progress)
+    qa.build_index(corpus, index, progress=progress)
     return index, article_of
 
 
 def eval_squad(store: IndexStore, paragraphs: list[tuple[str, str, list[dict]]], article_of: dict[str, int],
                k: int, limit: int | None = None, progress: Progress = None) -> dict[str, Any]:
-    """SQuAD v1.1: paragraph hit@1/@5, gold answer inside the top-1 quote, quote length in words."""
+    """SQuAD v1.1: paragraph hit@1/@5, gold answer inside the top-1 quote, quote length in words.
+
+    ``max(k, 5)`` passages are retrieved per question; the metrics read the first 5.
+    """
     run = _Runner(store, max(k, 5))
-    questions = [(n, item) for n, (_, _, items) in enumerate(paragraphs) for item in items]
+    questions = [(n, item) for n, (_, _, qas) in enumerate(paragraphs) for item in qas]
     questions = subsample(questions, limit)
     hit1, hit5, in_quote, in_passage, words, abstained = [], [], [], [], [], []
     for i, (n, item) in enumerate(questions):

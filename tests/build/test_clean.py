@@ -1,5 +1,8 @@
+import pytest
 from qa.build.clean import clean_scrape, is_furniture, split_blocks
 from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.fast
 
 FURNITURE = ["News Feed", "2 min read", "Read more", "Show More", "Avatar", "Video", "About the writer",
              "Voice is AI-generated", "Senior News Editor", "TOP FINDINGS", "Investigation:",

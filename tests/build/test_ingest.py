@@ -2,9 +2,11 @@ import json
 
 import pytest
 
-from qa.build.corpus import iter_corpus, render
-from qa.build.ingest import parse_markdown, read_articles
+from qa import ArticleError
+from qa.build.ingest import read_articles
 from tests.conftest import ROOT, SEED_META, SEEDS
+
+pytestmark = pytest.mark.fast
 
 
 def test_qa_add_cleaning_reproduces_the_committed_corpus(tmp_path):
@@ -18,12 +20,6 @@ def test_qa_add_cleaning_reproduces_the_committed_corpus(tmp_path):
         path = qa.build.corpus.write_article(article, tmp_path)
         made[path.name] = path.read_text()
     assert made == committed
-
-
-def test_front_matter_round_trip(tmp_path):
-    (aid, article), *_ = list(iter_corpus(ROOT / "corpus"))
-    again = parse_markdown(render(article))
-    assert again == article and aid.endswith(article.published and aid[-8:])
 
 
 def test_json_list_with_multihop_field_names(tmp_path):
@@ -78,3 +74,15 @@ def test_html_article_extracts_text_and_metadata(tmp_path):
     (a,) = read_articles(path)
     assert a.outlet == "Daily Planet" and a.author == "Lois Lane" and a.published == "2024-03-01"
     assert any("new bridge" in p for p in a.body) and not any("Home | World" in p for p in a.body)
+
+
+def test_errors_are_typed_and_name_file_record_and_field(tmp_path):
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps([{"title": "A", "outlet": "O", "body": "Fine."}, {"title": "B", "body": "No outlet."}]))
+    with pytest.raises(ArticleError) as exc:
+        read_articles(path)
+    err = exc.value
+    assert (err.source, err.field, err.code) == (str(path), "outlet", "bad_article")
+    assert err.problem == "article 2 has no outlet" and "--outlet NAME" in err.hint
+    assert str(err) == f"{path}: article 2 has no outlet; {err.hint}"
+    assert err.describe(source="two.json", hint="fill in the form") == "two.json: article 2 has no outlet; fill in the form"

@@ -1,8 +1,11 @@
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa.build.segment import chunk_paragraphs, passage_id, sentences
 from qa.types import Article
+
+pytestmark = pytest.mark.fast
 
 
 def test_sentences_keep_offsets_on_abbreviations():

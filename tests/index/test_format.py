@@ -14,9 +14,10 @@ import pytest
 
 import qa
 from qa.errors import IndexCorrupted, IndexMissing, IndexOutdated
+from qa.index.record import PassageRecord
 from qa.index.sentences import SentenceTable
 from qa.index.store import FORMAT_VERSION, IndexStore, current_version
-from qa.index.writer import PassageRecord, write_index
+from qa.index.writer import write_index
 from qa.types import Span
 from tests.fakes import FakeEncoder
 

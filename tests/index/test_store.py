@@ -71,7 +71,7 @@ def _unit(rng, n, dim=32):
 
 
 def _records(n):
-    from qa.index.writer import PassageRecord
+    from qa.index.record import PassageRecord
 
     return [PassageRecord(id=1000 + i, article_id=f"a{i // 10}", paragraph=i % 10, offset=0, text=f"word{i} text",
                           key=f"k{i}", outlet=f"Outlet {i % 3}", title="t", url="", published="", author="")

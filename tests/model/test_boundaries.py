@@ -44,7 +44,3 @@ def test_the_index_does_not_depend_on_the_encoder() -> None:
                  for f in _sources("qa/index")}
     assert {k: v for k, v in offenders.items() if v} == {}
 
-
-def test_model_modules_stay_small() -> None:
-    sizes = {p.name: len(p.read_text().splitlines()) for p in _sources("qa/model", "qa/index")}
-    assert sizes and max(sizes.values()) <= 300, sizes

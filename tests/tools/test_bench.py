@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from qa.cli import main
 
 
@@ -27,3 +29,15 @@ def test_bench_seed_writes_json_table_and_plot(tmp_path, capsys):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     printed = capsys.readouterr().out
     assert "answer() p50 / p95, ms" in printed and "target cold_start_seed_s" in printed
+
+
+@pytest.mark.fast
+def test_bench_refuses_unknown_sizes_and_a_missing_multihop_corpus(tmp_path, capsys):
+    work = ["--work", str(tmp_path / "work"), "--out", str(tmp_path / "b.json"), "-q"]
+    assert main(["bench", "--sizes", "huge", *work]) == 2
+    assert capsys.readouterr().err == "qa bench: error: unknown size 'huge'; choose from seed, multihop, 1m\n"
+    missing = tmp_path / "nope.json"
+    assert main(["bench", "--sizes", "seed,multihop", "--multihop", str(missing), *work]) == 2
+    assert capsys.readouterr().err == (f"qa bench: error: {missing}: MultiHop-RAG corpus.json not found; "
+                                       "pass --multihop PATH\n")
+    assert not (tmp_path / "b.json").exists()

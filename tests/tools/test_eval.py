@@ -73,6 +73,7 @@ def test_squad_format_builds_its_own_index(capsys, tmp_path):
     assert figures["index_seconds"] >= 0
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(("data", "fmt"), [
     ([{"question": "q", "answerable": True, "gold": []}], "seed"),
     ([{"query": "q", "evidence_list": []}], "multihop"),
@@ -82,12 +83,14 @@ def test_formats_are_detected(data, fmt):
     assert detect_format(data) == fmt
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("data", [[], {}, [1, 2], {"data": "x"}, [{"foo": 1}]])
 def test_unknown_formats_are_refused(data):
     with pytest.raises(ValueError):
         detect_format(data)
 
 
+@pytest.mark.fast
 def test_bad_dataset_exits_2(tmp_path, capsys):
     path = tmp_path / "bad.json"
     path.write_text("{not json")
@@ -96,6 +99,7 @@ def test_bad_dataset_exits_2(tmp_path, capsys):
     assert main(["eval", str(tmp_path / "missing.json")]) == 2
 
 
+@pytest.mark.fast
 def test_subsample_spreads_evenly():
     assert subsample(list(range(10)), 5) == [0, 2, 4, 6, 8]
     assert subsample([1, 2], None) == [1, 2] and subsample([1, 2], 5) == [1, 2]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa.types import Answer, OutletQuotes, Passage, Quote
-from ui import app, render
+from ui import actions, render
 
 EVIL = ('Officials said the bridge opens in 2026. <script>window.__xss=1</script> '
         '<img src=x onerror="window.__xss=1"> [click](javascript:window.__xss=1) **bold** $$x$$ `code`')
@@ -43,6 +43,7 @@ def assert_inert(markup: str, markdown: bool = False) -> None:
 # --- escaping helpers ------------------------------------------------------------------------
 
 
+@pytest.mark.fast
 def test_md_text_escapes_html_and_markdown() -> None:
     out = render.md_text(EVIL)
     assert_inert(out, markdown=True)
@@ -51,6 +52,7 @@ def test_md_text_escapes_html_and_markdown() -> None:
     assert "\n" not in render.md_text("line one\n# heading\n- item")
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(("url", "ok"), [
     ("https://example.org/a?b=1", True), ("http://example.org", True), ("HTTPS://EXAMPLE.ORG", True),
     ("javascript:alert(1)", False), (" javascript:alert(1)", False), ("JaVaScRiPt:alert(1)", False),
@@ -65,6 +67,7 @@ def test_safe_url_allows_only_http(url: str, ok: bool) -> None:
 # --- highlighting ----------------------------------------------------------------------------
 
 
+@pytest.mark.fast
 def test_mark_wraps_exactly_the_quote_span() -> None:
     p = passage()
     start = p.text.index("<script>")
@@ -76,6 +79,7 @@ def test_mark_wraps_exactly_the_quote_span() -> None:
     assert_inert(out)
 
 
+@pytest.mark.fast
 def test_answer_span_is_marked_inside_its_quote() -> None:
     p = passage("Zelensky signed the decree on Feb. 21. It opens the Guard to foreigners.")
     end = p.text.index(".") + 1
@@ -85,6 +89,7 @@ def test_answer_span_is_marked_inside_its_quote() -> None:
     assert html.unescape(re.sub(r"</?mark[^>]*>", "", out)) == p.text
 
 
+@pytest.mark.fast
 def test_several_quotes_of_one_passage_and_overlaps() -> None:
     p = passage("One & two. Three < four. Five > six.")
     a, b, overlap = quote(p, 0, 10), quote(p, 11, 24), quote(p, 5, 15)
@@ -111,6 +116,7 @@ def make_answer() -> Answer:
                            OutletQuotes("Newsweek", (q_news,))), n_articles=4)
 
 
+@pytest.mark.fast
 def test_answer_markdown_groups_quotes_by_outlet() -> None:
     text = render.answer_markdown(make_answer())
     assert_inert(text, markdown=True)
@@ -125,6 +131,7 @@ def test_answer_markdown_groups_quotes_by_outlet() -> None:
     assert_inert(text)
 
 
+@pytest.mark.fast
 def test_sources_html_cards_are_escaped_and_classed() -> None:
     out = render.sources_html(make_answer())
     assert_inert(out)
@@ -137,6 +144,7 @@ def test_sources_html_cards_are_escaped_and_classed() -> None:
     assert "2024-03-01" in out and "confidence 80%" in out
 
 
+@pytest.mark.fast
 def test_abstention_says_so_and_shows_closest_passages_only_as_such() -> None:
     base = make_answer()
     answer = Answer(question="Who won the Super Bowl?", quotes=base.quotes[:2], abstained=True, n_articles=7)
@@ -152,6 +160,7 @@ def test_abstention_says_so_and_shows_closest_passages_only_as_such() -> None:
     assert render.answer_markdown(empty) == "**None of the 0 indexed articles answers this.**"
 
 
+@pytest.mark.fast
 def test_question_and_error_messages_are_escaped() -> None:
     q = render.question_markdown('<img src=x onerror="window.__xss=1"> [a](javascript:alert(1))?')
     assert_inert(q, markdown=True)
@@ -167,21 +176,23 @@ def test_question_and_error_messages_are_escaped() -> None:
 # --- handlers (no browser) -------------------------------------------------------------------
 
 
+@pytest.mark.fast
 def test_answer_turn_reports_errors_as_messages(tmp_path: Path) -> None:
-    reply, panel = app.answer_turn("Who signed it?", None, 5, index=tmp_path / "missing")
+    reply, panel = actions.answer_turn("Who signed it?", None, 5, index=tmp_path / "missing")
     assert reply.startswith("⚠️ **Could not answer:**") and "no index here yet" in reply
     assert "Traceback" not in reply and 'data-state="empty"' in panel
 
 
 def test_answer_turn_on_a_real_index(ui_index: Path) -> None:
-    reply, panel = app.answer_turn("Who signed the decree allowing foreigners into the National Guard?",
+    reply, panel = actions.answer_turn("Who signed the decree allowing foreigners into the National Guard?",
                                    [], 5.0, index=ui_index)
     assert reply.startswith("**Reported by") and "Kyiv Independent" in reply
     assert "Volodymyr Zelensky" in html.unescape(" ".join(MARK.findall(panel)))
-    reply, _ = app.answer_turn("", [], 5, index=ui_index)
+    reply, _ = actions.answer_turn("", [], 5, index=ui_index)
     assert "the question is empty" in reply
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({}, "Nothing to add"),
     ({"text": "Some article text that is long enough to count as a body paragraph here."},
@@ -193,39 +204,42 @@ def test_answer_turn_on_a_real_index(ui_index: Path) -> None:
 ])
 def test_add_article_validation(tmp_path: Path, kwargs: dict, message: str) -> None:
     text = kwargs.pop("text", "")
-    ok, reply = app.add_article(None, text, index=tmp_path / "index", corpus=tmp_path / "corpus", **kwargs)
+    ok, reply = actions.add_article(None, text, index=tmp_path / "index", corpus=tmp_path / "corpus", **kwargs)
     assert not ok and reply.startswith("Not added:") and message in reply, reply
     assert not (tmp_path / "corpus").exists()  # nothing written
 
 
+@pytest.mark.fast
 def test_add_article_refuses_both_inputs_and_bad_uploads(tmp_path: Path) -> None:
     upload = tmp_path / "article.exe"
     upload.write_text("MZ")
-    ok, reply = app.add_article(str(upload), "text", outlet="X", index=tmp_path / "i", corpus=tmp_path / "c")
+    ok, reply = actions.add_article(str(upload), "text", outlet="X", index=tmp_path / "i", corpus=tmp_path / "c")
     assert not ok and "not both" in reply
-    ok, reply = app.add_article(str(upload), "", outlet="X", index=tmp_path / "i", corpus=tmp_path / "c")
+    ok, reply = actions.add_article(str(upload), "", outlet="X", index=tmp_path / "i", corpus=tmp_path / "c")
     assert not ok and "unsupported file type" in reply and "article.exe" in reply
     big = tmp_path / "big.txt"
     with open(big, "wb") as fh:
-        fh.truncate(app.MAX_UPLOAD_BYTES + 1)
-    ok, reply = app.add_article(str(big), "", outlet="X", index=tmp_path / "i", corpus=tmp_path / "c")
+        fh.truncate(actions.MAX_UPLOAD_BYTES + 1)
+    ok, reply = actions.add_article(str(big), "", outlet="X", index=tmp_path / "i", corpus=tmp_path / "c")
     assert not ok and "over the 10 MB limit" in reply
 
 
+@pytest.mark.fast
 def test_upload_is_staged_under_a_generated_name(tmp_path: Path) -> None:
     odd = tmp_path / "..;rm -rf ~ $(id).MD"
     odd.write_text("text")
     work = tmp_path / "work"
     work.mkdir()
-    staged, shown = app._stage_upload(str(odd), work)
+    staged, shown = actions.stage_upload(str(odd), work)
     assert staged.parent == work and re.fullmatch(r"upload-[0-9a-f]{32}\.md", staged.name)
     assert shown == odd.name and staged.read_text() == "text"
 
 
+@pytest.mark.fast
 def test_add_article_without_outlet_in_file_is_refused_readably(tmp_path: Path) -> None:
     upload = tmp_path / "no-outlet.md"
     upload.write_text("---\ntitle: T\n---\n\nA body paragraph that is long enough to be kept as text.\n")
-    ok, reply = app.add_article(str(upload), "", index=tmp_path / "i", corpus=tmp_path / "c")
+    ok, reply = actions.add_article(str(upload), "", index=tmp_path / "i", corpus=tmp_path / "c")
     assert not ok and "no-outlet.md" in reply and "fill in the Outlet field" in reply
     assert "upload-" not in reply
 

@@ -5,19 +5,35 @@ import sys
 
 import pytest
 
-from qa.cli import build_parser, main
+from qa.cli import COMMANDS, main
 from tests.conftest import SEEDS
 
 
-def test_every_command_has_help(capsys):
-    parser = build_parser()
-    commands = parser._subparsers._group_actions[0].choices
-    assert {"index", "add", "ask", "serve"} <= set(commands)
-    for name in commands:
+@pytest.mark.fast
+def test_every_command_is_in_the_table_and_has_help(capsys):
+    names = [c.name for c in COMMANDS]
+    assert names == ["index", "add", "ask", "serve", "remove", "eval", "bench"]
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    listed = capsys.readouterr().out
+    for command in COMMANDS:
+        assert f"    {command.name:<8}" in listed or f"    {command.name} " in listed, command.name
         with pytest.raises(SystemExit) as exc:
-            main([name, "--help"])
+            main([command.name, "--help"])
         assert exc.value.code == 0
-        assert "usage: qa " + name in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert out.startswith("usage: qa " + command.name) and command.description[:40] in " ".join(out.split())
+
+
+@pytest.mark.fast
+def test_unknown_command_and_bad_meta_are_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["frobnicate"])
+    assert exc.value.code == 2 and "invalid choice: 'frobnicate'" in capsys.readouterr().err
+    assert main(["add", str(tmp_path / "x.md"), "--meta", "novalue", "--corpus", str(tmp_path / "c"),
+                 "--index", str(tmp_path / "i")]) == 2
+    assert capsys.readouterr().err == "qa add: error: --meta 'novalue': expected KEY=VALUE\n"
+    assert not (tmp_path / "c").exists()
 
 
 def test_ask_prints_quote_outlet_and_title(seed_index, capsys):
@@ -79,3 +95,22 @@ def test_console_script_runs_as_a_process(seed_index):
                            "--index", str(seed_index)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "ZeroHedge" in proc.stdout
+
+
+@pytest.mark.fast
+def test_answer_to_dict_is_the_json_of_qa_ask():
+    from qa import Answer, OutletQuotes, Passage, Quote
+
+    p = Passage(id=7, article_id="a1", outlet="Newsweek", title="T", url="", published="2024-02-21", paragraph=0,
+                text="Zelensky signed the decree on Feb. 21.", score=0.5)
+    q = Quote(text="Zelensky signed the decree", start=0, end=26, score=0.9, passage=p, answer_start=0, answer_end=8)
+    data = Answer(question="Who signed?", quotes=(q,), abstained=False, outlets=(OutletQuotes("Newsweek", (q,)),),
+                  n_articles=3, passages=(p,)).to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data["quotes"][0] == {"text": "Zelensky signed the decree", "start": 0, "end": 26, "score": 0.9,
+                                 "outlet": "Newsweek", "answer": "Zelensky", "answer_start": 0, "answer_end": 8,
+                                 "passage": {"id": 7, "article_id": "a1", "outlet": "Newsweek", "title": "T", "url": "",
+                                             "published": "2024-02-21", "paragraph": 0,
+                                             "text": "Zelensky signed the decree on Feb. 21.", "score": 0.5}}
+    assert data["outlets"] == [{"outlet": "Newsweek", "quotes": ["Zelensky signed the decree"]}]
+    assert (data["question"], data["abstained"], data["n_articles"]) == ("Who signed?", False, 3)

