@@ -12,7 +12,7 @@ measurement tools (:mod:`qa.tools`) use only the names listed in ``__all__``. Im
 no model and no UI toolkit.
 """
 
-from qa.api import answer, open_index, retrieve
+from qa.api import answer, open_index, read_answers, reader_configured, retrieve
 from qa.build.corpus import default_corpus, write_article
 from qa.build.indexer import add_articles, build_index
 from qa.build.lifecycle import remove_articles, resolve_articles
@@ -28,6 +28,7 @@ from qa.errors import (
 )
 from qa.index.store import IndexStore, default_index, outlet_key
 from qa.status import IndexStatus, index_status
+from qa.textmatch import answer_f1, exact_match, normalize_answer, same_answer
 from qa.types import Answer, Article, IndexStats, OutletQuotes, Passage, Quote, Span
 
 __all__ = [
@@ -50,15 +51,21 @@ __all__ = [
     "Span",
     "add_articles",
     "answer",
+    "answer_f1",
     "build_index",
     "default_corpus",
     "default_index",
+    "exact_match",
     "index_status",
+    "normalize_answer",
     "open_index",
     "outlet_key",
+    "read_answers",
+    "reader_configured",
     "remove_articles",
     "resolve_articles",
     "retrieve",
+    "same_answer",
     "write_article",
 ]
 __version__ = "0.1.0"

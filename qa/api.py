@@ -5,14 +5,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from qa.answering.compose import build_answer
-from qa.answering.query import Query, make_query
+from qa.answering.query import Query, check_question, make_query
 from qa.answering.retrieve import search
-from qa.errors import ModelMismatch
+from qa.answering.settings import ReaderSettings
+from qa.errors import ConfigError, ModelMismatch
 from qa.index.store import IndexStore, current_version, default_index
-from qa.model import get_encoder
+from qa.model import Reader, get_encoder, get_reader
+from qa.model.reader import Span as ReaderSpan
 from qa.types import Answer, Passage
 
 _cache: dict[Path, IndexStore] = {}
@@ -50,6 +53,41 @@ def _check_model(store: IndexStore) -> None:
     if built_with and built_with != name:
         raise ModelMismatch(f"index built with model {built_with!r} but the configured model is {name!r}",
                             source=store.version.parent)
+
+
+@lru_cache(maxsize=4)
+def _reading(reader: Reader | None) -> ReaderSettings:
+    """How a reader is used: the settings stored with it (calibration, thresholds)."""
+    return ReaderSettings.from_config(reader.config.get("answering", {}) if reader is not None else {})
+
+
+def reader_configured() -> bool:
+    """True when answers use the trained reader (False with ``QA_READER=none``).
+
+    Raises:
+        ConfigError: ``$QA_READER`` names no reader directory.
+    """
+    return get_reader() is not None
+
+
+def read_answers(question: str, texts: Sequence[str]) -> list[ReaderSpan]:
+    """The trained reader alone: the best answer span in each text (no retrieval, no quotes).
+
+    Args:
+        question: The question.
+        texts: Passages to read (each a paragraph or a few sentences).
+
+    Returns:
+        One span per text: ``texts[i][span.start:span.end]`` is the answer; ``span.margin`` and
+        ``span.prob`` say how sure the reader is.
+
+    Raises:
+        ConfigError: No reader is configured (``QA_READER=none``) or it cannot be loaded.
+    """
+    reader = get_reader()
+    if reader is None:
+        raise ConfigError("no reader is configured", source="QA_READER=none", hint="unset QA_READER")
+    return reader.read(check_question(question), list(texts))
 
 
 def _query(store: IndexStore, question: str) -> Query:
@@ -93,5 +131,6 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None,
     store = open_index(index)
     query = _query(store, question)
     retrieved = search(store, query, max(k, depth or k), outlets)
-    result = build_answer(query, retrieved.head(k))
+    reader = get_reader()
+    result = build_answer(query, retrieved.head(k), reader=reader, reading=_reading(reader))
     return result if len(retrieved.evidence) <= k else replace(result, passages=tuple(retrieved.passages))

@@ -1,17 +1,24 @@
-"""Scored quotes -> :class:`~qa.types.Answer`: part-by-part scoring, confidence, abstention, outlets.
+"""Scored quotes -> :class:`~qa.types.Answer`: part-by-part scoring, reading, confidence, abstention, outlets.
 
-The answer abstains when the best quote's confidence is under a threshold tuned on the
-development data (``qa eval``), never on words of the question. Quotes close to the best one for
-the same part of the question corroborate it and are grouped by outlet.
+With a reader (the default), each passage's best sentences are read (:mod:`qa.answering.reading`):
+the quote is the sentence holding the reader's answer, the answer is marked when the reader is
+sure of it, and the confidence is the calibrated combination of reader and sentence scores. Without
+one (``QA_READER=none``) the sentence scorer alone decides. Either way the answer abstains when the
+best quote's confidence is under a threshold tuned on the development data, never on words of the
+question, and quotes that agree with the best one for the same part of the question corroborate it,
+grouped by outlet: with a reader, an outlet agrees when the reader finds the same answer in it.
 """
 
 from __future__ import annotations
 
 from qa.answering.evidence import Retrieved
 from qa.answering.query import Query
+from qa.answering.reading import Reading, answer_quote, confidence, read
 from qa.answering.scoring import Scored, calibrate, prepare, score_evidence
-from qa.answering.settings import DEFAULT_QUOTES, QuoteSettings
+from qa.answering.settings import DEFAULT_QUOTES, DEFAULT_READER, QuoteSettings, ReaderSettings
+from qa.model.reader import Reader
 from qa.outlets import outlet_key
+from qa.textmatch import same_answer
 from qa.types import Answer, OutletQuotes, Quote
 
 __all__ = ["build_answer"]
@@ -39,31 +46,71 @@ def _best_quotes(query: Query, retrieved: Retrieved, settings: QuoteSettings) ->
     return sorted(best.values(), key=lambda sn: -sn[0].score)
 
 
-def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = DEFAULT_QUOTES) -> Answer:
-    """Turn retrieved evidence into an :class:`Answer` (quotes, abstention, outlet groups).
+def _scorer_quote(s: Scored, settings: QuoteSettings) -> Quote:
+    p = s.evidence.passage
+    return Quote(text=p.text[s.span.start:s.span.end], start=s.span.start, end=s.span.end,
+                 score=round(calibrate(s.score, settings), 4), passage=p)
+
+
+def _read_quote(r: Reading, settings: QuoteSettings, reading: ReaderSettings) -> Quote:
+    """The quote around the reader's answer (the scorer's quote when it found none), its confidence."""
+    p = r.scored.evidence.passage
+    span = answer_quote(p.text, r.scored.evidence.sentences, r.answer, settings) if r.answer else r.scored.span
+    shown = r.answer is not None and r.prob >= reading.show_span_above
+    return Quote(text=p.text[span.start:span.end], start=span.start, end=span.end,
+                 score=round(confidence(r, reading), 4), passage=p,
+                 answer_start=r.answer.start if shown else -1, answer_end=r.answer.end if shown else -1)
+
+
+def _agrees(a: Reading, b: Reading) -> bool:
+    text = a.scored.evidence.passage.text
+    other = b.scored.evidence.passage.text
+    return a.answer is not None and b.answer is not None and \
+        same_answer(text[a.answer.start:a.answer.end], other[b.answer.start:b.answer.end])
+
+
+def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = DEFAULT_QUOTES, *,
+                 reader: Reader | None = None, reading: ReaderSettings = DEFAULT_READER) -> Answer:
+    """Turn retrieved evidence into an :class:`Answer` (quotes, short answers, abstention, outlet groups).
 
     Args:
         query: The analysed question.
         retrieved: The evidence retrieval chose for it.
-        settings: Scoring weights, calibration and thresholds.
+        settings: Sentence scoring weights, quote shapes, and the scorer's calibration and thresholds.
+        reader: The extractive reader; None for the sentence scorer alone.
+        reading: How the reader is used, its calibration and thresholds.
     """
     ranked = _best_quotes(query, retrieved, settings)
-    quotes = tuple(
-        Quote(text=s.evidence.passage.text[s.span.start:s.span.end], start=s.span.start, end=s.span.end,
-              score=round(calibrate(s.score, settings), 4), passage=s.evidence.passage)
-        for s, _ in ranked
-    )
-    abstained = not quotes or quotes[0].score < settings.abstain_below
+    if reader is None:
+        quotes = [_scorer_quote(s, settings) for s, _ in ranked]
+        parts = [n for _, n in ranked]
+        floor, within = max(settings.abstain_below, settings.corroborate_floor), settings.corroborate_within
+        abstain_below = settings.abstain_below
+
+        def agrees(i: int, j: int) -> bool:
+            return True
+    else:
+        questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
+        readings = read(questions, ranked, reader, reading)
+        order = sorted(range(len(readings)), key=lambda i: -confidence(readings[i], reading))
+        readings = [readings[i] for i in order]
+        quotes = [_read_quote(r, settings, reading) for r in readings]
+        parts = [r.part for r in readings]
+        floor, within = reading.corroborate_floor, 0.0
+        abstain_below = reading.abstain_below
+
+        def agrees(i: int, j: int) -> bool:  # an outlet corroborates when the reader finds the same answer
+            return i == j or _agrees(readings[i], readings[j])
+    abstained = not quotes or quotes[0].score < abstain_below
     groups: tuple[OutletQuotes, ...] = ()
     if not abstained:
-        top: dict[int, float] = {}
-        for q, (_, n) in zip(quotes, ranked, strict=True):
-            top.setdefault(n, q.score)
-        floor = max(settings.abstain_below, settings.corroborate_floor)
+        top: dict[int, int] = {}
+        for i, n in enumerate(parts):
+            top.setdefault(n, i)
         by_outlet: dict[str, list[Quote]] = {}
-        for q, (_, n) in zip(quotes, ranked, strict=True):
-            if q.score >= max(floor, top[n] * settings.corroborate_within):
+        for i, (q, n) in enumerate(zip(quotes, parts, strict=True)):
+            if q.score >= max(floor, quotes[top[n]].score * within) and agrees(i, top[n]):
                 by_outlet.setdefault(q.outlet, []).append(q)
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
-    return Answer(question=query.text, quotes=quotes, abstained=abstained, outlets=groups,
+    return Answer(question=query.text, quotes=tuple(quotes), abstained=abstained, outlets=groups,
                   n_articles=retrieved.n_articles, passages=tuple(retrieved.passages))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_QUOTES", "DEFAULT_RETRIEVAL", "QuoteSettings", "RetrievalSettings"]
+__all__ = ["DEFAULT_QUOTES", "DEFAULT_READER", "DEFAULT_RETRIEVAL", "QuoteSettings", "ReaderSettings",
+           "RetrievalSettings"]
 
 
 @dataclass(frozen=True)
@@ -86,5 +87,37 @@ class QuoteSettings:
     trim_to: int = 40
 
 
+@dataclass(frozen=True)
+class ReaderSettings:
+    """How the trained reader is used and how its scores become confidence.
+
+    Attributes:
+        window_words: Words of whole sentences read around each passage's best quote.
+        max_answer_tokens: Longest short answer, in word pieces.
+        calibration: Logistic weights over (1, reader margin, span probability, sentence score),
+            fitted on the dev data by ``qa calibrate-reader`` and read from the model's ``reader.json``.
+        abstain_below: The answer abstains when its best quote's confidence is under this.
+        show_span_above: A short answer is marked only when its span probability reaches this.
+        corroborate_floor: Another outlet's quote corroborates when its confidence reaches this and
+            the reader found the same answer in it.
+    """
+
+    window_words: int = 60
+    max_answer_tokens: int = 30
+    calibration: tuple[float, float, float, float] = (-6.86, 0.25, 1.0, 14.0)
+    abstain_below: float = 0.2
+    show_span_above: float = 0.5
+    corroborate_floor: float = 0.3
+
+    @classmethod
+    def from_config(cls, config: dict) -> ReaderSettings:
+        """The settings stored with a reader (its ``reader.json`` ``answering`` object); defaults for the rest."""
+        known = {f: config[f] for f in cls.__dataclass_fields__ if f in config}
+        if "calibration" in known:
+            known["calibration"] = tuple(float(w) for w in known["calibration"])
+        return cls(**known)
+
+
 DEFAULT_RETRIEVAL = RetrievalSettings()
 DEFAULT_QUOTES = QuoteSettings()
+DEFAULT_READER = ReaderSettings()

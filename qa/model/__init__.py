@@ -9,6 +9,7 @@ sentence-transformers or onnxruntime, or runs the model. Modules:
 * :mod:`qa.model.onnx_encoder`, :mod:`qa.model.torch_encoder`: the two backends (same vectors).
 * :mod:`qa.model.onnx_export`: the cached ONNX export.
 * :mod:`qa.model.pooling`: sentence vectors from token vectors (numpy).
+* :mod:`qa.model.reader`: the trained extractive reader (ONNX Runtime), :func:`get_reader`.
 """
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import qa.model.config as config
 from qa.model.encoder import Encoder
 from qa.model.packaged import ModelEncoder
+from qa.model.reader import Reader, load_reader
 
 # OpenMP threads that spin while waiting turn every barrier into a stall when the cores are shared
 # (measured on a loaded 2-core machine: one query 0.5-1.3 s spinning vs 47 ms passive). Must be set
 # before torch (or faiss) loads its OpenMP runtime, hence at import of this package.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-__all__ = ["Encoder", "ModelEncoder", "get_encoder", "use_encoder"]
+__all__ = ["Encoder", "ModelEncoder", "Reader", "get_encoder", "get_reader", "use_encoder"]
 
 _lock = threading.Lock()
 _encoder: Encoder | None = None
@@ -62,3 +65,14 @@ def use_encoder(encoder: Encoder) -> Iterator[Encoder]:
         yield encoder
     finally:
         _override.remove(encoder)
+
+
+def get_reader() -> Reader | None:
+    """The process's extractive reader (:func:`~qa.model.config.reader_path`), loaded once; None when
+    ``QA_READER=none``.
+
+    Raises:
+        ConfigError: ``$QA_READER`` names no reader directory.
+    """
+    where = config.reader_path()
+    return None if where is None else load_reader(where)

@@ -49,6 +49,26 @@ def model_name(path: str | None = None) -> str:
     return Path(path or model_path()).name if os.environ.get("QA_MODEL") else "all-MiniLM-L6-v2"
 
 
+READER_DIR = Path(__file__).resolve().parents[2] / "models" / "reader"
+
+
+def reader_path() -> Path | None:
+    """The extractive reader's directory: ``$QA_READER`` if set (``none``: no reader, the sentence
+    scorer alone), else the reader shipped in the repository's ``models/reader``.
+
+    Raises:
+        ConfigError: ``$QA_READER`` names no reader directory (no ``model.onnx`` there).
+    """
+    configured = os.environ.get("QA_READER", "").strip()
+    if configured.lower() == "none":
+        return None
+    where = Path(configured).expanduser() if configured else READER_DIR
+    if not (where / "model.onnx").is_file() or not (where / "reader.json").is_file():
+        raise ConfigError("is not a reader directory (model.onnx and reader.json)", source=f"QA_READER={where}",
+                          hint="point QA_READER at models/reader, or set QA_READER=none for the sentence scorer")
+    return where.resolve()
+
+
 def backend_choice() -> str | None:
     """``$QA_BACKEND`` (``onnx`` or ``torch``), or None when unset (each use picks its best backend).
 

@@ -13,15 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import qa
-from qa.tools.eval_data import (
-    build_squad_index,
-    eval_multihop,
-    eval_seed,
-    eval_squad,
-    load_dataset,
-    squad_articles,
-    subsample,
-)
+from qa.tools.eval_data import eval_multihop, eval_seed, load_dataset, subsample
+from qa.tools.eval_squad import build_squad_index, eval_squad, squad_articles
 
 LABELS = {
     "hit@1": "hit@1", "hit@3": "hit@3", "hit@4": "hit@4", "hit@5": "hit@5", "hit@10": "hit@10",
@@ -32,6 +25,10 @@ LABELS = {
     "answer_in_top_passage": "gold answer in top quote's passage", "mean_quote_words": "mean quote words",
     "abstain_rate": "abstained", "mean_ms": "mean ms / question", "p95_ms": "p95 ms / question",
     "seconds": "question seconds", "index_seconds": "indexing seconds", "total_seconds": "total seconds",
+    "short_em": "short answer EM (open)", "short_f1": "short answer F1 (open)",
+    "shown_span_rate": "short answer shown", "shown_span_precision": "shown answers exactly right",
+    "shown_span_f1": "shown answers F1", "reader_gold_em": "reader EM, gold paragraph",
+    "reader_gold_f1": "reader F1, gold paragraph", "reader": "reader",
 }
 
 
@@ -70,6 +67,7 @@ def evaluate(dataset: str | Path, index: str | Path | None = None, k: int = 10, 
         items = subsample(list(data), limit)
         figures = (eval_seed if fmt == "seed" else eval_multihop)(store, items, k, bar)
         figures["index_passages"] = len(store)
+    figures["reader"] = "trained reader" if qa.reader_configured() else "none (sentence scorer)"
     figures["total_seconds"] = time.perf_counter() - started
     return {"dataset": str(dataset), "format": fmt, "k": k, **figures}
 

@@ -67,7 +67,7 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-class _Runner:
+class Runner:
     """Runs questions against one index: the answer, and the ranked passages for retrieval metrics.
 
     The answer is :func:`qa.answer` with its default ``k`` (:data:`QUOTE_K`), asked to retrieve
@@ -105,7 +105,7 @@ def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress =
 
     Only the answers' quotes count here, so ``k`` (passages retrieved) changes nothing.
     """
-    run = _Runner(store, 0)
+    run = Runner(store, 0)
     hits1, hits3, abstain_ans, quote_words, misses = [], [], [], [], []
     abst_true = abst_false = n_unans = 0
     for i, item in enumerate(items):
@@ -132,7 +132,7 @@ def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress =
     abstained = abst_true + abst_false
     return {
         "answerable": len(hits1), "unanswerable": n_unans,
-        "hit@1": _rate(hits1), "hit@3": _rate(hits3),
+        "hit@1": rate(hits1), "hit@3": rate(hits3),
         "answerable_abstained": sum(abstain_ans),
         "abstain_precision": abst_true / abstained if abstained else 1.0,
         "abstain_recall": abst_true / n_unans if n_unans else 1.0,
@@ -146,7 +146,7 @@ def eval_multihop(store: IndexStore, items: list[dict], k: int, progress: Progre
 
     ``max(k, 10)`` passages are retrieved per question; the metrics read the first 10.
     """
-    run = _Runner(store, max(k, 10))
+    run = Runner(store, max(k, 10))
     hit = {1: [], 4: [], 10: []}
     recall, rr, outlet_ok, abstain_answerable = [], [], [], []
     null_abstained = []
@@ -172,75 +172,13 @@ def eval_multihop(store: IndexStore, items: list[dict], k: int, progress: Progre
     n_abst = sum(null_abstained) + sum(abstain_answerable)
     return {
         "queries": len(items), "answerable": len(rr), "null": len(null_abstained),
-        "hit@1": _rate(hit[1]), "hit@4": _rate(hit[4]), "hit@10": _rate(hit[10]),
-        "recall@10": _rate(recall), "mrr@10": _rate(rr), "top_quote_outlet_acc": _rate(outlet_ok),
-        "null_abstain_rate": _rate(null_abstained),
+        "hit@1": rate(hit[1]), "hit@4": rate(hit[4]), "hit@10": rate(hit[10]),
+        "recall@10": rate(recall), "mrr@10": rate(rr), "top_quote_outlet_acc": rate(outlet_ok),
+        "null_abstain_rate": rate(null_abstained),
         "abstain_precision": sum(null_abstained) / n_abst if n_abst else 1.0,
-        "answerable_abstain_rate": _rate(abstain_answerable), **run.timing(),
+        "answerable_abstain_rate": rate(abstain_answerable), **run.timing(),
     }
 
 
-def squad_articles(data: dict) -> list[tuple[str, str, list[dict]]]:
-    """``(title, context, qas)`` of every SQuAD paragraph, titles with underscores as spaces."""
-    out = []
-    for article in data["data"]:
-        title = str(article.get("title", "untitled")).replace("_", " ").strip() or "untitled"
-        for para in article.get("paragraphs", []):
-            out.append((title, para["context"], para.get("qas", [])))
-    return out
-
-
-def build_squad_index(paragraphs: list[tuple[str, str, list[dict]]], workdir: Path,
-                      progress: bool = False) -> tuple[Path, dict[str, int]]:
-    """Index SQuAD paragraphs (one article each, outlet = title) under ``workdir``.
-
-    The corpus holds clean text: blank lines split a context into paragraphs, and runs of
-    whitespace inside one (SQuAD has line breaks in formulas like "O\\n2") become single spaces.
-
-    Returns the index directory and a map from article id to paragraph number.
-    """
-    corpus, index = workdir / "corpus", workdir / "index"
-    article_of: dict[str, int] = {}
-    for n, (title, context, _) in enumerate(paragraphs):
-        body = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", context) if p.strip())
-        name = " ".join(title.split())
-        path = qa.write_article(qa.Article(title=name, outlet=name, body=body), corpus)
-        article_of[path.stem] = n
-    qa.build_index(corpus, index, progress=progress)
-    return index, article_of
-
-
-def eval_squad(store: IndexStore, paragraphs: list[tuple[str, str, list[dict]]], article_of: dict[str, int],
-               k: int, limit: int | None = None, progress: Progress = None) -> dict[str, Any]:
-    """SQuAD v1.1: paragraph hit@1/@5, gold answer inside the top-1 quote, quote length in words.
-
-    ``max(k, 5)`` passages are retrieved per question; the metrics read the first 5.
-    """
-    run = _Runner(store, max(k, 5))
-    questions = [(n, item) for n, (_, _, qas) in enumerate(paragraphs) for item in qas]
-    questions = subsample(questions, limit)
-    hit1, hit5, in_quote, in_passage, words, abstained = [], [], [], [], [], []
-    for i, (n, item) in enumerate(questions):
-        passages, result = run(item["question"])
-        ranks = [article_of.get(p.article_id) for p in passages[:5]]
-        hit1.append(ranks[:1] == [n])
-        hit5.append(n in ranks)
-        answers = [a["text"] for a in item.get("answers", []) if a.get("text")]
-        top = result.quotes[0] if result.quotes else None
-        in_quote.append(top is not None and not result.abstained and any(a in top.text for a in answers))
-        in_passage.append(top is not None and any(a in top.passage.text for a in answers))
-        if top is not None:
-            words.append(len(top.text.split()))
-        abstained.append(result.abstained)
-        if progress:
-            progress(i + 1, len(questions))
-    return {
-        "paragraphs": len(paragraphs), "questions": len(questions),
-        "hit@1": _rate(hit1), "hit@5": _rate(hit5), "answer_in_top_quote": _rate(in_quote),
-        "answer_in_top_passage": _rate(in_passage), "mean_quote_words": mean(words) if words else 0.0,
-        "abstain_rate": _rate(abstained), **run.timing(),
-    }
-
-
-def _rate(values: Sequence[float | bool]) -> float:
+def rate(values: Sequence[float | bool]) -> float:
     return float(mean(float(v) for v in values)) if values else 0.0
