@@ -110,7 +110,7 @@ class Quote:
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict (JSON) form: the quote, its offsets and short answer, outlet and passage."""
         return {"text": self.text, "start": self.start, "end": self.end, "score": self.score,
-                "outlet": self.outlet, "answer": self.answer_text or None, "answer_start": self.answer_start,
+                "outlet": self.outlet, "answer_text": self.answer_text or None, "answer_start": self.answer_start,
                 "answer_end": self.answer_end, "passage": asdict(self.passage)}
 
 
@@ -143,9 +143,22 @@ class Answer:
     n_articles: int = 0
     passages: tuple[Passage, ...] = ()
 
+    @property
+    def short_answer(self) -> Quote | None:
+        """The best quote when it marks a short answer (``quote.answer_text``) and the answer stands."""
+        top = self.quotes[0] if self.quotes and not self.abstained else None
+        return top if top is not None and top.answer_start >= 0 else None
+
     def to_dict(self) -> dict[str, Any]:
-        """Plain-dict (JSON) form, as ``qa ask --json`` prints it: question, abstention, quotes, outlets."""
+        """Plain-dict (JSON) form, as ``qa ask --json`` prints it: question, abstention, the short answer
+        (text, outlet, offsets in its passage; null when none is marked), quotes, outlets."""
+        short = self.short_answer
         return {"question": self.question, "abstained": self.abstained, "n_articles": self.n_articles,
+                "answer_text": short.answer_text if short else None,
+                "answer_outlet": short.outlet if short else None,
+                "answer_passage_id": short.passage.id if short else None,
+                "answer_start": short.answer_start if short else -1,
+                "answer_end": short.answer_end if short else -1,
                 "quotes": [q.to_dict() for q in self.quotes],
                 "outlets": [{"outlet": g.outlet, "quotes": [q.text for q in g.quotes]} for g in self.outlets]}
 

@@ -78,8 +78,8 @@ def highlight(text: str, quotes: Sequence[Quote], mark_class: str = "quote") -> 
         out.append(esc(text[pos:start]))
         inner = esc(text[start:end])
         if 0 <= start <= a_start < a_end <= end:
-            inner = (esc(text[start:a_start]) + '<mark class="answer">' + esc(text[a_start:a_end])
-                     + "</mark>" + esc(text[a_end:end]))
+            inner = (esc(text[start:a_start]) + '<mark class="answer"><b>' + esc(text[a_start:a_end])
+                     + "</b></mark>" + esc(text[a_end:end]))
         out.append(f'<mark class="{esc(mark_class)}">{inner}</mark>')
         pos = end
     out.append(esc(text[pos:]))
@@ -121,11 +121,11 @@ def _numbers(cards: Sequence[Card]) -> dict[tuple[int, int, int], int]:
 
 
 def _md_quote(q: Quote) -> str:
-    """A quote for the chat: escaped, its short answer (if any) in a mark."""
+    """A quote for the chat: escaped, its short answer (if any) in bold inside a mark."""
     text = q.passage.text
     if q.answer_start >= 0:
-        return (md_text(text[q.start:q.answer_start]) + "<mark>" + md_text(q.answer_text) + "</mark>"
-                + md_text(text[q.answer_end:q.end]))
+        return (md_text(text[q.start:q.answer_start]) + '<mark class="answer"><b>' + md_text(q.answer_text)
+                + "</b></mark>" + md_text(text[q.answer_end:q.end]))
     return md_text(q.text)
 
 
@@ -163,7 +163,12 @@ def answer_markdown(answer: Answer, outlets: Sequence[str] | None = None) -> str
                 lines.append(f"- **{md_text(p.outlet)}** · *{md_text(p.title)}*: "
                              f"“{md_text(_excerpt(p.text))}” \\[{card.number}\\]")
         return "\n".join(lines)
-    lines = [f"**Reported by {_plural(len(answer.outlets), 'outlet')}**{scope}"]
+    lines = []
+    short = answer.short_answer
+    if short is not None:
+        lines += [f'<b class="short-answer">{md_text(short.answer_text)}</b> — “{_md_quote(short)}” — '
+                  f"*{md_text(short.outlet)}*", ""]
+    lines.append(f"**Reported by {_plural(len(answer.outlets), 'outlet')}**{scope}")
     for oq in answer.outlets:
         for q in oq.quotes:
             p = q.passage

@@ -37,6 +37,7 @@ mark.quote, #chat mark { background: #fde68a; color: #1f2937; padding: 1px 2px; 
 mark.quote.related { background: transparent; color: inherit; padding: 0;
   border-bottom: 2px dotted #d97706; border-radius: 0; }
 mark.answer { background: #f59e0b; color: #111827; font-weight: 600; }
+.short-answer { font-size: 1.15em; }
 .card-foot { margin-top: 8px; font-size: .8em; color: var(--body-text-color-subdued); }
 .add-status { padding: 10px 12px; border-radius: 8px; font-weight: 500; overflow-wrap: anywhere; }
 .add-status.ok { background: #ecfdf5; color: #065f46; border: 1px solid #a7f3d0; }

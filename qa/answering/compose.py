@@ -21,10 +21,10 @@ from qa.outlets import outlet_key
 from qa.textmatch import same_answer
 from qa.types import Answer, OutletQuotes, Quote
 
-__all__ = ["build_answer"]
+__all__ = ["best_quotes", "build_answer"]
 
 
-def _best_quotes(query: Query, retrieved: Retrieved, settings: QuoteSettings) -> list[tuple[Scored, int]]:
+def best_quotes(query: Query, retrieved: Retrieved, settings: QuoteSettings) -> list[tuple[Scored, int]]:
     """Each passage's best quote over the question and its parts, with the part that chose it, best first.
 
     A question that names several sources or joins several claims ("does X report A, while Y
@@ -80,7 +80,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         reader: The extractive reader; None for the sentence scorer alone.
         reading: How the reader is used, its calibration and thresholds.
     """
-    ranked = _best_quotes(query, retrieved, settings)
+    ranked = best_quotes(query, retrieved, settings)
     if reader is None:
         quotes = [_scorer_quote(s, settings) for s, _ in ranked]
         parts = [n for _, n in ranked]

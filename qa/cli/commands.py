@@ -74,8 +74,11 @@ def _ask(args: argparse.Namespace) -> int:
         if result.quotes:
             print("\nClosest passages (not an answer):")
     else:
+        short = result.short_answer
+        if short is not None:
+            print(f"Answer: {short.answer_text}  ({short.outlet})\n")
         n = len(result.outlets)
-        print(f"Reported by {n} outlet{'s' * (n != 1)}:" if n > 1 else "Answer:")
+        print(f"Reported by {n} outlet{'s' * (n != 1)}:" if n > 1 else "Quoted from:" if short else "Answer:")
     shown = result.quotes if result.abstained else [q for g in result.outlets for q in g.quotes]
     for q in shown[: args.k]:
         p = q.passage

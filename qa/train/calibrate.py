@@ -1,0 +1,223 @@
+"""Fit the reader's confidence: a logistic calibration and two thresholds, on the development data.
+
+For every question of the dev files the answer path runs as usual (retrieval, sentence scoring,
+reading) and each quote it would show yields its features (:func:`qa.answering.reading.features`)
+and a label: does this quote hold the answer? (SQuAD: a gold answer inside the quote; MultiHop-RAG:
+the quote overlaps a gold fact of a gold outlet; null queries: never.) A logistic regression over
+those features becomes the confidence; then
+
+* ``abstain_below``: the lowest threshold on the top quote's confidence that abstains on at least
+  ``--null-target`` of MultiHop's null queries while abstaining on at most ``--answerable-cap`` of
+  the answerable ones (else the best trade-off between the two),
+* ``show_span_above``: the lowest span probability at which shown short answers are exactly right
+  at least ``--span-precision`` of the time (SQuAD),
+
+written into the reader's ``reader.json`` (``answering``) and its model card. Only numpy: no torch.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+
+import qa
+from qa.answering.compose import best_quotes
+from qa.answering.query import make_query
+from qa.answering.reading import Reading, answer_quote, features, read
+from qa.answering.retrieve import search
+from qa.answering.settings import DEFAULT_QUOTES, ReaderSettings
+from qa.model import get_encoder, get_reader
+from qa.outlets import outlet_key
+from qa.textmatch import exact_match
+
+__all__ = ["Question", "Sample", "choose_thresholds", "fit_logistic", "main"]
+
+
+class Sample:
+    """One quote the answer path would show for a dev question, with what calibration needs."""
+
+    def __init__(self, feats: tuple[float, ...], right: bool, prob: float, span_em: bool) -> None:
+        self.features, self.right, self.prob, self.span_em = feats, right, prob, span_em
+
+
+class Question:
+    """A dev question: its quotes' samples and whether it has an answer in the corpus."""
+
+    def __init__(self, kind: str, answerable: bool, samples: list[Sample]) -> None:
+        self.kind, self.answerable, self.samples = kind, answerable, samples
+
+
+def _readings(store: qa.IndexStore, question: str, reading: ReaderSettings) -> list[Reading]:
+    query = make_query(question, store.outlet_names(), get_encoder())
+    retrieved = search(store, query, 5)
+    ranked = best_quotes(query, retrieved, DEFAULT_QUOTES)
+    questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
+    return read(questions, ranked, get_reader(), reading)
+
+
+def _quote(r: Reading) -> tuple[int, int]:
+    ev = r.scored.evidence
+    span = answer_quote(ev.passage.text, ev.sentences, r.answer, DEFAULT_QUOTES) if r.answer else r.scored.span
+    return span.start, span.end
+
+
+def _overlap(text: str, start: int, end: int, fact: str) -> bool:
+    """Does ``text[start:end]`` overlap ``fact`` (both compared with white space folded)?"""
+    norm = re.sub(r"\s+", " ", text)
+    quote = re.sub(r"\s+", " ", text[start:end]).strip()
+    at_q, at_f = norm.find(quote), norm.find(fact)
+    return bool(fact) and at_q >= 0 and at_f >= 0 and at_q < at_f + len(fact) and at_f < at_q + len(quote)
+
+
+def squad_questions(path: Path, reading: ReaderSettings) -> Iterator[Question]:
+    """SQuAD questions (all answerable): a quote is right when a gold answer lies inside it."""
+    from qa.tools.eval_squad import build_squad_index, squad_articles
+
+    paragraphs = squad_articles(json.loads(path.read_text()))
+    with tempfile.TemporaryDirectory(prefix="qa-calibrate-") as tmp:
+        index, _ = build_squad_index(paragraphs, Path(tmp))
+        store = qa.IndexStore.open(index)
+        for _, _, qas in paragraphs:
+            for item in qas:
+                golds = [a["text"] for a in item.get("answers", []) if a.get("text")]
+                samples = []
+                for r in _readings(store, item["question"], reading):
+                    text = r.scored.evidence.passage.text
+                    a, b = _quote(r)
+                    guess = text[r.answer.start:r.answer.end] if r.answer else ""
+                    samples.append(Sample(features(r), any(g in text[a:b] for g in golds), r.prob,
+                                          bool(guess) and any(exact_match(guess, g) for g in golds)))
+                yield Question("squad", True, samples)
+        store.close()
+
+
+def multihop_questions(path: Path, index: Path, reading: ReaderSettings) -> Iterator[Question]:
+    """MultiHop-RAG queries: a quote is right when it overlaps a gold fact of its outlet (null: never)."""
+    store = qa.IndexStore.open(index)
+    for item in json.loads(path.read_text()):
+        evidence = item.get("evidence_list") or []
+        answerable = item.get("question_type") != "null_query" and bool(evidence)
+        facts: dict[str, list[str]] = {}
+        for e in evidence:
+            facts.setdefault(outlet_key(e.get("source", "")), []).append(re.sub(r"\s+", " ", e.get("fact", "")).strip())
+        samples = []
+        for r in _readings(store, item["query"], reading):
+            p = r.scored.evidence.passage
+            a, b = _quote(r)
+            right = answerable and any(_overlap(p.text, a, b, f) for f in facts.get(outlet_key(p.outlet), []))
+            samples.append(Sample(features(r), right, r.prob, False))
+        yield Question("multihop", answerable, samples)
+    store.close()
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 50) -> np.ndarray:
+    """Weights of a logistic regression (Newton's method, small L2 penalty; column 0 is the bias)."""
+    w = np.zeros(x.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ (p - y) + l2 * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
+        w -= np.linalg.solve(hess, grad)
+    return w
+
+
+def _confidence(w: np.ndarray, s: Sample) -> float:
+    return float(1 / (1 + np.exp(-np.clip(np.dot(w, s.features), -30, 30))))
+
+
+def choose_thresholds(questions: list[Question], w: np.ndarray, null_target: float, answerable_cap: float,
+                      span_precision: float) -> dict[str, float]:
+    """``abstain_below`` and ``show_span_above`` for weights ``w`` (see the module docstring), with the
+    rates they give on the dev questions."""
+    tops = [(q, max((s for s in q.samples), key=lambda s: _confidence(w, s))) for q in questions if q.samples]
+    conf = {id(q): _confidence(w, s) for q, s in tops}
+    null = [conf[id(q)] for q, _ in tops if not q.answerable]
+    answerable = {kind: [conf[id(q)] for q, _ in tops if q.answerable and q.kind == kind] for kind in
+                  ("squad", "multihop")}
+
+    def rates(t: float) -> tuple[float, float, float]:
+        rate = [float(np.mean([c < t for c in cs])) if cs else 0.0 for cs in (null, *answerable.values())]
+        return rate[0], rate[1], rate[2]
+
+    candidates = sorted({0.0, *(round(c, 4) for c in conf.values())})
+    ok = [t for t in candidates if max(rates(t)[1:]) <= answerable_cap]
+    met = [t for t in ok if rates(t)[0] >= null_target]
+    abstain = min(met) if met else max(ok, default=0.0)
+    shown = sorted(((s.prob, s.span_em) for q, s in tops if q.kind == "squad" and conf[id(q)] >= abstain),
+                   reverse=True)
+    show, hits = 1.0, 0
+    for n, (prob, em) in enumerate(shown, 1):
+        hits += em
+        if hits / n >= span_precision:
+            show = prob
+    null_rate, squad_rate, mh_rate = rates(abstain)
+    return {"abstain_below": abstain, "show_span_above": show, "null_abstained": null_rate,
+            "squad_abstained": squad_rate, "multihop_answerable_abstained": mh_rate}
+
+
+def _write(reader_dir: Path, answering: dict, report: dict) -> None:
+    """Store the calibration in ``reader.json`` and replace the calibration section of the model card."""
+    config_file = reader_dir / "reader.json"
+    config = json.loads(config_file.read_text())
+    config["answering"] = answering
+    config["calibration_report"] = report
+    config_file.write_text(json.dumps(config, indent=1) + "\n")
+    card = reader_dir / "MODEL_CARD.md"
+    text = card.read_text() if card.is_file() else ""
+    text = text.split("\n## Calibration (answer confidence)")[0].rstrip() + "\n"
+    w = answering["calibration"]
+    text += (f"\n## Calibration (answer confidence)\n"
+             f"Fitted by `{report['command']}` on {report['questions']} dev questions ({report['quotes']} quotes):\n"
+             f"confidence = sigmoid({w[0]:.4f} + {w[1]:.4f}·margin + {w[2]:.4f}·span_prob + {w[3]:.4f}·sentence_score)"
+             f", where margin = span logit − no-answer logit (clipped to ±30), span_prob = the span's softmax\n"
+             f"probability, sentence_score = the sentence scorer's raw score. Thresholds: abstain below "
+             f"{answering['abstain_below']:.4f}; short answer shown from span probability "
+             f"{answering['show_span_above']:.4f}.\n"
+             f"On the calibration data: null queries abstained {report['null_abstained']:.3f}, answerable "
+             f"MultiHop abstained {report['multihop_answerable_abstained']:.3f}, SQuAD abstained "
+             f"{report['squad_abstained']:.3f}.\n")
+    card.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``qa calibrate-reader``: fit the reader's confidence on the dev files and store it beside the model."""
+    import argparse
+
+    p = argparse.ArgumentParser(prog="qa calibrate-reader", description=__doc__.split("\n\n")[0])
+    p.add_argument("--squad", type=Path, required=True, help="SQuAD v1.1 dev file (e.g. the eval split)")
+    p.add_argument("--multihop", type=Path, required=True, help="MultiHop-RAG queries (dev half)")
+    p.add_argument("--multihop-index", type=Path, required=True, help="index built from MultiHop's corpus.json")
+    p.add_argument("--reader", type=Path, default=None, help="reader directory (default: the configured one)")
+    p.add_argument("--null-target", type=float, default=0.95)
+    p.add_argument("--answerable-cap", type=float, default=0.03)
+    p.add_argument("--span-precision", type=float, default=0.7)
+    p.add_argument("--limit", type=int, default=None, help="at most N questions of each file (a quick check)")
+    args = p.parse_args(argv)
+    if args.reader is not None:
+        import os
+
+        os.environ["QA_READER"] = str(args.reader)
+    reader = get_reader()
+    if reader is None:
+        raise qa.ConfigError("no reader to calibrate", source="QA_READER=none", hint="name one with --reader")
+    reading = ReaderSettings.from_config(reader.config.get("answering", {}))
+    questions = [*islice(squad_questions(args.squad, reading), args.limit),
+                 *islice(multihop_questions(args.multihop, args.multihop_index, reading), args.limit)]
+    samples = [s for q in questions for s in q.samples]
+    x = np.array([s.features for s in samples], dtype=np.float64)
+    y = np.array([s.right for s in samples], dtype=np.float64)
+    w = fit_logistic(x, y)
+    chosen = choose_thresholds(questions, w, args.null_target, args.answerable_cap, args.span_precision)
+    answering = {**reader.config.get("answering", {}), "calibration": [round(float(v), 6) for v in w],
+                 "abstain_below": chosen["abstain_below"], "show_span_above": chosen["show_span_above"]}
+    report = {**chosen, "questions": len(questions), "quotes": len(samples), "positives": int(y.sum()),
+              "command": "qa calibrate-reader " + " ".join(argv or [])}
+    _write(Path(reader.path), answering, report)
+    print(json.dumps({"answering": answering, "report": report}, indent=1))
+    return 0
