@@ -68,3 +68,28 @@ def build_fake_index(corpus: Path, index: Path) -> Path:
     with use_encoder(FakeEncoder()):
         qa.build_index(corpus, index)
     return index
+
+
+class FakeReader:
+    """A reader for model-free tests: the answer is the first word of the text that the question names
+    in ``answers`` (a word -> margin map), else "no answer"; implements what :mod:`qa.answering.reading` uses."""
+
+    def __init__(self, answers: dict[str, float], prob: float = 0.9) -> None:
+        self.answers, self.prob = answers, prob
+        self.config: dict = {}
+        self.calls: list[tuple[str, list[str]]] = []
+
+    def read(self, question: str, texts: list[str], max_answer_tokens: int = 30) -> list:
+        from qa.model.reader import Span as ReadSpan
+
+        self.calls.append((question, list(texts)))
+        out = []
+        for text in texts:
+            found = [(m.start(), m.end(), self.answers[m.group(0)]) for m in re.finditer(r"\w+", text)
+                     if m.group(0) in self.answers]
+            if found:
+                start, end, margin = found[0]
+                out.append(ReadSpan(start, end, margin, 0.0, self.prob, 1 - self.prob))
+            else:
+                out.append(ReadSpan(0, 1, -5.0, 0.0, 0.01, 0.99))
+        return out

@@ -1,0 +1,107 @@
+"""Reading (qa.answering.reading) and answers composed with a reader, on toy evidence. Model-free."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.answering.compose import build_answer
+from qa.answering.query import make_query
+from qa.answering.reading import answer_quote, window_around
+from qa.answering.settings import DEFAULT_READER
+from qa.build.segment import sentences
+from qa.types import Span
+from tests.answering.test_compose import ENC, OUTLETS, retrieved
+from tests.fakes import FakeReader
+
+pytestmark = pytest.mark.fast
+TEXT = ("The council met on Monday. The decree was signed by President Volodymyr Zelensky on Feb. 21. "
+        "It lets foreigners serve in the National Guard. Critics called it overdue.")
+# A reading that calibrates to confidence 0.5 at margin 0, rising with it; abstain under 0.2.
+READING = dataclasses.replace(DEFAULT_READER, calibration=(0.0, 1.0, 0.0, 0.0), abstain_below=0.2,
+                              show_span_above=0.5, corroborate_floor=0.3)
+
+
+def test_the_window_is_whole_sentences_around_the_quote_within_the_word_budget():
+    spans = sentences(TEXT)
+    quote = spans[1]
+    window = window_around(TEXT, spans, quote, max_words=25)
+    assert window.start <= quote.start and quote.end <= window.end
+    assert window.start in {s.start for s in spans} and window.end in {s.end for s in spans}
+    assert len(TEXT[window.start:window.end].split()) <= 25
+    assert window_around(TEXT, spans, quote, max_words=3) == Span(spans[1].start, spans[1].end)
+
+
+def test_the_quote_of_an_answer_is_its_sentence_made_to_stand_alone():
+    spans = sentences(TEXT)
+    at = TEXT.index("foreigners")
+    quote = answer_quote(TEXT, spans, Span(at, at + len("foreigners")))
+    # "It lets ..." opens with a pronoun: the sentence before says what "it" is
+    assert TEXT[quote.start:quote.end] == ("The decree was signed by President Volodymyr Zelensky on Feb. 21. "
+                                           "It lets foreigners serve in the National Guard.")
+
+
+_WORD = st.text(alphabet="abcdefXYZ0123", min_size=1, max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_WORD, min_size=1, max_size=40).map(lambda ws: " ".join(ws).capitalize() + "."),
+                min_size=1, max_size=6), st.data())
+def test_an_answer_always_lies_inside_its_verbatim_quote(sents, data):
+    text = " ".join(sents)
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, min(len(text), start + 60)))
+    spans = sentences(text)
+    quote = answer_quote(text, spans, Span(start, end))
+    assert quote.start <= start and end <= quote.end
+    assert 0 <= quote.start < quote.end <= len(text)
+
+
+def ask(question, rows, reader, reading=READING):
+    return build_answer(make_query(question, OUTLETS, ENC), retrieved(rows), reader=reader, reading=reading)
+
+
+BRIDGE = "The council met on Monday evening. The river bridge reopened on Friday after two years of repairs."
+SAME = "Officials said the river bridge reopened on Friday."
+OTHER = "A spokesman said the river bridge reopened on Sunday, after the storm."
+
+
+def test_the_short_answer_is_marked_inside_the_quote_of_the_best_reading():
+    result = ask("When did the river bridge reopen?", [("Valley Post", BRIDGE)], FakeReader({"Friday": 4.0}))
+    short = result.short_answer
+    assert short is not None and short.answer_text == "Friday" and short.outlet == "Valley Post"
+    assert short.start <= short.answer_start < short.answer_end <= short.end
+    assert short.passage.text[short.start:short.end] == short.text
+    assert "reopened on Friday" in short.text
+
+
+def test_outlets_corroborate_only_when_the_reader_finds_the_same_answer():
+    reader = FakeReader({"Friday": 4.0, "Sunday": 3.0})
+    rows = [("Valley Post", BRIDGE), ("Daily Ledger", SAME), ("Harbor Times", OTHER)]
+    result = ask("When did the river bridge reopen?", rows, reader)
+    assert not result.abstained
+    assert {g.outlet for g in result.outlets} == {"Valley Post", "Daily Ledger"}
+
+
+def test_a_reader_that_finds_no_answer_makes_the_answer_abstain():
+    result = ask("When did the river bridge reopen?", [("Valley Post", BRIDGE)], FakeReader({}))
+    assert result.abstained and result.short_answer is None and result.outlets == ()
+    assert result.quotes  # the closest passage is still shown, as such
+
+
+def test_an_unsure_span_is_not_marked_but_the_quote_stands():
+    result = ask("When did the river bridge reopen?", [("Valley Post", BRIDGE)], FakeReader({"Friday": 4.0}, prob=0.3))
+    assert not result.abstained and result.short_answer is None
+    assert result.quotes[0].answer_start == -1 and "Friday" in result.quotes[0].text
+
+
+def test_each_part_of_a_question_is_read_with_its_own_words():
+    reader = FakeReader({"Friday": 4.0, "rise": 2.0})
+    rows = [("Valley Post", BRIDGE), ("Harbor Times", "The ferry stopped. Ticket prices will rise in spring.")]
+    ask("Does the Valley Post say when the river bridge reopened, while the Harbor Times says ticket prices "
+        "will rise?", rows, reader)
+    asked = {q for q, _ in reader.calls}
+    assert len(asked) >= 2 and any("ticket prices" in q.lower() and "bridge" not in q.lower() for q in asked)
