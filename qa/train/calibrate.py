@@ -217,7 +217,13 @@ def main(argv: list[str] | None = None) -> int:
     answering = {**reader.config.get("answering", {}), "calibration": [round(float(v), 6) for v in w],
                  "abstain_below": chosen["abstain_below"], "show_span_above": chosen["show_span_above"]}
     report = {**chosen, "questions": len(questions), "quotes": len(samples), "positives": int(y.sum()),
-              "command": "qa calibrate-reader " + " ".join(argv or [])}
+              "command": "qa calibrate-reader " + " ".join(argv if argv is not None else [])}
     _write(Path(reader.path), answering, report)
     print(json.dumps({"answering": answering, "report": report}, indent=1))
     return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
