@@ -52,6 +52,18 @@ def test_answer_shows_marked_quote_and_outlet(page: Page, screenshots: Path) -> 
     page.screenshot(path=str(screenshots / "answer.png"), full_page=True)
 
 
+def test_the_short_answer_leads_in_bold_and_is_bold_inside_the_highlight(page: Page, screenshots: Path) -> None:
+    ask(page, "Who signed the decree allowing foreigners into the National Guard?")
+    wait_answer(page, "Reported by")
+    lead = page.locator("#chat b.short-answer").last
+    expect(lead).to_contain_text("Zelensky")
+    answer = lead.inner_text()
+    marked = page.locator("#sources-panel .source-card.supporting").first.locator("mark.answer b")
+    expect(marked).to_have_text(answer)
+    expect(page.locator("#sources-panel mark.quote").first).to_contain_text(answer)
+    page.screenshot(path=str(screenshots / "short-answer.png"), full_page=True)
+
+
 def test_example_question_then_follow_up_keeps_history(page: Page) -> None:
     page.locator("#examples button", has_text="Which ministry does the National Guard belong to?").click()
     wait_answer(page, "Interior Ministry")
