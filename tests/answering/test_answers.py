@@ -93,3 +93,20 @@ def test_every_quote_is_a_verbatim_slice_of_its_passage(seed_index, question):
     for group in result.outlets:
         for q in group.quotes:
             assert q.passage.text[q.start:q.end] == q.text
+
+
+_SEED_WORDS = ["who", "signed", "decree", "foreigners", "National", "Guard", "Zelensky", "how", "many", "when",
+               "contract", "years", "mobilize", "ministry", "Interior", "citizens", "serve", "Ukraine", "what"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_SEED_WORDS), min_size=2, max_size=9))
+def test_every_short_answer_lies_inside_its_verbatim_quote(seed_index, words):
+    result = qa.answer(" ".join(words) + "?", k=5, index=seed_index)
+    for q in result.quotes:
+        assert q.passage.text[q.start:q.end] == q.text
+        if q.answer_start >= 0:
+            assert q.start <= q.answer_start < q.answer_end <= q.end
+            assert q.answer_text == q.passage.text[q.answer_start:q.answer_end] and q.answer_text.strip()
+    short = result.short_answer
+    assert short is None or (not result.abstained and short is result.quotes[0])
