@@ -72,6 +72,13 @@ class BM25Index:
             out[i] = np.log(1 + (n - df + 0.5) / (df + 0.5)) if df else np.log(1 + (n + 0.5) / 0.5)
         return out
 
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every row for the query tokens (float32; zeros when no token is known)."""
+        known = [t for t in tokens if t in self._vocab]
+        if not known:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        return np.asarray(self._r.get_scores(known), dtype=np.float32)
+
     def search(self, tokens: list[str], k: int, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` rows for the query tokens: ``(rows, scores)``, best first, zero scores dropped.
 
@@ -81,11 +88,12 @@ class BM25Index:
             rows: Optional sorted row numbers to search among (the others are excluded); the top-k
                 selection then runs over those rows only.
         """
-        known = [t for t in tokens if t in self._vocab]
         empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        if not known or self.n_docs == 0 or (rows is not None and len(rows) == 0):
+        if self.n_docs == 0 or (rows is not None and len(rows) == 0):
             return empty
-        scores = np.asarray(self._r.get_scores(known), dtype=np.float32)
+        scores = self.scores(tokens)
+        if not scores.any():
+            return empty
         candidates = np.arange(self.n_docs, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
         if rows is not None:
             scores = scores[candidates]
