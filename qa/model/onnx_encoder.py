@@ -63,6 +63,8 @@ class OnnxEncoder:
         # the ONNX Runtime analogue of OMP_WAIT_POLICY=PASSIVE: no spinning threads on shared cores
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
+        self._options, self._tokens_file = options, file.parent / "tokens.onnx"
+        self._tokens_session: Any = None
         self.session = ort.InferenceSession(str(file), sess_options=options, providers=["CPUExecutionProvider"])
         self.inputs = [i.name for i in self.session.get_inputs()]
         outputs = {o.name: o for o in self.session.get_outputs()}
@@ -73,6 +75,17 @@ class OnnxEncoder:
         texts = [str(t).strip() for t in texts]  # as sentence-transformers does
         return [t.lower() for t in texts] if self.lower else texts
 
+    def _session(self, outputs: list[str]) -> Any:
+        """The query graph, or (loaded on first use) the graph that also returns token vectors."""
+        if "token_embeddings" not in outputs:
+            return self.session
+        if self._tokens_session is None:
+            import onnxruntime as ort
+
+            self._tokens_session = ort.InferenceSession(str(self._tokens_file), sess_options=self._options,
+                                                        providers=["CPUExecutionProvider"])
+        return self._tokens_session
+
     def _run(self, texts: list[str], outputs: list[str]) -> tuple[list, list[np.ndarray]]:
         """Tokenise one batch and run the graph: ``(encodings, [requested outputs])``."""
         encodings = self.tokenizer.encode_batch(texts)
@@ -82,7 +95,7 @@ class OnnxEncoder:
         }
         if "token_type_ids" in self.inputs:
             feed["token_type_ids"] = np.asarray([e.type_ids for e in encodings], dtype=np.int64)
-        return encodings, self.session.run(outputs, {k: v for k, v in feed.items() if k in self.inputs})
+        return encodings, self._session(outputs).run(outputs, {k: v for k, v in feed.items() if k in self.inputs})
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """One unit vector per text, ``(len(texts), dimension)`` float32."""

@@ -154,9 +154,15 @@ def test_export_is_cached_and_reused(onnx_cache: Path, monkeypatch: pytest.Monke
     assert [p.name for p in onnx_cache.iterdir()] == [file.parent.name]
 
 
-def test_export_has_the_token_output(backends: tuple[OnnxEncoder, TorchEncoder]) -> None:
+def test_questions_use_the_pooled_graph_and_passages_the_one_with_token_vectors(
+        backends: tuple[OnnxEncoder, TorchEncoder]) -> None:
     onnx, _ = backends
-    assert [o.name for o in onnx.session.get_outputs()] == ["sentence_embedding", "token_embeddings"]
+    assert [o.name for o in onnx.session.get_outputs()] == ["sentence_embedding"]
+    import onnxruntime as ort
+
+    tokens = ort.InferenceSession(str(onnx_export.onnx_model_file().parent / "tokens.onnx"),
+                                  providers=["CPUExecutionProvider"])
+    assert [o.name for o in tokens.get_outputs()] == ["sentence_embedding", "token_embeddings"]
 
 
 def test_failed_export_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
