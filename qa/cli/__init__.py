@@ -47,10 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         p = sub.add_parser(command.name, help=command.help, description=command.description,
+                           add_help=not command.passthrough,
                            formatter_class=argparse.RawDescriptionHelpFormatter if command.raw_description
                            else argparse.HelpFormatter)
         command.arguments(p)
-        p.set_defaults(run=command.run)
+        p.set_defaults(run=command.run, passthrough=command.passthrough)
     return parser
 
 
@@ -58,7 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``qa`` console script; returns the exit code."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    args = build_parser().parse_args(argv)
+    args, extra = build_parser().parse_known_args(argv)
+    if extra and not getattr(args, "passthrough", False):
+        build_parser().parse_args(argv)  # reports the unknown arguments and exits 2
+    if getattr(args, "passthrough", False):
+        args.options = [*getattr(args, "options", []), *extra]
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     for noisy in NOISY_LOGGERS:

@@ -22,6 +22,7 @@ class Command:
         run: Runs it; returns the exit code. Raises ``ValueError`` (usually a ``qa.QAError``) for
             bad input, which ``main`` prints as ``qa NAME: error: ...`` with exit code 2.
         raw_description: Keep the description's line breaks.
+        passthrough: Hand every argument after the name to ``run`` as ``args.options`` (its own parser).
     """
 
     name: str
@@ -30,6 +31,7 @@ class Command:
     arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
     raw_description: bool = False
+    passthrough: bool = False
 
 
 def add_dirs(p: argparse.ArgumentParser, corpus: bool = True) -> None:

@@ -12,7 +12,7 @@ from qa.cli.options import Command
 
 
 def _pass_through(p: argparse.ArgumentParser) -> None:
-    p.add_argument("options", nargs=argparse.REMAINDER, help="the command's own options (e.g. --data F --out DIR)")
+    p.add_argument("options", nargs="*", help="the command's own options (e.g. --data F --out DIR; -h lists them)")
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -32,11 +32,11 @@ TRAIN = Command(
     "Fine-tune all-MiniLM-L6-v2 with a span head on SQuAD-format files (fixed seed, resumable checkpoints, "
     "early stopping), export int8 ONNX and write the model card with data hashes, hyper-parameters and "
     "figures. Example: qa train-reader --data ../shared/train/*.json --eval "
-    "../shared/bench/squad/dev_half_eval_split.json --out models/reader. All options: python -m qa.train --help.",
-    _pass_through, _train)
+    "../shared/bench/squad/dev_half_eval_split.json --out models/reader. All options: qa train-reader -h.",
+    _pass_through, _train, passthrough=True)
 CALIBRATE = Command(
     "calibrate-reader", "fit the reader's confidence and thresholds on dev data (stored beside the model)",
     "Run the answer path over SQuAD and MultiHop-RAG dev questions, fit the logistic confidence over the "
     "reader's and the sentence scorer's scores, choose the abstention and short-answer thresholds, and "
-    "write them into the reader's reader.json and model card. All options: python -m qa.train.calibrate --help.",
-    _pass_through, _calibrate)
+    "write them into the reader's reader.json and model card. All options: qa calibrate-reader -h.",
+    _pass_through, _calibrate, passthrough=True)

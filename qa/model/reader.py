@@ -263,6 +263,7 @@ def _load(path: str, threads: int | None) -> Reader:
 
 
 def load_reader(path: str | os.PathLike[str] | None = None, threads: int | None = None) -> Reader:
-    """The process-wide :class:`Reader` for ``path`` (default ``$QA_READER_DIR`` or the repo's ``models/reader``)."""
-    where = path or os.environ.get("QA_READER_DIR") or DEFAULT_DIR
+    """The process-wide :class:`Reader` for ``path`` (default: the repo's ``models/reader``; the answer path asks
+    :func:`qa.model.get_reader`, which reads ``$QA_READER``)."""
+    where = path or DEFAULT_DIR
     return _load(str(Path(where).resolve()), threads)

@@ -1,0 +1,120 @@
+"""Reader metrics: official SQuAD EM/F1, "no answer" behaviour on negatives, and latency."""
+
+from __future__ import annotations
+
+import collections
+import random
+import re
+import statistics
+import string
+import time
+from collections.abc import Callable, Sequence
+
+from qa.model.reader import Span
+from qa.train.data import Example
+
+Predict = Callable[[str, list[str]], list[Span]]
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+_PUNCT = set(string.punctuation)
+
+
+def normalize(text: str) -> str:
+    """Official SQuAD answer normalisation: lowercase, drop punctuation and a/an/the, squeeze whitespace."""
+    text = "".join(ch for ch in text.lower() if ch not in _PUNCT)
+    return " ".join(_ARTICLES.sub(" ", text).split())
+
+
+def f1_score(pred: str, gold: str) -> float:
+    """Token-overlap F1 of two answers after :func:`normalize`."""
+    p, g = normalize(pred).split(), normalize(gold).split()
+    common = collections.Counter(p) & collections.Counter(g)
+    same = sum(common.values())
+    if not p or not g:
+        return float(p == g)
+    if same == 0:
+        return 0.0
+    precision, recall = same / len(p), same / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
+def exact(pred: str, gold: str) -> float:
+    """1.0 if the answers are equal after :func:`normalize`."""
+    return float(normalize(pred) == normalize(gold))
+
+
+def squad_scores(predict: Predict, examples: Sequence[Example]) -> dict[str, float]:
+    """EM/F1 (max over gold answers) reading each answerable question's gold paragraph.
+
+    Args:
+        predict: ``predict(question, texts) -> spans`` (e.g. ``Reader.read``).
+        examples: Questions; unanswerable ones are skipped.
+
+    Returns:
+        ``{"em", "f1", "n", "answered"}``; ``answered`` is the share whose best span beats "no answer".
+    """
+    em = f1 = answered = 0.0
+    n = 0
+    for ex in examples:
+        if not ex.answers:
+            continue
+        span = predict(ex.question, [ex.context])[0]
+        pred = ex.context[span.start:span.end]
+        golds = [t for _, t in ex.answers]
+        em += max(exact(pred, g) for g in golds)
+        f1 += max(f1_score(pred, g) for g in golds)
+        answered += span.has_answer
+        n += 1
+    return {"em": em / max(n, 1), "f1": f1 / max(n, 1), "n": n, "answered": answered / max(n, 1)}
+
+
+def negative_pairs(examples: Sequence[Example], articles: dict[str, list[str]], seed: int = 0) -> list[Example]:
+    """Each answerable question paired with another paragraph of its article that does not contain its answers."""
+    rng = random.Random(seed)
+    out = []
+    for ex in examples:
+        paras = articles.get(ex.article, [])
+        others = [i for i in range(len(paras)) if i != ex.paragraph
+                  and not any(t.strip().lower() in paras[i].lower() for _, t in ex.answers)]
+        if ex.answers and others:
+            j = rng.choice(others)
+            out.append(Example(ex.qid, ex.question, paras[j], (), ex.article, j))
+    return out
+
+
+def null_behaviour(predict: Predict, positives: Sequence[Example], negatives: Sequence[Example],
+                   thresholds: Sequence[float] = (-4.0, -2.0, 0.0, 2.0, 4.0)) -> dict[str, object]:
+    """How often "no answer" wins on negatives and loses on positives, at margin thresholds.
+
+    A text counts as answered when ``span.score - span.null_score > t``.
+
+    Returns:
+        ``{"neg_null_rate", "pos_answer_rate", "by_threshold": {t: [neg_null_rate, pos_answer_rate]}, ...}``.
+    """
+    neg = [predict(ex.question, [ex.context])[0].margin for ex in negatives]
+    pos = [predict(ex.question, [ex.context])[0].margin for ex in positives if ex.answers]
+    table = {t: [sum(m <= t for m in neg) / max(len(neg), 1), sum(m > t for m in pos) / max(len(pos), 1)]
+             for t in thresholds}
+    return {"neg_null_rate": table.get(0.0, [0, 0])[0], "pos_answer_rate": table.get(0.0, [0, 0])[1],
+            "n_neg": len(neg), "n_pos": len(pos), "by_threshold": table,
+            "neg_margin_median": statistics.median(neg) if neg else 0.0,
+            "pos_margin_median": statistics.median(pos) if pos else 0.0}
+
+
+def latency_ms(predict: Predict, examples: Sequence[Example], windows: int = 4, words: int = 75,
+               repeats: int = 50) -> dict[str, float]:
+    """Milliseconds per ``predict`` call on ``windows`` texts of ~``words`` words (~100 word pieces each).
+
+    Returns:
+        ``{"median_ms", "p90_ms", "tokens_per_window"}`` over ``repeats`` timed calls (after 3 warm-up calls).
+    """
+    texts = [" ".join(ex.context.split()[:words]) for ex in examples[:windows]]
+    question = examples[0].question
+    for _ in range(3):
+        predict(question, texts)
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        predict(question, texts)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {"median_ms": statistics.median(times), "p90_ms": times[int(0.9 * (len(times) - 1))]}

@@ -1,0 +1,99 @@
+"""The shipped extractive reader (models/reader): valid spans, obvious answers, batching, no torch at run time."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qa.model.reader import DEFAULT_DIR, Span, load_reader
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return load_reader(DEFAULT_DIR)
+
+
+def test_model_is_shipped_small_and_documented() -> None:
+    assert (DEFAULT_DIR / "model.onnx").stat().st_size <= 35 * 2**20
+    config = json.loads((DEFAULT_DIR / "reader.json").read_text())
+    assert config["max_len"] >= 128 and config["do_lower_case"] is True
+    card = (DEFAULT_DIR / "MODEL_CARD.md").read_text()
+    for needed in ("all-MiniLM-L6-v2", "Apache-2.0", "CC BY-SA 4.0", "Rajpurkar", "sha256", "EM", "F1"):
+        assert needed in card
+
+
+@pytest.mark.parametrize(("question", "text", "answer"), [
+    ("Who signed the decree?",
+     "The decree was signed by President Volodymyr Zelensky on Feb. 21.", "Volodymyr Zelensky"),
+    ("When did the ceasefire start?",
+     "Officials said the ceasefire started on March 3, 2024, after weeks of talks in Doha.", "March 3, 2024"),
+    ("How many people were evacuated from the town?",
+     "Rescue teams evacuated about 1,200 people from the flooded town of Lilleby overnight. "
+     "The river is expected to peak on Thursday.", "1,200"),
+])
+def test_obvious_answers_are_found(reader, question: str, text: str, answer: str) -> None:
+    span = reader.read(question, [text])[0]
+    assert answer in text[span.start:span.end]
+    assert len(text[span.start:span.end]) <= len(answer) + 12
+    assert span.has_answer and 0 < span.prob <= 1
+
+
+def test_answer_beyond_the_first_window_is_found(reader) -> None:
+    filler = " ".join(f"Council member {i} spoke about road repairs for a while." for i in range(60))
+    text = filler + " The new bridge will be named after Grace Hopper, the mayor announced."
+    span = reader.read("Who will the new bridge be named after?", [text])[0]
+    assert "Grace Hopper" in text[span.start:span.end]
+
+
+def test_batch_equals_one_by_one(reader) -> None:
+    question = "Who signed the decree?"
+    texts = ["The decree was signed by President Volodymyr Zelensky on Feb. 21.",
+             "Prices of grain rose sharply in the spring, traders in Odesa said, as shipping routes stayed closed "
+             "and insurers raised their premiums for vessels in the Black Sea.", "", "Zelensky."]
+    together = reader.read(question, texts)
+    for text, span in zip(texts, together, strict=True):
+        alone = reader.read(question, [text])[0]
+        assert (alone.start, alone.end) == (span.start, span.end)
+        if text:  # int8 dynamic quantisation scales activations per batch: scores move a little, padding does not
+            assert alone.score == pytest.approx(span.score, abs=1.0)
+            assert alone.null_score == pytest.approx(span.null_score, abs=1.0)
+    assert reader.read(question, []) == []
+
+
+def test_unrelated_text_prefers_no_answer(reader) -> None:
+    span = reader.read("Who signed the decree?",
+                       ["Heavy rain is expected across the region on Sunday, with strong winds along the coast."])[0]
+    assert span.null_score > span.score
+
+
+words = st.sampled_from(["the", "minister", "said", "on", "Tuesday", "Kyiv", "1,200", "U.S.", "“quoted”", "(AP)",
+                         "—", "é", "naïve", "  ", "\n", "a.m.", "$5bn", "!!", "'s", "東京", "🙂", "don't"])
+texts = st.one_of(st.lists(words, max_size=80).map(" ".join), st.text(max_size=300))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(question=st.text(max_size=60), batch=st.lists(texts, min_size=1, max_size=4))
+def test_spans_are_valid_character_offsets(reader, question: str, batch: list[str]) -> None:
+    spans = reader.read(question, batch)
+    assert len(spans) == len(batch)
+    for text, span in zip(batch, spans, strict=True):
+        assert isinstance(span, Span)
+        assert 0 <= span.start <= span.end <= len(text)
+        piece = text[span.start:span.end]
+        assert piece == piece.strip()
+
+
+def test_runtime_does_not_import_torch() -> None:
+    code = ("import sys, qa.model.reader as r; r.load_reader().read('Who?', ['Ann came.']); "
+            "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"})
+    assert out.stdout.strip() == "[]"

