@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra and not getattr(args, "passthrough", False):
         build_parser().parse_args(argv)  # reports the unknown arguments and exits 2
     if getattr(args, "passthrough", False):
-        args.options = [*getattr(args, "options", []), *extra]
+        args.options = extra
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     for noisy in NOISY_LOGGERS:

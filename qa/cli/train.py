@@ -12,7 +12,7 @@ from qa.cli.options import Command
 
 
 def _pass_through(p: argparse.ArgumentParser) -> None:
-    p.add_argument("options", nargs="*", help="the command's own options (e.g. --data F --out DIR; -h lists them)")
+    """No arguments here: all of them go, in order, to the command's own parser (``args.options``)."""
 
 
 def _train(args: argparse.Namespace) -> int:

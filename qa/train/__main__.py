@@ -12,7 +12,7 @@ from pathlib import Path
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options (see ``--help``)."""
-    p = argparse.ArgumentParser(prog="python -m qa.train", description=__doc__)
+    p = argparse.ArgumentParser(prog="qa train-reader", description=__doc__)
     p.add_argument("--data", nargs="+", required=True, help="SQuAD v1.1/v2.0 JSON training files")
     p.add_argument("--eval", help="SQuAD JSON for early stopping and the card's figures")
     p.add_argument("--out", default="models/reader", help="model directory to write")
