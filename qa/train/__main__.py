@@ -43,6 +43,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--export-only", action="store_true", help="export WORK/best.pt (or --checkpoint) only")
     p.add_argument("--checkpoint", help="with --export-only: a state dict or training checkpoint to export")
     p.add_argument("--quick", action="store_true", help="card figures on the early-stopping subset only")
+    p.add_argument("--quantization", default="QInt8-per-channel",
+                   help="int8 variant to ship: QInt8-per-channel, QInt8-per-channel-ffn-out-fp32, QInt8, QUInt8, best")
     p.add_argument("--reuse-fp32", action="store_true",
                    help="with --export-only: take the fp32 scores from OUT/reader.json (same checkpoint)")
     return p.parse_args(argv)
@@ -88,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         import json
 
         fp32 = json.loads((Path(args.out) / "reader.json").read_text())["metrics"]["fp32"]
-    metrics = export(cfg, args.out, command, checkpoint=args.checkpoint, quick=args.quick, fp32=fp32)
+    metrics = export(cfg, args.out, command, checkpoint=args.checkpoint, quick=args.quick, fp32=fp32,
+                     quantization=args.quantization)
     logging.info("int8 F1 %.4f (fp32 %.4f), %s MB", metrics["int8"]["f1"], metrics["fp32"]["f1"],
                  metrics["model_mb"])
     return 0
