@@ -96,7 +96,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         readings = [readings[i] for i in order]
         quotes = [_read_quote(r, settings, reading) for r in readings]
         parts = [r.part for r in readings]
-        floor, within = reading.corroborate_floor, 0.0
+        floor, within = reading.abstain_below, reading.corroborate_within
         abstain_below = reading.abstain_below
 
         def agrees(i: int, j: int) -> bool:  # an outlet corroborates when the reader finds the same answer

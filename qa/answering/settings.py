@@ -98,8 +98,9 @@ class ReaderSettings:
             fitted on the dev data by ``qa calibrate-reader`` and read from the model's ``reader.json``.
         abstain_below: The answer abstains when its best quote's confidence is under this.
         show_span_above: A short answer is marked only when its span probability reaches this.
-        corroborate_floor: Another outlet's quote corroborates when its confidence reaches this and
-            the reader found the same answer in it.
+        corroborate_within: Another outlet's quote corroborates when the reader found the same answer
+            in it and its confidence is at least this share of the best quote's for the same part (and
+            not under ``abstain_below``); the best quote of each part of the question stands on its own.
     """
 
     window_words: int = 60
@@ -107,7 +108,7 @@ class ReaderSettings:
     calibration: tuple[float, float, float, float] = (-6.86, 0.25, 1.0, 14.0)
     abstain_below: float = 0.2
     show_span_above: float = 0.5
-    corroborate_floor: float = 0.3
+    corroborate_within: float = 0.5
 
     @classmethod
     def from_config(cls, config: dict) -> ReaderSettings:

@@ -22,7 +22,7 @@ TEXT = ("The council met on Monday. The decree was signed by President Volodymyr
         "It lets foreigners serve in the National Guard. Critics called it overdue.")
 # A reading that calibrates to confidence 0.5 at margin 0, rising with it; abstain under 0.2.
 READING = dataclasses.replace(DEFAULT_READER, calibration=(0.0, 1.0, 0.0, 0.0), abstain_below=0.2,
-                              show_span_above=0.5, corroborate_floor=0.3)
+                              show_span_above=0.5, corroborate_within=0.5)
 
 
 def test_the_window_is_whole_sentences_around_the_quote_within_the_word_budget():
