@@ -186,7 +186,8 @@ def test_answer_turn_reports_errors_as_messages(tmp_path: Path) -> None:
 def test_answer_turn_on_a_real_index(ui_index: Path) -> None:
     reply, panel = actions.answer_turn("Who signed the decree allowing foreigners into the National Guard?",
                                    [], 5.0, index=ui_index)
-    assert reply.startswith("**Reported by") and "Kyiv Independent" in reply
+    assert reply.startswith('<b class="short-answer">') and "Zelensky</b> — “" in reply
+    assert "**Reported by" in reply and "Kyiv Independent" in reply
     assert "Volodymyr Zelensky" in html.unescape(" ".join(MARK.findall(panel)))
     reply, _ = actions.answer_turn("", [], 5, index=ui_index)
     assert "the question is empty" in reply
