@@ -110,17 +110,7 @@ class OnnxEncoder:
 
     def encode_passages(self, texts: Sequence[str], spans: Sequence[Sequence[Span]], shifts: Sequence[int],
                         batch_size: int = 64) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Passage vectors and per-sentence vectors of each text, from one model pass.
-
-        Args:
-            texts: The embedded texts (title + newline + paragraph).
-            spans: Sentence spans of each paragraph, in paragraph coordinates.
-            shifts: Where the paragraph starts inside each embedded text.
-            batch_size: Texts per model call.
-
-        Returns:
-            ``(passage vectors (n, d) float32, [sentence vectors (k_i, d) float32 per text])``.
-        """
+        """See :meth:`qa.model.encoder.Encoder.encode_passages`; ``batch_size`` texts per model call."""
         passages = np.zeros((len(texts), self.dimension), dtype=np.float32)
         sentence_vecs: list[np.ndarray] = []
         for start in range(0, len(texts), max(1, batch_size)):

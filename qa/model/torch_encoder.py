@@ -78,17 +78,7 @@ class TorchEncoder:
 
     def encode_passages(self, texts: Sequence[str], spans: Sequence[Sequence[Span]], shifts: Sequence[int],
                         batch_size: int = 64) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Passage vectors and per-sentence vectors of each text, from one model pass.
-
-        Args:
-            texts: The embedded texts (title + newline + paragraph).
-            spans: Sentence spans of each paragraph, in paragraph coordinates.
-            shifts: Where the paragraph starts inside each embedded text.
-            batch_size: Texts per model call.
-
-        Returns:
-            ``(passage vectors (n, d) float32, [sentence vectors (k_i, d) float32 per text])``.
-        """
+        """See :meth:`qa.model.encoder.Encoder.encode_passages`; ``batch_size`` texts per model call."""
         import torch
 
         passages = np.zeros((len(texts), self.dimension), dtype=np.float32)

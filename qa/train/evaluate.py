@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
-import collections
 import random
-import re
 import statistics
-import string
 import time
 from collections.abc import Callable, Sequence
 
 from qa.model.reader import Span
+from qa.textmatch import answer_f1, exact_match
 from qa.train.data import Example, sentence_starts
 
 Predict = Callable[[str, list[str]], list[Span]]
-_ARTICLES = re.compile(r"\b(a|an|the)\b")
-_PUNCT = set(string.punctuation)
-
-
-def normalize(text: str) -> str:
-    """Official SQuAD answer normalisation: lowercase, drop punctuation and a/an/the, squeeze whitespace."""
-    text = "".join(ch for ch in text.lower() if ch not in _PUNCT)
-    return " ".join(_ARTICLES.sub(" ", text).split())
-
-
-def f1_score(pred: str, gold: str) -> float:
-    """Token-overlap F1 of two answers after :func:`normalize`."""
-    p, g = normalize(pred).split(), normalize(gold).split()
-    common = collections.Counter(p) & collections.Counter(g)
-    same = sum(common.values())
-    if not p or not g:
-        return float(p == g)
-    if same == 0:
-        return 0.0
-    precision, recall = same / len(p), same / len(g)
-    return 2 * precision * recall / (precision + recall)
-
-
-def exact(pred: str, gold: str) -> float:
-    """1.0 if the answers are equal after :func:`normalize`."""
-    return float(normalize(pred) == normalize(gold))
-
-
 def squad_scores(predict: Predict, examples: Sequence[Example]) -> dict[str, float]:
     """EM/F1 (max over gold answers) reading each answerable question's gold paragraph.
 
@@ -60,8 +30,8 @@ def squad_scores(predict: Predict, examples: Sequence[Example]) -> dict[str, flo
         span = predict(ex.question, [ex.context])[0]
         pred = ex.context[span.start:span.end]
         golds = [t for _, t in ex.answers]
-        em += max(exact(pred, g) for g in golds)
-        f1 += max(f1_score(pred, g) for g in golds)
+        em += max(float(exact_match(pred, g)) for g in golds)
+        f1 += max(answer_f1(pred, g) for g in golds)
         answered += span.has_answer
         n += 1
     return {"em": em / max(n, 1), "f1": f1 / max(n, 1), "n": n, "answered": answered / max(n, 1)}
