@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from qa.answering.evidence import Retrieved
 from qa.answering.query import Query
-from qa.answering.reading import Reading, answer_quote, confidence, read
+from qa.answering.reading import Reading, confidence, quote_of, read
 from qa.answering.scoring import Scored, calibrate, prepare, score_evidence
 from qa.answering.settings import DEFAULT_QUOTES, DEFAULT_READER, QuoteSettings, ReaderSettings
 from qa.model.reader import Reader
@@ -21,7 +21,7 @@ from qa.outlets import outlet_key
 from qa.textmatch import same_answer
 from qa.types import Answer, OutletQuotes, Quote
 
-__all__ = ["best_quotes", "build_answer"]
+__all__ = ["best_quotes", "build_answer", "read_quotes"]
 
 
 def best_quotes(query: Query, retrieved: Retrieved, settings: QuoteSettings) -> list[tuple[Scored, int]]:
@@ -52,14 +52,21 @@ def _scorer_quote(s: Scored, settings: QuoteSettings) -> Quote:
                  score=round(calibrate(s.score, settings), 4), passage=p)
 
 
-def _read_quote(r: Reading, settings: QuoteSettings, reading: ReaderSettings) -> Quote:
-    """The quote around the reader's answer (the scorer's quote when it found none), its confidence."""
+def _read_quote(r: Reading, score: float, settings: QuoteSettings, reading: ReaderSettings) -> Quote:
+    """The quote around the reader's answer (the scorer's quote when it found none), with its confidence."""
     p = r.scored.evidence.passage
-    span = answer_quote(p.text, r.scored.evidence.sentences, r.answer, settings) if r.answer else r.scored.span
+    span = quote_of(r, settings)
     shown = r.answer is not None and r.prob >= reading.show_span_above
-    return Quote(text=p.text[span.start:span.end], start=span.start, end=span.end,
-                 score=round(confidence(r, reading), 4), passage=p,
-                 answer_start=r.answer.start if shown else -1, answer_end=r.answer.end if shown else -1)
+    return Quote(text=p.text[span.start:span.end], start=span.start, end=span.end, score=round(score, 4),
+                 passage=p, answer_start=r.answer.start if shown else -1, answer_end=r.answer.end if shown else -1)
+
+
+def read_quotes(query: Query, ranked: list[tuple[Scored, int]], reader: Reader, reading: ReaderSettings
+                ) -> list[tuple[Reading, float]]:
+    """Each ranked passage read with the question of its part: ``(reading, confidence)``, most confident first."""
+    questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
+    scored = [(r, confidence(r, reading)) for r in read(questions, ranked, reader, reading)]
+    return sorted(scored, key=lambda rc: -rc[1])
 
 
 def _agrees(a: Reading, b: Reading) -> bool:
@@ -90,11 +97,9 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         def agrees(i: int, j: int) -> bool:
             return True
     else:
-        questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
-        readings = read(questions, ranked, reader, reading)
-        order = sorted(range(len(readings)), key=lambda i: -confidence(readings[i], reading))
-        readings = [readings[i] for i in order]
-        quotes = [_read_quote(r, settings, reading) for r in readings]
+        read_out = read_quotes(query, ranked, reader, reading)
+        readings = [r for r, _ in read_out]
+        quotes = [_read_quote(r, c, settings, reading) for r, c in read_out]
         parts = [r.part for r in readings]
         floor, within = reading.abstain_below, reading.corroborate_within
         abstain_below = reading.abstain_below

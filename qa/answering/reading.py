@@ -19,7 +19,7 @@ from qa.answering.shaping import quote_span, trim
 from qa.model.reader import Reader
 from qa.types import Span
 
-__all__ = ["Reading", "answer_quote", "confidence", "features", "read", "window_around"]
+__all__ = ["Reading", "answer_quote", "confidence", "features", "quote_of", "read", "window_around"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,12 @@ def answer_quote(text: str, sentences: Sequence[Span], answer: Span, settings: Q
     span = Span(min(alone.start, answer.start), max(alone.end, sentences[j].end, answer.end))
     cut = trim(text, span, lambda a, b: (a <= answer.start and answer.end <= b,), settings)
     return cut if cut.start <= answer.start and answer.end <= cut.end else span
+
+
+def quote_of(r: Reading, settings: QuoteSettings = DEFAULT_QUOTES) -> Span:
+    """The quote a reading stands for: around its answer (:func:`answer_quote`), else the scorer's quote."""
+    ev = r.scored.evidence
+    return answer_quote(ev.passage.text, ev.sentences, r.answer, settings) if r.answer else r.scored.span
 
 
 def read(questions: Sequence[str], ranked: Sequence[tuple[Scored, int]], reader: Reader,

@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy as np
 
 import qa
-from qa.answering.compose import best_quotes
+from qa.answering.compose import best_quotes, read_quotes
 from qa.answering.query import make_query
-from qa.answering.reading import Reading, answer_quote, features, read
+from qa.answering.reading import Reading, features, quote_of
 from qa.answering.retrieve import search
 from qa.answering.settings import DEFAULT_QUOTES, ReaderSettings
 from qa.model import get_encoder, get_reader
@@ -54,16 +54,14 @@ class Question:
 
 
 def _readings(store: qa.IndexStore, question: str, reading: ReaderSettings) -> list[Reading]:
+    """The readings the answer path makes for a question (:func:`qa.answering.compose.read_quotes`)."""
     query = make_query(question, store.outlet_names(), get_encoder())
-    retrieved = search(store, query, 5)
-    ranked = best_quotes(query, retrieved, DEFAULT_QUOTES)
-    questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
-    return read(questions, ranked, get_reader(), reading)
+    ranked = best_quotes(query, search(store, query, 5), DEFAULT_QUOTES)
+    return [r for r, _ in read_quotes(query, ranked, get_reader(), reading)]
 
 
 def _quote(r: Reading) -> tuple[int, int]:
-    ev = r.scored.evidence
-    span = answer_quote(ev.passage.text, ev.sentences, r.answer, DEFAULT_QUOTES) if r.answer else r.scored.span
+    span = quote_of(r, DEFAULT_QUOTES)
     return span.start, span.end
 
 
