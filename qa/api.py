@@ -13,46 +13,51 @@ from qa.answering.query import Query, check_question, make_query
 from qa.answering.retrieve import search
 from qa.answering.settings import ReaderSettings
 from qa.errors import ConfigError, ModelMismatch
-from qa.index.store import IndexStore, current_version, default_index
+from qa.index.backend import SearchBackend
+from qa.index.open import cache_key, index_target, open_backend, still_live
+from qa.index.store import IndexStore
 from qa.model import Reader, get_encoder, get_reader
 from qa.model.reader import Span as ReaderSpan
 from qa.types import Answer, Passage
 
-_cache: dict[Path, IndexStore] = {}
+_cache: dict[str, SearchBackend] = {}
 _cache_lock = threading.Lock()
-IndexLike = str | Path | IndexStore | None
+IndexLike = str | Path | IndexStore | SearchBackend | None
 
 
-def open_index(index: IndexLike = None) -> IndexStore:
-    """Open an index (default ``$QA_INDEX`` or ``./index``), reusing the open one of this process.
+def open_index(index: IndexLike = None) -> SearchBackend:
+    """Open an index, reusing the open one of this process.
 
-    When the index on disk was replaced by a newer version, the new version is opened and
-    the next queries use it (readers switch atomically).
+    ``index`` is a directory or a ``postgresql://`` search-server URL (default ``$QA_BACKEND_URL``,
+    else ``$QA_INDEX`` or ``./index``); an opened backend is returned as is. When an index on disk
+    was replaced by a newer version, the new version is opened and the next queries use it (readers
+    switch atomically).
 
     Raises:
-        ValueError: No index exists at the path, or it is corrupted (the message names the fix).
+        ValueError: No index exists there, it is corrupted, or the server is unreachable (the
+            message names the fix).
     """
-    if isinstance(index, IndexStore):
+    if index is not None and not isinstance(index, (str, Path)):
         return index
-    root = (Path(index) if index is not None else default_index()).resolve()
-    live = current_version(root)
+    target = index_target(index)
+    key = cache_key(target)
     with _cache_lock:
-        store = _cache.get(root)
-        if store is not None and live is not None and store.version == live:
+        store = _cache.get(key)
+        if store is not None and still_live(store, target):
             return store
-        fresh = IndexStore.open(root)
+        fresh = open_backend(target)
         _check_model(fresh)
-        _cache[root] = fresh
+        _cache[key] = fresh
         return fresh
 
 
-def _check_model(store: IndexStore) -> None:
+def _check_model(store: SearchBackend) -> None:
     """Refuse to search vectors of one model with questions embedded by another."""
     built_with = store.manifest.get("model")
     name = get_encoder().name
     if built_with and built_with != name:
         raise ModelMismatch(f"index built with model {built_with!r} but the configured model is {name!r}",
-                            source=store.version.parent)
+                            source=store.location)
 
 
 @lru_cache(maxsize=4)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qa.api import open_index
 from qa.build.indexer import stale_reason
-from qa.index.store import default_index
+from qa.index.open import index_target
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class IndexStatus:
     """The state of an index, as :func:`index_status` finds it.
 
     Attributes:
-        path: The index directory.
+        path: The index directory, or the search server's URL.
         n_articles: Articles in the live index version (0 when it is unusable).
         outlets: ``(outlet, number of articles)`` for every outlet, most articles first.
         stale: Why the index does not reflect the corpus or the configured model, or None when it does
@@ -24,7 +24,7 @@ class IndexStatus:
             :func:`qa.open_index` raised, usually a :class:`~qa.errors.QAError`), or None when it can.
     """
 
-    path: Path
+    path: Path | str
     n_articles: int
     outlets: tuple[tuple[str, int], ...]
     stale: str | None
@@ -45,11 +45,11 @@ def index_status(corpus: str | Path | None = None, index: str | Path | None = No
     Args:
         corpus: Corpus directory to compare with; None for the one the index was built from (no
             corpus check when that directory is gone).
-        index: Index directory (default ``$QA_INDEX`` or ``./index``).
+        index: Index directory or server URL (default ``$QA_BACKEND_URL``, ``$QA_INDEX`` or ``./index``).
         compare: Compare with the corpus and the configured model (this hashes every corpus file);
             False skips that, and :attr:`IndexStatus.stale` is None.
     """
-    root = Path(index) if index is not None else default_index()
+    root = index_target(index)
     stale = stale_reason(corpus, root) if compare else None
     try:
         store = open_index(root)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from qa.index.store import IndexStore
+from qa.index.backend import SearchBackend
 from qa.types import Passage, Span
 
 __all__ = ["Evidence", "EvidencePool", "Retrieved"]
@@ -70,7 +70,7 @@ class Retrieved:
 class EvidencePool:
     """The candidates of one question in one index; each row's data is read at most once."""
 
-    def __init__(self, store: IndexStore) -> None:
+    def __init__(self, store: SearchBackend) -> None:
         self.store = store
         self._sentences: dict[int, tuple[list[Span], np.ndarray]] = {}
 
@@ -81,8 +81,15 @@ class EvidencePool:
             hit = self._sentences[row] = self.store.sentences_at(row)
         return hit
 
+    def _prefetch(self, rows: Sequence[int]) -> None:
+        """Read the sentences of the rows not read yet, in one backend call."""
+        missing = [r for r in dict.fromkeys(rows) if r not in self._sentences]
+        if missing:
+            self._sentences.update(zip(missing, self.store.sentences_many(missing), strict=True))
+
     def max_sim(self, rows: Sequence[int], vector: np.ndarray) -> np.ndarray:
         """Highest cosine between ``vector`` and any sentence of each row (0 for a row without sentences)."""
+        self._prefetch(rows)
         out = []
         for row in rows:
             _, vecs = self.sentences(row)
@@ -94,6 +101,7 @@ class EvidencePool:
         rows = list(chosen)
         passages = self.store.passages_at(rows, list(chosen.values()))
         vectors = self.store.vectors_at(rows) if rows else np.zeros((0, 0), np.float32)
+        self._prefetch(rows)
         evidence = []
         for row, passage, vector in zip(rows, passages, vectors, strict=True):
             spans, vecs = self.sentences(row)

@@ -1,4 +1,4 @@
-"""Query -> evidence: dense (FAISS) and lexical (BM25) search fused, re-ranked and routed by mention.
+"""Query -> evidence: dense and lexical (BM25) search of a backend fused, re-ranked and routed by mention.
 
 A plain question is one fused search of the whole index. A question naming outlets, dates or
 joined claims (:mod:`qa.answering.routing`) is one search per mention, within its outlet and dates,
@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from qa.answering import fusion
 from qa.answering.evidence import EvidencePool, Retrieved
 from qa.answering.fusion import Ranking
 from qa.answering.query import Query
 from qa.answering.settings import DEFAULT_RETRIEVAL, RetrievalSettings
-from qa.index.store import IndexStore
+from qa.index.backend import Restriction, SearchBackend
 
 __all__ = ["search"]
 
@@ -34,15 +32,14 @@ class _Rankings:
     def __init__(self, pool: EvidencePool, depth: int, settings: RetrievalSettings) -> None:
         self.pool, self.depth, self.settings = pool, depth, settings
         self.store = pool.store
-        self._rows: dict[tuple, np.ndarray | None] = {}
+        self._rows: dict[tuple, Restriction | None] = {}
         self._ranked: dict[tuple, Ranking] = {}
 
-    def rows(self, outlets: tuple[str, ...], window: Window) -> np.ndarray | None:
+    def rows(self, outlets: tuple[str, ...], window: Window) -> Restriction | None:
         """Rows of these outlets (all when none) published within ``window`` (any time when None)."""
         key = (outlets, window)
         if key not in self._rows:
-            rows = self.store.rows_for_outlets(outlets) if outlets else None
-            self._rows[key] = rows if window is None else self.store.rows_published(window, rows)
+            self._rows[key] = self.store.restrict(outlets, window)
         return self._rows[key]
 
     def get(self, query: Query, outlets: tuple[str, ...], window: Window) -> Ranking:
@@ -50,10 +47,10 @@ class _Rankings:
         key = (id(query), outlets, window)
         if key not in self._ranked:
             rows = self.rows(outlets, window)
-            self._ranked[key] = [] if rows is not None and len(rows) == 0 else self._rank(query, rows)
+            self._ranked[key] = [] if self.store.is_empty(rows) else self._rank(query, rows)
         return self._ranked[key]
 
-    def _rank(self, query: Query, rows: np.ndarray | None) -> Ranking:
+    def _rank(self, query: Query, rows: Restriction | None) -> Ranking:
         s = self.settings
         dense, _ = self.store.dense_rows(query.vector, self.depth, rows)
         lexical, scores = self.store.lexical_rows(query.search_tokens, self.depth, rows)
@@ -67,7 +64,7 @@ class _Rankings:
 
     def for_source(self, query: Query, outlets: tuple[str, ...], window: Window, clause: Query | None) -> Ranking:
         """Ranking for one named source: its dated articles first (when it names a date), then the rest."""
-        if window is not None and len(self.rows(outlets, window)) == 0:
+        if window is not None and self.store.is_empty(self.rows(outlets, window)):
             window = None  # no article of the source is from then: the date cannot narrow it
         ranked = self.get(query, outlets, window)
         if clause is not None:
@@ -78,12 +75,12 @@ class _Rankings:
         return ranked
 
 
-def search(store: IndexStore, query: Query, k: int = 5, outlets: Sequence[str] | None = None,
+def search(store: SearchBackend, query: Query, k: int = 5, outlets: Sequence[str] | None = None,
            settings: RetrievalSettings = DEFAULT_RETRIEVAL) -> Retrieved:
     """Hybrid search of one index: the ``k`` best passages with their evidence.
 
     Args:
-        store: The opened index.
+        store: The opened index (any search backend).
         query: The analysed question (:func:`qa.answering.query.make_query`).
         k: How many passages.
         outlets: Only these outlets (replaces the outlets the question names; its dates still count).

@@ -7,7 +7,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +25,10 @@ from qa.build.corpus import (
 )
 from qa.build.ingest import read_articles
 from qa.build.segment import chunk_paragraphs, content_key, passage_id, sentences
-from qa.errors import ArticleError, IndexCorrupted, IndexOutdated
+from qa.errors import ArticleError, ConfigError, IndexCorrupted, IndexMissing, IndexOutdated
+from qa.index.open import index_target, server_manifest
 from qa.index.sentences import SentenceTable
-from qa.index.store import FORMAT_VERSION, IndexStore, check_format, default_index, read_manifest
+from qa.index.store import FORMAT_VERSION, IndexStore, check_format, read_manifest
 from qa.index.record import PassageRecord
 from qa.index.writer import write_index
 from qa.model import get_encoder
@@ -58,7 +59,8 @@ def passage_records(aid: str, article: Article) -> list[PassageRecord]:
 
 
 def build_index(corpus: str | Path | None = None, index: str | Path | None = None, *,
-                rebuild: bool = False, progress: bool | Progress = False) -> IndexStats:
+                rebuild: bool = False, progress: bool | Progress = False,
+                from_index: str | Path | None = None) -> IndexStats:
     """Build or update the index from every article file in ``corpus``.
 
     Paragraphs whose embedded text is unchanged reuse their stored vectors; only new or edited
@@ -67,9 +69,10 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
 
     Args:
         corpus: Corpus directory (default ``$QA_CORPUS`` or ``./corpus``).
-        index: Index directory (default ``$QA_INDEX`` or ``./index``).
+        index: Index directory or ``postgresql://`` server URL (default ``$QA_BACKEND_URL``, ``$QA_INDEX``, ``./index``).
         rebuild: Ignore the stored vectors and embed everything again.
         progress: True for a terminal progress bar, or a callback ``f(done, total)``.
+        from_index: Into a server only: take vectors from this embedded index of the same model.
 
     Returns:
         Counts of articles, passages, newly embedded and reused vectors.
@@ -79,22 +82,24 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
     """
     corpus, root = resolve_dirs(corpus, index)
     with build_lock(root):
-        return build_locked(corpus, root, rebuild=rebuild, progress=progress)
+        return build_locked(corpus, root, rebuild=rebuild, progress=progress, from_index=from_index)
 
 
-def resolve_dirs(corpus: str | Path | None, index: str | Path | None) -> tuple[Path, Path]:
-    """``(corpus, index)`` directories, defaults filled in (``$QA_CORPUS``/``$QA_INDEX`` or ./corpus, ./index)."""
-    return (Path(corpus) if corpus is not None else default_corpus(),
-            Path(index) if index is not None else default_index())
+def resolve_dirs(corpus: str | Path | None, index: str | Path | None) -> tuple[Path, Path | str]:
+    """``(corpus, index)``, defaults filled in: the index is a directory or a server URL (str)."""
+    return Path(corpus) if corpus is not None else default_corpus(), index_target(index)
 
 
 @contextmanager
-def build_lock(root: Path) -> Iterator[None]:
+def build_lock(root: Path | str) -> Iterator[None]:
     """Hold the writer lock of an index directory: builds of one index run one after another.
 
     The lock is an ``flock`` on ``ROOT/.lock``; the kernel releases it when its holder dies, even by
-    ``kill -9``. Readers never take it.
+    ``kill -9``. Readers never take it. A server index (URL) is locked on the server by the build itself.
     """
+    if isinstance(root, str):
+        yield
+        return
     try:
         import fcntl
     except ImportError:  # Windows: no flock; builds are still atomic, just not serialised
@@ -110,9 +115,12 @@ def build_lock(root: Path) -> Iterator[None]:
         yield
 
 
-def build_locked(corpus: Path, root: Path, *, rebuild: bool = False,
-                 progress: bool | Progress = False) -> IndexStats:
+def build_locked(corpus: Path, root: Path | str, *, rebuild: bool = False,
+                 progress: bool | Progress = False, from_index: str | Path | None = None) -> IndexStats:
     """:func:`build_index` for a caller that already holds :func:`build_lock` of ``root``."""
+    if isinstance(root, str):  # a search server: qa.build.serverbuild (it builds on this module)
+        from qa.build.serverbuild import build_into_server
+        return build_into_server(corpus, root, rebuild=rebuild, progress=progress, from_index=from_index)
     started = time.perf_counter()
     for leftover in remove_temp_files(corpus):
         log.info("removed %s, left by an interrupted write", leftover)
@@ -165,18 +173,15 @@ def _reusable_vectors(root: Path, meta: dict) -> tuple[dict[str, np.ndarray], di
                     old.get("model"), old.get("dimension"), meta["model"], meta["dimension"])
         return {}, {}
     if old.get("tokenizer") != meta["tokenizer"]:
-        log.warning("tokenizer changed (%s -> %s): full rebuild, no vectors reused", old.get("tokenizer"),
-                    meta["tokenizer"])
+        log.warning("tokenizer changed (%s -> %s): full rebuild", old.get("tokenizer"), meta["tokenizer"])
         return {}, {}
     try:
         store = IndexStore.open(root)
+        with closing(store):
+            return store.vectors_by_key(), store.sentences_by_key()
     except IndexCorrupted as exc:
         log.warning("previous index unusable (%s): embedding everything", exc)
         return {}, {}
-    try:
-        return store.vectors_by_key(), store.sentences_by_key()
-    finally:
-        store.close()
 
 
 def _embed_records(todo: Sequence[PassageRecord], progress: bool | Progress
@@ -256,10 +261,10 @@ def stale_reason(corpus: str | Path | None, index: str | Path) -> str | None:
     Returns:
         A one-line reason (missing or unreadable index, other model, files added/edited/removed).
     """
-    root = Path(index)
+    root = index_target(index)
     try:
-        manifest = read_manifest(root)
-    except IndexCorrupted as exc:
+        manifest = read_manifest(root) if isinstance(root, Path) else server_manifest(root)
+    except (IndexCorrupted, IndexMissing, ConfigError) as exc:
         return str(exc)
     if manifest is None:
         return f"{root}: no index yet"

@@ -19,11 +19,15 @@ def _index_arguments(p: argparse.ArgumentParser) -> None:
     add_dirs(p)
     p.add_argument("--rebuild", action="store_true", help="re-embed everything (after a model change "
                                                            "or a corrupted index)")
+    p.add_argument("--from-index", type=Path, default=None, metavar="DIR",
+                   help="with --backend: take the vectors from this index directory (same model) instead of "
+                        "embedding again")
     add_quiet(p)
 
 
 def _index(args: argparse.Namespace) -> int:
-    stats = qa.build_index(args.corpus, args.index, rebuild=args.rebuild, progress=not args.quiet)
+    stats = qa.build_index(args.corpus, args.index, rebuild=args.rebuild, progress=not args.quiet,
+                           from_index=args.from_index)
     print(f"indexed {stats.articles} articles, {stats.passages} passages into {stats.path} {work_done(stats)}")
     return 0
 

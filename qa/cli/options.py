@@ -35,12 +35,15 @@ class Command:
 
 
 def add_dirs(p: argparse.ArgumentParser, corpus: bool = True) -> None:
-    """The ``--corpus`` and ``--index`` options (None when not given: the library's defaults apply)."""
+    """The ``--corpus`` and ``--index``/``--backend`` options (None when not given: the library's defaults apply)."""
     if corpus:
         p.add_argument("--corpus", type=Path, default=None, metavar="DIR",
                        help="corpus directory of article files (default: $QA_CORPUS or ./corpus)")
     p.add_argument("--index", type=Path, default=None, metavar="DIR",
-                   help="index directory (default: $QA_INDEX or ./index)")
+                   help="index directory (default: $QA_BACKEND_URL, else $QA_INDEX or ./index)")
+    p.add_argument("--backend", dest="index", default=None, metavar="URL",
+                   help="a search server instead of an index directory, e.g. postgresql://qa@127.0.0.1:5432/qa "
+                        "(default: $QA_BACKEND_URL)")
 
 
 def add_quiet(p: argparse.ArgumentParser) -> None:

@@ -19,9 +19,6 @@ refused as outdated and rebuilt by ``qa index --rebuild``.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -29,9 +26,19 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.errors import IndexCorrupted, IndexMissing, IndexOutdated
+from qa.errors import IndexCorrupted, IndexMissing
 from qa.index import vectors as vector_indexes
+from qa.index.backend import Restriction, Window
 from qa.index.lexical import BM25Index
+from qa.index.manifest import (
+    CHECKSUM_LIMIT,
+    FORMAT_VERSION,
+    check_format,
+    current_version,
+    default_index,
+    file_digest,
+    read_manifest,
+)
 from qa.index.record import PassageRecord
 from qa.index.rowtable import RowTable
 from qa.index.sentences import SentenceTable
@@ -41,75 +48,6 @@ from qa.types import Passage, Span
 
 __all__ = ["FORMAT_VERSION", "FlatIndex", "HNSWIndex", "IndexStore", "VectorIndex", "check_format",
            "current_version", "default_index", "file_digest", "outlet_key", "read_manifest"]
-
-FORMAT_VERSION = 2
-CHECKSUM_LIMIT = 256 * 2**20  # files up to this size are hashed on open; larger ones size-checked
-
-
-def default_index() -> Path:
-    """``$QA_INDEX`` or ``./index``."""
-    return Path(os.environ.get("QA_INDEX", "index"))
-
-
-def file_digest(path: Path) -> str:
-    """blake2b (128 bits) of a file's contents, as recorded in the manifest."""
-    h = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def current_version(root: Path) -> Path | None:
-    """The live version directory of ``root``, or None when no index was ever completed.
-
-    Raises:
-        IndexCorrupted: ``CURRENT`` is unreadable or names a missing version.
-    """
-    pointer = root / "CURRENT"
-    if not pointer.is_file():
-        return None
-    try:
-        name = pointer.read_text(encoding="utf-8").strip()
-    except (UnicodeDecodeError, OSError):
-        raise IndexCorrupted("CURRENT is unreadable", source=root) from None
-    version = root / name
-    if not name.startswith("v-") or not version.is_dir():
-        raise IndexCorrupted(f"CURRENT points to a missing version {name!r}", source=root)
-    return version
-
-
-def read_manifest(root: Path) -> dict | None:
-    """The manifest of the live version (of any format), or None when there is no index.
-
-    Raises:
-        IndexCorrupted: The pointer or the manifest is unreadable.
-    """
-    version = current_version(root)
-    if version is None:
-        return None
-    try:
-        manifest = json.loads((version / "manifest.json").read_text())
-    except (OSError, json.JSONDecodeError):
-        manifest = None
-    if not isinstance(manifest, dict):
-        raise IndexCorrupted("manifest.json is missing or unreadable", source=version)
-    return manifest
-
-
-def check_format(manifest: dict, source: object = "") -> None:
-    """Refuse a manifest of another format than :data:`FORMAT_VERSION`.
-
-    Raises:
-        IndexOutdated: An older format (or none recorded), or one this version of qa cannot read.
-    """
-    found = manifest.get("format_version")
-    if found != FORMAT_VERSION:
-        problem = (f"index format {found} is outdated (this version of qa reads format {FORMAT_VERSION}: "
-                   "sentence vectors and the tokenizer recorded)" if not isinstance(found, int) or
-                   found < FORMAT_VERSION else f"index format {found} is newer than this qa (format {FORMAT_VERSION})")
-        raise IndexOutdated(problem, source=source)
-
 
 class IndexStore:
     """An opened, read-only index version. Thread-safe for concurrent queries."""
@@ -174,6 +112,20 @@ class IndexStore:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @property
+    def location(self) -> str:
+        """The index directory (for messages)."""
+        return str(self.version.parent)
+
+    def restrict(self, outlets: Sequence[str], window: Window) -> Restriction | None:
+        """Sorted rows of these outlets (all when empty) published within ``window``; None for all rows."""
+        rows = self.rows_for_outlets(outlets) if outlets else None
+        return rows if window is None else self.rows_published(window, rows)
+
+    def is_empty(self, restriction: Restriction | None) -> bool:
+        """True when a :meth:`restrict` result holds no row."""
+        return restriction is not None and len(restriction) == 0
 
     @property
     def n_articles(self) -> int:
@@ -277,6 +229,10 @@ class IndexStore:
     def sentences_at(self, row: int) -> tuple[list[Span], np.ndarray]:
         """Sentence spans and float32 vectors of one row."""
         return self.sentences.row(row)
+
+    def sentences_many(self, rows: Sequence[int]) -> list[tuple[list[Span], np.ndarray]]:
+        """:meth:`sentences_at` of several rows."""
+        return [self.sentences.row(int(r)) for r in rows]
 
     def passages_at(self, rows: Sequence[int], scores: Sequence[float] | None = None) -> list[Passage]:
         """Passages of ``rows`` in the order given (one metadata query)."""

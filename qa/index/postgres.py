@@ -1,0 +1,217 @@
+"""Searching an index held by a PostgreSQL + pgvector server (the same SQL runs on Citus).
+
+:class:`PgBackend` implements :class:`qa.index.backend.SearchBackend` over the tables of
+:mod:`qa.index.pgschema`. Rows are passage ids. Dense search is pgvector's HNSW (inner product on
+unit vectors) with iterative scans under outlet/date filters; lexical search is BM25 computed in
+SQL from the postings of the project's own tokenizer with the same formula as bm25s (Lucene idf,
+k1 1.2, b 0.75), so rankings match the embedded index.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.errors import IndexMissing
+from qa.index import pgschema
+from qa.index.backend import Window
+from qa.outlets import outlet_key
+from qa.types import Passage, Span
+
+__all__ = ["K1", "B", "PgBackend", "PgRestriction"]
+
+K1, B = 1.2, 0.75
+_PASSAGE = ("SELECT p.id, p.article_id, a.outlet, a.title, a.url, a.published, p.paragraph, p.text "
+            "FROM passages p JOIN articles a USING (article_id) WHERE p.id = ANY(%s)")
+
+
+@dataclass(frozen=True)
+class PgRestriction:
+    """Outlet keys (all outlets when empty) and an inclusive window of publication days."""
+
+    outlet_keys: tuple[str, ...]
+    window: Window
+
+    def where(self, alias: str) -> tuple[str, list]:
+        """SQL conditions on a passages alias and their parameters."""
+        sql, args = [], []
+        if self.outlet_keys:
+            sql.append(f"{alias}.outlet_key = ANY(%s)")
+            args.append(list(self.outlet_keys))
+        if self.window is not None:
+            sql.append(f"{alias}.day BETWEEN %s AND %s")
+            args.extend(self.window)
+        return " AND ".join(sql) or "TRUE", args
+
+
+class PgBackend:
+    """An index on a PostgreSQL server, opened by URL. Thread-safe (one connection, serialised)."""
+
+    def __init__(self, url: str, conn) -> None:
+        self.url, self._conn = url, conn
+        self._lock = threading.Lock()
+        self._empty: dict[PgRestriction, bool] = {}
+        self.manifest = self._meta()
+
+    @classmethod
+    def open(cls, url: str) -> PgBackend:
+        """Connect to the server at ``url`` and check that an index was built there.
+
+        Raises:
+            ConfigError: The server is unreachable or lacks pgvector.
+            IndexMissing: Nothing was built into this database yet.
+        """
+        conn = pgschema.connect(url)
+        try:
+            pgschema.require_schema(conn, url)
+            backend = cls(url, conn)
+        except Exception:
+            conn.close()
+            raise
+        if "model" not in backend.manifest:
+            backend.close()
+            raise IndexMissing("no build into this database has finished yet", source=backend.location,
+                               hint=f"run `qa index --backend {backend.location}` (it resumes where it stopped)")
+        return backend
+
+    def _rows(self, sql: str, args: Sequence = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    def _meta(self) -> dict:
+        found = dict(self._rows("SELECT key, value FROM qa_meta"))
+        return {**found.get("manifest", {}), "schema_version": found.get("schema_version")}
+
+    @property
+    def location(self) -> str:
+        """The server URL without its password."""
+        return pgschema.redact(self.url)
+
+    @property
+    def n_articles(self) -> int:
+        """Articles on the server."""
+        return int(self._rows("SELECT count(*) FROM articles")[0][0])
+
+    def __len__(self) -> int:
+        return int(self._rows("SELECT n_docs FROM qa_stats")[0][0])
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """``(outlet, number of articles)``, most articles first."""
+        rows = self._rows("SELECT outlet, count(*) FROM articles GROUP BY outlet ORDER BY 2 DESC, 1")
+        return [(o, int(n)) for o, n in rows]
+
+    def outlet_names(self) -> list[str]:
+        """Outlet names, most articles first."""
+        return [o for o, _ in self.outlets()]
+
+    def restrict(self, outlets: Sequence[str], window: Window) -> PgRestriction | None:
+        """A filter on outlets (matched by :func:`outlet_key`) and dates; None when it filters nothing."""
+        if not outlets and window is None:
+            return None
+        return PgRestriction(tuple(sorted({outlet_key(o) for o in outlets})), window)
+
+    def is_empty(self, restriction: PgRestriction | None) -> bool:
+        """True when no passage matches (asked once per filter)."""
+        if restriction is None:
+            return len(self) == 0
+        if restriction not in self._empty:
+            where, args = restriction.where("p")
+            found = self._rows(f"SELECT EXISTS (SELECT 1 FROM passages p WHERE {where})", args)[0][0]
+            self._empty[restriction] = not found
+        return self._empty[restriction]
+
+    def dense_rows(self, vector: np.ndarray, k: int, restriction: PgRestriction | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` passage ids by inner product (HNSW): ``(ids, scores)``, best first."""
+        where, args = (restriction or PgRestriction((), None)).where("p")
+        query = np.asarray(vector, dtype=np.float32)
+        with self._lock, self._conn.transaction():
+            pgschema.search_settings(self._conn)
+            found = self._conn.execute(
+                f"SELECT p.id, -(p.embedding <#> %s) FROM passages p WHERE {where} "
+                f"ORDER BY p.embedding <#> %s LIMIT %s", [query, *args, query, int(k)]).fetchall()
+        found.sort(key=lambda r: -r[1])  # an iterative scan may return rows slightly out of order
+        return (np.array([r[0] for r in found], dtype=np.int64),
+                np.array([r[1] for r in found], dtype=np.float32))
+
+    def lexical_rows(self, tokens: list[str], k: int, restriction: PgRestriction | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` passage ids by BM25 computed in SQL: ``(ids, scores)``, best first, zero scores dropped."""
+        empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if not tokens:
+            return empty
+        terms, counts = np.unique(np.asarray(tokens, dtype=object), return_counts=True)
+        join, cond, args = "", "TRUE", []
+        if restriction is not None:
+            where, args = restriction.where("x")
+            join, cond = "JOIN passages x ON x.id = po.passage_id", where
+        found = self._rows(
+            "WITH s AS (SELECT n_docs::float8 AS n, total_len::float8 / greatest(n_docs, 1) AS avgdl FROM qa_stats), "
+            "q AS (SELECT t.term, u.cnt * ln(1 + (s.n - t.df + 0.5) / (t.df + 0.5)) AS w "
+            "      FROM unnest(%s::text[], %s::int[]) AS u(term, cnt) JOIN term_stats t USING (term), s "
+            "      WHERE t.df > 0) "
+            "SELECT po.passage_id, sum(q.w * po.tf / (po.tf + %s * (1 - %s + %s * po.doc_len / s.avgdl))) AS score "
+            f"FROM postings po JOIN q USING (term) {join} CROSS JOIN s WHERE {cond} "
+            "GROUP BY po.passage_id ORDER BY score DESC, po.passage_id LIMIT %s",
+            [list(map(str, terms)), [int(c) for c in counts], K1, B, B, *args, int(k)])
+        found = [r for r in found if r[1] > 0]
+        if not found:
+            return empty
+        return (np.array([r[0] for r in found], dtype=np.int64),
+                np.array([r[1] for r in found], dtype=np.float32))
+
+    def idf(self, tokens: list[str]) -> np.ndarray:
+        """BM25 (Lucene) inverse document frequency of each token; unknown tokens as df 0."""
+        n = max(len(self), 1)
+        df = dict(self._rows("SELECT term, df FROM term_stats WHERE term = ANY(%s)", [list(tokens)]))
+        out = np.zeros(len(tokens), dtype=np.float32)
+        for i, tok in enumerate(tokens):
+            d = int(df.get(tok, 0))
+            out[i] = np.log(1 + (n - d + 0.5) / (d + 0.5)) if d else np.log(1 + (n + 0.5) / 0.5)
+        return out
+
+    def passages_at(self, rows: Sequence[int], scores: Sequence[float] | None = None) -> list[Passage]:
+        """Passages of these ids in the order given (ids not stored are left out)."""
+        if not len(rows):
+            return []
+        ids = [int(r) for r in rows]
+        by_id = {r[0]: r for r in self._rows(_PASSAGE, [ids])}
+        scores = list(scores) if scores is not None else [0.0] * len(ids)
+        return [Passage(*by_id[i], score=float(s)) for i, s in zip(ids, scores, strict=True) if i in by_id]
+
+    def passages(self, ids: Sequence[int], scores: Sequence[float] | None = None) -> list[Passage]:
+        """Passages by passage id (the rows of this backend)."""
+        return self.passages_at(ids, scores)
+
+    def vectors_at(self, rows: Sequence[int]) -> np.ndarray:
+        """Passage vectors of these ids (float32)."""
+        ids = [int(r) for r in rows]
+        found = dict(self._rows("SELECT id, embedding FROM passages WHERE id = ANY(%s)", [ids]))
+        if not ids:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([np.asarray(getattr(found[i], "to_numpy", lambda v=found[i]: v)(), dtype=np.float32)
+                         for i in ids])
+
+    def sentences_at(self, row: int) -> tuple[list[Span], np.ndarray]:
+        """Sentence spans and float32 vectors of one passage."""
+        return self.sentences_many([row])[0]
+
+    def sentences_many(self, rows: Sequence[int]) -> list[tuple[list[Span], np.ndarray]]:
+        """Sentence spans and vectors of several passages, one query."""
+        ids = [int(r) for r in rows]
+        dim = int(self.manifest.get("dimension") or 0)
+        found = {i: (spans, vecs) for i, spans, vecs in self._rows(
+            "SELECT id, sent_spans, sent_vecs FROM passages WHERE id = ANY(%s)", [ids])}
+        out = []
+        for i in ids:
+            spans, blob = found[i]
+            vecs = np.frombuffer(blob, dtype=np.float16).astype(np.float32).reshape(-1, dim)
+            out.append(([Span(int(spans[j]), int(spans[j + 1])) for j in range(0, len(spans), 2)], vecs))
+        return out
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
