@@ -10,7 +10,7 @@ from pathlib import Path
 
 from qa.cli.options import Command
 from qa.tools.bench import DEFAULT_MULTIHOP, BenchConfig, plot, run_bench, table
-from qa.tools.eval import evaluate, format_table
+from qa.tools.eval import evaluate, format_table, side_by_side
 
 
 def _eval_arguments(p: argparse.ArgumentParser) -> None:
@@ -22,13 +22,20 @@ def _eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, default=None, metavar="N",
                    help="only N questions, spread evenly over the file (quick check)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--backend", default=None, metavar="URL",
+                   help="also evaluate this search server (postgresql://...), side by side with --index")
 
 
 def _eval(args: argparse.Namespace) -> int:
     if args.k < 1:
         raise ValueError("-k must be at least 1")
-    figures = evaluate(args.dataset, args.index, k=args.k, limit=args.limit,
-                       progress=not args.json and sys.stderr.isatty())
+    progress = not args.json and sys.stderr.isatty()
+    if args.backend:
+        runs = [evaluate(args.dataset, target, k=args.k, limit=args.limit, progress=progress)
+                for target in (args.index, args.backend)]
+        print(json.dumps(runs, ensure_ascii=False, indent=1) if args.json else side_by_side(runs))
+        return 0
+    figures = evaluate(args.dataset, args.index, k=args.k, limit=args.limit, progress=progress)
     print(json.dumps(figures, ensure_ascii=False, indent=1) if args.json else format_table(figures))
     return 0
 

@@ -149,14 +149,15 @@ class PgBackend:
             where, args = restriction.where("x")
             join, cond = "JOIN passages x ON x.id = po.passage_id", where
         found = self._rows(
-            "WITH s AS (SELECT n_docs::float8 AS n, total_len::float8 / greatest(n_docs, 1) AS avgdl FROM qa_stats), "
+            "WITH s AS (SELECT n_docs::float8 AS n, %s::float8 * (1 - %s::float8) AS c0, "
+            "           %s::float8 * %s::float8 * greatest(n_docs, 1) / greatest(total_len, 1) AS c1 FROM qa_stats), "
             "q AS (SELECT t.term, u.cnt * ln(1 + (s.n - t.df + 0.5) / (t.df + 0.5)) AS w "
             "      FROM unnest(%s::text[], %s::int[]) AS u(term, cnt) JOIN term_stats t USING (term), s "
             "      WHERE t.df > 0) "
-            "SELECT po.passage_id, sum(q.w * po.tf / (po.tf + %s * (1 - %s + %s * po.doc_len / s.avgdl))) AS score "
+            "SELECT po.passage_id, sum(q.w * po.tf / (po.tf + s.c0 + s.c1 * po.doc_len)) AS score "
             f"FROM postings po JOIN q USING (term) {join} CROSS JOIN s WHERE {cond} "
             "GROUP BY po.passage_id ORDER BY score DESC, po.passage_id LIMIT %s",
-            [list(map(str, terms)), [int(c) for c in counts], K1, B, B, *args, int(k)])
+            [K1, B, K1, B, list(map(str, terms)), [int(c) for c in counts], *args, int(k)])
         found = [r for r in found if r[1] > 0]
         if not found:
             return empty

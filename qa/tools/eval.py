@@ -69,7 +69,8 @@ def evaluate(dataset: str | Path, index: str | Path | None = None, k: int = 10, 
         figures["index_passages"] = len(store)
     figures["reader"] = "trained reader" if qa.reader_configured() else "none (sentence scorer)"
     figures["total_seconds"] = time.perf_counter() - started
-    return {"dataset": str(dataset), "format": fmt, "k": k, **figures}
+    return {"dataset": str(dataset), "format": fmt, "k": k, "index": str(qa.open_index(index).location)
+            if fmt != "squad" else "", **figures}
 
 
 def _progress_bar():
@@ -107,3 +108,19 @@ def format_table(figures: dict[str, Any]) -> str:
             lines.append(f"{key}:")
             lines.extend(f"  - {v}" for v in value)
     return "\n".join(lines)
+
+
+def side_by_side(runs: list[dict[str, Any]]) -> str:
+    """Figures of several runs of one dataset (e.g. the embedded index and a search server) as columns,
+    with the difference of the last from the first."""
+    names = [str(r.get("index") or "default index") for r in runs]
+    keys = [k for k, v in runs[0].items() if isinstance(v, (int, float)) and not isinstance(v, bool) and k != "k"]
+    rows = [("index", *names, "difference")]
+    for key in keys:
+        values = [r.get(key) for r in runs]
+        cells = [f"{v:.1f}" if key.endswith(("ms", "seconds")) else f"{v:.3f}" if isinstance(v, float) else str(v)
+                 for v in values]
+        diff = values[-1] - values[0] if all(isinstance(v, (int, float)) for v in values) else None
+        rows.append((LABELS.get(key, key.replace("_", " ")), *cells, "" if diff is None else f"{diff:+.3f}"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
