@@ -24,6 +24,7 @@ from qa.types import Passage, Span
 __all__ = ["K1", "B", "PgBackend", "PgRestriction"]
 
 K1, B = 1.2, 0.75
+TIE_MARGIN = 16  # extra rows fetched so that ties at the k-th place are ordered as the embedded index does
 _PASSAGE = ("SELECT p.id, p.article_id, a.outlet, a.title, a.url, a.published, p.paragraph, p.text "
             "FROM passages p JOIN articles a USING (article_id) WHERE p.id = ANY(%s)")
 
@@ -153,12 +154,15 @@ class PgBackend:
             "           %s::float8 * %s::float8 * greatest(n_docs, 1) / greatest(total_len, 1) AS c1 FROM qa_stats), "
             "q AS (SELECT t.term, u.cnt * ln(1 + (s.n - t.df + 0.5) / (t.df + 0.5)) AS w "
             "      FROM unnest(%s::text[], %s::int[]) AS u(term, cnt) JOIN term_stats t USING (term), s "
-            "      WHERE t.df > 0) "
-            "SELECT po.passage_id, sum(q.w * po.tf / (po.tf + s.c0 + s.c1 * po.doc_len)) AS score "
-            f"FROM postings po JOIN q USING (term) {join} CROSS JOIN s WHERE {cond} "
-            "GROUP BY po.passage_id ORDER BY score DESC, po.passage_id LIMIT %s",
-            [K1, B, K1, B, list(map(str, terms)), [int(c) for c in counts], *args, int(k)])
-        found = [r for r in found if r[1] > 0]
+            "      WHERE t.df > 0), "
+            "top AS (SELECT po.passage_id, sum(q.w * po.tf / (po.tf + s.c0 + s.c1 * po.doc_len)) AS score "
+            f"       FROM postings po JOIN q USING (term) {join} CROSS JOIN s WHERE {cond} "
+            "       GROUP BY po.passage_id ORDER BY score DESC, po.passage_id LIMIT %s) "
+            "SELECT top.passage_id, top.score, p.article_id, p.paragraph, p.\"offset\" "
+            "FROM top JOIN passages p ON p.id = top.passage_id",
+            [K1, B, K1, B, list(map(str, terms)), [int(c) for c in counts], *args, int(k) + TIE_MARGIN])
+        # Equal float32 scores in corpus order (article, paragraph, offset), as the embedded index ranks them.
+        found = sorted((r for r in found if r[1] > 0), key=lambda r: (-np.float32(r[1]), r[2], r[3], r[4]))[:k]
         if not found:
             return empty
         return (np.array([r[0] for r in found], dtype=np.int64),
