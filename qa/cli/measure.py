@@ -42,7 +42,8 @@ def _eval(args: argparse.Namespace) -> int:
 
 def _bench_arguments(p: argparse.ArgumentParser) -> None:
     defaults = BenchConfig()
-    p.add_argument("--sizes", default=defaults.sizes, help="comma-separated: seed, multihop, 1m (default all)")
+    p.add_argument("--sizes", default=defaults.sizes, help="comma-separated: seed, multihop, 1m, engine (default: "
+                                                           "seed, multihop, 1m)")
     p.add_argument("--corpus", type=Path, default=None, help="seed corpus directory (default: the repo's corpus/)")
     p.add_argument("--multihop", type=Path, default=DEFAULT_MULTIHOP,
                    help="MultiHop-RAG corpus.json (default ../shared/bench/multihop_rag/corpus.json)")
@@ -59,6 +60,8 @@ def _bench_arguments(p: argparse.ArgumentParser) -> None:
                    help="MultiHop articles in the throughput set (default 25, ~1,000 paragraphs)")
     p.add_argument("--synthetic-n", type=int, default=defaults.synthetic_n, help="paragraphs of the '1m' size")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--backend", default=None, metavar="URL", help="search server of the 'engine' size (default "
+                   "$QA_BACKEND_URL, else a throw-away PostgreSQL started for the run)")
 
 
 def _bench(args: argparse.Namespace) -> int:

@@ -1,0 +1,150 @@
+"""``qa bench --sizes engine``: the MultiHop index (~28k paragraphs) served by a PostgreSQL + pgvector server.
+
+Figures, in the same shape as the other sizes of :mod:`qa.tools.bench` plus the server's own:
+
+- build: migrating the embedded MultiHop index into a fresh database (``qa index --backend URL
+  --from-index DIR``: vectors reused, written in batches, HNSW built) and, for throughput, embedding
+  a subset of MultiHop articles straight into another fresh database (``qa add`` into the server);
+- serve: warm ``answer()`` / ``retrieve()`` p50/p95 through the server, dense and BM25 search p50;
+- recall: the server's HNSW dense top-10 against exact search (the embedded flat index), and how
+  many of ``retrieve()``'s top 10 are the embedded index's;
+- server: resident memory of the server's processes (RSS summed, and PSS: shared buffers counted once),
+  database and HNSW index size.
+
+The server is ``--backend URL`` / ``$QA_BACKEND_URL`` (databases ``qa_bench_*`` are created there),
+or a throw-away one from :mod:`qa.tools.pgserver`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+import qa
+from qa.tools.bench_tasks import index_built, pct
+
+__all__ = ["bench_engine"]
+
+
+def _database(url: str, name: str) -> str:
+    """URL of a fresh, empty database ``name`` on the server of ``url``."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def server_memory(url: str) -> dict:
+    """RSS and PSS of the server's processes (postmaster and children) and sizes on disk, MiB."""
+    import psutil
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        data = conn.execute("SHOW data_directory").fetchone()[0]
+        db_bytes = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+        hnsw = conn.execute("SELECT coalesce(pg_relation_size(to_regclass('passages_embedding')), 0)").fetchone()[0]
+        n = conn.execute("SELECT n_docs FROM qa_stats").fetchone()[0]
+    pid = int(Path(data, "postmaster.pid").read_text().split()[0])
+    procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    rss = sum(p.memory_info().rss for p in procs)
+    pss = sum(p.memory_full_info().pss for p in procs)
+    return {"processes": len(procs), "rss_sum_mb": rss / 2**20, "pss_mb": pss / 2**20,
+            "database_mb": db_bytes / 2**20, "hnsw_index_mb": hnsw / 2**20,
+            "disk_bytes_per_paragraph": db_bytes / max(n, 1), "hnsw_bytes_per_vector": hnsw / max(n, 1)}
+
+
+def _serve(url: str, embedded: Path, queries: list[str], repeat: int) -> tuple[dict, dict]:
+    from qa.answering.query import make_query
+    from qa.model import get_encoder
+
+    store, exact = qa.open_index(url), qa.open_index(embedded)
+    qa.answer(queries[0], index=store)  # loads the models, warms the connection
+    timings: dict[str, list[float]] = {"answer": [], "retrieve": [], "dense": [], "lexical": []}
+    for _ in range(repeat):
+        for q in queries:
+            for name, call in (("answer", qa.answer), ("retrieve", qa.retrieve)):
+                t0 = time.perf_counter()
+                call(q, index=store)
+                timings[name].append(time.perf_counter() - t0)
+            query = make_query(q, store.outlet_names(), get_encoder())
+            t0 = time.perf_counter()
+            store.dense_rows(query.vector, 100)
+            timings["dense"].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            store.lexical_rows(query.search_tokens, 100)
+            timings["lexical"].append(time.perf_counter() - t0)
+    serve = {"paragraphs": len(store), "vector_index": "pgvector HNSW", "queries": len(queries) * repeat}
+    for name, values in timings.items():
+        serve[f"{name}_p50_ms"] = pct(values, 50) * 1000
+        serve[f"{name}_p95_ms"] = pct(values, 95) * 1000
+    dense_hits, agree = [], []
+    for q in queries:
+        vector = make_query(q, store.outlet_names(), get_encoder()).vector
+        found = {p.id for p in store.passages_at(store.dense_rows(vector, 10)[0])}
+        truth = {p.id for p in exact.passages_at(exact.dense_rows(vector, 10)[0])}
+        dense_hits.append(len(found & truth) / 10)
+        mine = {p.id for p in qa.retrieve(q, 10, index=store)}
+        agree.append(len(mine & {p.id for p in qa.retrieve(q, 10, index=exact)}) / 10)
+    recall = {"vector_index": "pgvector HNSW", "k": 10, "queries": len(queries),
+              "recall_at_10": float(np.mean(dense_hits)), "retrieve_agreement_at_10": float(np.mean(agree))}
+    return serve, recall
+
+
+def bench_engine(backend: str | None, work: Path, subset: Path, queries: list[str], repeat: int,
+                 say: Callable[[str], None]) -> dict:
+    """Every figure of the ``engine`` size (see the module docstring).
+
+    Args:
+        backend: Server URL (its ``qa_bench_*`` databases are replaced); None starts a throw-away server.
+        work: The bench work directory, holding ``multihop/index`` and ``multihop/corpus``.
+        subset: MultiHop articles (JSON) embedded straight into the server for the throughput figure.
+        queries: MultiHop dev questions.
+        repeat: Repetitions of the query set.
+        say: Progress lines.
+
+    Raises:
+        QAError: The embedded MultiHop index is missing (``qa bench --sizes multihop`` builds it).
+    """
+    mh_index, mh_corpus = work / "multihop" / "index", work / "multihop" / "corpus"
+    if not index_built(mh_index) or not mh_corpus.is_dir():
+        raise qa.QAError("the engine size needs the embedded MultiHop index", source=mh_index,
+                         hint="run `qa bench --sizes multihop,engine`")
+    server = None
+    url = backend or os.environ.get("QA_BACKEND_URL")
+    if not url:
+        from qa.tools.pgserver import start
+
+        server = start(max_seconds=6 * 3600)
+        url = server.url
+    try:
+        out: dict = {"size": "engine", "server": "PostgreSQL + pgvector (" + ("given" if backend else
+                                                                           "throw-away, qa.tools.pgserver") + ")"}
+        with tempfile.TemporaryDirectory(prefix="qa-bench-engine-") as tmp:
+            say("engine: throughput (MultiHop subset embedded straight into a fresh database)")
+            t0 = time.perf_counter()
+            stats = qa.add_articles([subset], corpus=Path(tmp) / "corpus", index=_database(url, "qa_bench_subset"))
+            seconds = time.perf_counter() - t0
+        out["throughput"] = {"paragraphs": stats.passages, "build_s": seconds, "build_pps": stats.passages / seconds}
+        say("engine: the MultiHop index migrated into a fresh database (vectors reused)")
+        db = _database(url, "qa_bench_multihop")
+        t0 = time.perf_counter()
+        stats = qa.build_index(mh_corpus, db, from_index=mh_index)
+        seconds = time.perf_counter() - t0
+        out["build"] = {"build_s": seconds, "paragraphs": stats.passages, "write_pps": stats.passages / seconds}
+        say("engine: warm serving, recall of HNSW vs exact, server memory")
+        out["serve"], out["recall"] = _serve(db, mh_index, queries, repeat)
+        out["server_memory"] = server_memory(db)
+        out["serve"]["peak_rss_mb"] = out["server_memory"]["pss_mb"]
+        out["serve"]["disk_bytes_per_paragraph"] = out["server_memory"]["disk_bytes_per_paragraph"]
+        return json.loads(json.dumps(out))
+    finally:
+        if server is not None:
+            server.stop()
