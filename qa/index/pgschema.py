@@ -7,13 +7,15 @@ Tables (plain SQL that runs unchanged on a Citus cluster; :data:`CITUS_DISTRIBUT
     articles      (article_id, outlet, outlet_key, title, url, published, author)
     passages      (id, article_id, paragraph, offset, text, key, outlet_key, day, doc_len,
                    embedding vector(D), sent_spans int4[], sent_vecs bytea)   one row per passage
-    postings      (term, passage_id, tf, doc_len)  the BM25 inverted index of the project's tokenizer
+    postings      (term, passage_id, tf, doc_len, outlet_key, day)
+                                                 the BM25 inverted index of the project's tokenizer
     term_stats    (term, df)                     document frequency of every term
 
 ``embedding`` is the unit passage vector (inner product = cosine), searched through an HNSW index
 built after the first bulk load; ``sent_spans`` holds ``start, end`` pairs of the sentences and
 ``sent_vecs`` their float16 unit vectors. ``postings`` are keyed by ``(term, passage_id)`` and
-distributed by ``passage_id``, colocated with ``passages``.
+distributed by ``passage_id``, colocated with ``passages``; they repeat the passage's outlet and day so
+that a search within an outlet reads only that outlet's postings.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ __all__ = ["CITUS_DISTRIBUTE", "EF_SEARCH", "HNSW_EF_CONSTRUCTION", "HNSW_M", "S
            "build_hnsw", "connect", "create_schema", "has_schema", "is_url", "redact", "require_schema",
            "search_settings"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 64
 EF_SEARCH = 200  # HNSW candidate list; retrieval asks for 100 rows per ranking
@@ -49,8 +51,10 @@ CREATE INDEX IF NOT EXISTS passages_outlet_day ON passages (outlet_key, day);
 CREATE INDEX IF NOT EXISTS passages_day ON passages (day);
 CREATE INDEX IF NOT EXISTS passages_article ON passages (article_id);
 CREATE TABLE IF NOT EXISTS postings (term text NOT NULL, passage_id bigint NOT NULL, tf int NOT NULL,
-                                     doc_len int NOT NULL, PRIMARY KEY (term, passage_id));
+                                     doc_len int NOT NULL, outlet_key text NOT NULL, day int NOT NULL,
+                                     PRIMARY KEY (term, passage_id));
 CREATE INDEX IF NOT EXISTS postings_passage ON postings (passage_id);
+CREATE INDEX IF NOT EXISTS postings_outlet_term ON postings (outlet_key, term);
 CREATE TABLE IF NOT EXISTS term_stats (term text PRIMARY KEY, df bigint NOT NULL);
 """
 

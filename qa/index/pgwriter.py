@@ -104,10 +104,12 @@ class PgWriter:
             updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
             self._conn.execute(f"INSERT INTO passages SELECT * FROM stage_passages ORDER BY id "
                                f"ON CONFLICT (id) DO UPDATE SET {updates}")
-            with self._conn.cursor().copy("COPY postings (term, passage_id, tf, doc_len) FROM STDIN") as copy:
-                for pid, tok in zip(ids, tokens, strict=True):
+            with self._conn.cursor().copy("COPY postings (term, passage_id, tf, doc_len, outlet_key, day) "
+                                          "FROM STDIN") as copy:
+                for r, tok in zip(records, tokens, strict=True):
+                    where = (outlet_key(r.outlet), publication_day(r.published))
                     for term, tf in Counter(tok).items():
-                        copy.write_row((term, pid, tf, len(tok)))
+                        copy.write_row((term, r.id, tf, len(tok), *where))
                         delta[term] += 1
             self._apply(delta, len(records) - docs, sum(map(len, tokens)) - length)
 

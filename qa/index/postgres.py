@@ -37,7 +37,7 @@ class PgRestriction:
     window: Window
 
     def where(self, alias: str) -> tuple[str, list]:
-        """SQL conditions on a passages alias and their parameters."""
+        """SQL conditions on a ``passages`` or ``postings`` alias (both have outlet_key and day), and parameters."""
         sql, args = [], []
         if self.outlet_keys:
             sql.append(f"{alias}.outlet_key = ANY(%s)")
@@ -145,10 +145,7 @@ class PgBackend:
         if not tokens:
             return empty
         terms, counts = np.unique(np.asarray(tokens, dtype=object), return_counts=True)
-        join, cond, args = "", "TRUE", []
-        if restriction is not None:
-            where, args = restriction.where("x")
-            join, cond = "JOIN passages x ON x.id = po.passage_id", where
+        cond, args = (restriction or PgRestriction((), None)).where("po")  # postings carry outlet and day
         found = self._rows(
             "WITH s AS (SELECT n_docs::float8 AS n, %s::float8 * (1 - %s::float8) AS c0, "
             "           %s::float8 * %s::float8 * greatest(n_docs, 1) / greatest(total_len, 1) AS c1 FROM qa_stats), "
@@ -156,7 +153,7 @@ class PgBackend:
             "      FROM unnest(%s::text[], %s::int[]) AS u(term, cnt) JOIN term_stats t USING (term), s "
             "      WHERE t.df > 0), "
             "top AS (SELECT po.passage_id, sum(q.w * po.tf / (po.tf + s.c0 + s.c1 * po.doc_len)) AS score "
-            f"       FROM postings po JOIN q USING (term) {join} CROSS JOIN s WHERE {cond} "
+            f"       FROM postings po JOIN q USING (term) CROSS JOIN s WHERE {cond} "
             "       GROUP BY po.passage_id ORDER BY score DESC, po.passage_id LIMIT %s) "
             "SELECT top.passage_id, top.score, p.article_id, p.paragraph, p.\"offset\" "
             "FROM top JOIN passages p ON p.id = top.passage_id",
