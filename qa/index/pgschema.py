@@ -20,6 +20,7 @@ that a search within an outlet reads only that outlet's postings.
 
 from __future__ import annotations
 
+import os
 import re
 
 from qa.errors import ConfigError, IndexMissing
@@ -61,13 +62,13 @@ CREATE TABLE IF NOT EXISTS term_stats (term text PRIMARY KEY, df bigint NOT NULL
 HNSW_INDEX = (f"CREATE INDEX IF NOT EXISTS passages_embedding ON passages USING hnsw (embedding vector_ip_ops) "
               f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})")
 
-# Run once on a Citus coordinator after create_schema (the README's cluster section):
-CITUS_DISTRIBUTE = """
-SELECT create_reference_table('qa_meta'); SELECT create_reference_table('qa_stats');
-SELECT create_reference_table('articles'); SELECT create_reference_table('term_stats');
-SELECT create_distributed_table('passages', 'id', shard_count => %(shards)s);
-SELECT create_distributed_table('postings', 'passage_id', colocate_with => 'passages');
-"""
+# Run once on a Citus coordinator on the empty tables (create_schema does it when $QA_CITUS_SHARDS is set):
+CITUS_DISTRIBUTE = (
+    "SELECT create_reference_table('qa_meta')", "SELECT create_reference_table('qa_stats')",
+    "SELECT create_reference_table('articles')", "SELECT create_reference_table('term_stats')",
+    "SELECT create_distributed_table('passages', 'id', shard_count => %(shards)s)",
+    "SELECT create_distributed_table('postings', 'passage_id', colocate_with => 'passages')",
+)
 
 
 def is_url(target: object) -> bool:
@@ -123,12 +124,18 @@ def require_schema(conn, url: str) -> None:
 
 
 def create_schema(conn, dimension: int) -> None:
-    """Create the tables (idempotent) for vectors of ``dimension``."""
+    """Create the tables (idempotent) for vectors of ``dimension``; on a Citus coordinator with
+    ``$QA_CITUS_SHARDS`` set, distribute them (:data:`CITUS_DISTRIBUTE`) before the first load."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(7342001)")  # concurrent first builds create it once
         conn.execute(TABLES.replace("{dim}", str(int(dimension))))
         conn.execute("INSERT INTO qa_meta VALUES ('schema_version', %s::jsonb) ON CONFLICT DO NOTHING",
                      (str(SCHEMA_VERSION),))
+    shards = os.environ.get("QA_CITUS_SHARDS", "").strip()
+    if shards and _has_citus(conn) and not conn.execute(
+            "SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = 'passages'::regclass").fetchone()[0]:
+        for statement in CITUS_DISTRIBUTE:  # once, while the tables are empty
+            conn.execute(statement, {"shards": int(shards)} if "%(shards)s" in statement else None)
 
 
 def search_settings(conn) -> None:
