@@ -210,6 +210,8 @@ def table(result: dict) -> str:
                                               f"{s['server_memory']['rss_sum_mb']:.0f}"),
         ("cold start to answer, s", lambda s: f"{s['cold']['cold_start_s']:.2f}"),
         ("answer() p50 / p95, ms", lambda s: f"{s['serve']['answer_p50_ms']:.1f} / {s['serve']['answer_p95_ms']:.1f}"),
+        ("  embedded, same run, ms", lambda s: f"{s['serve']['embedded_answer_p50_ms']:.1f} / "
+                                             f"{s['serve']['embedded_answer_p95_ms']:.1f}"),
         ("retrieve() p50 / p95, ms",
          lambda s: f"{s['serve']['retrieve_p50_ms']:.1f} / {s['serve']['retrieve_p95_ms']:.1f}"),
         ("dense search p50, ms", lambda s: f"{s['serve']['dense_p50_ms']:.2f}"),

@@ -34,3 +34,11 @@ def test_unreachable_server_and_empty_database(pg_url, capsys):
     assert main(["ask", "Who signed the decree?", "--backend", url]) == 2
     err_text = capsys.readouterr().err
     assert err_text.count("\n") == 1 and "cannot reach the search server" in err_text and "secret" not in err_text
+
+
+def test_server_memory_is_measured(seed_pg):
+    from qa.tools.bench_engine import server_memory
+
+    memory = server_memory(seed_pg)
+    assert memory["processes"] >= 3 and 0 < memory["pss_mb"] <= memory["rss_sum_mb"]
+    assert memory["hnsw_index_mb"] > 0 and memory["disk_bytes_per_paragraph"] > 1536  # a float32 vector at least
