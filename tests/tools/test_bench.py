@@ -35,7 +35,7 @@ def test_bench_seed_writes_json_table_and_plot(tmp_path, capsys):
 def test_bench_refuses_unknown_sizes_and_a_missing_multihop_corpus(tmp_path, capsys):
     work = ["--work", str(tmp_path / "work"), "--out", str(tmp_path / "b.json"), "-q"]
     assert main(["bench", "--sizes", "huge", *work]) == 2
-    assert capsys.readouterr().err == "qa bench: error: unknown size 'huge'; choose from seed, multihop, 1m\n"
+    assert capsys.readouterr().err == "qa bench: error: unknown size 'huge'; choose from seed, multihop, 1m, engine\n"
     missing = tmp_path / "nope.json"
     assert main(["bench", "--sizes", "seed,multihop", "--multihop", str(missing), *work]) == 2
     assert capsys.readouterr().err == (f"qa bench: error: {missing}: MultiHop-RAG corpus.json not found; "
