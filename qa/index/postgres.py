@@ -48,13 +48,17 @@ class PgRestriction:
         return " AND ".join(sql) or "TRUE", args
 
 
+def _array(value) -> np.ndarray:
+    """A pgvector value (``Vector`` or array) as float32."""
+    return np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value, dtype=np.float32)
+
+
 class PgBackend:
     """An index on a PostgreSQL server, opened by URL. Thread-safe (one connection, serialised)."""
 
     def __init__(self, url: str, conn) -> None:
         self.url, self._conn = url, conn
         self._lock = threading.Lock()
-        self._empty: dict[PgRestriction, bool] = {}
         self.manifest = self._meta()
 
     @classmethod
@@ -78,9 +82,21 @@ class PgBackend:
                                hint=f"run `qa index --backend {backend.location}` (it resumes where it stopped)")
         return backend
 
-    def _rows(self, sql: str, args: Sequence = ()) -> list[tuple]:
+    def _run(self, work):
+        """``work(connection)`` under the lock; a connection the server dropped is opened again once."""
+        import psycopg
+
         with self._lock:
-            return self._conn.execute(sql, args).fetchall()
+            try:
+                return work(self._conn)
+            except psycopg.OperationalError:
+                if not self._conn.closed and not self._conn.broken:
+                    raise
+                self._conn = pgschema.connect(self.url)  # ConfigError, naming the URL, when still down
+                return work(self._conn)
+
+    def _rows(self, sql: str, args: Sequence = ()) -> list[tuple]:
+        return self._run(lambda conn: conn.execute(sql, args).fetchall())
 
     def _meta(self) -> dict:
         found = dict(self._rows("SELECT key, value FROM qa_meta"))
@@ -115,25 +131,25 @@ class PgBackend:
         return PgRestriction(tuple(sorted({outlet_key(o) for o in outlets})), window)
 
     def is_empty(self, restriction: PgRestriction | None) -> bool:
-        """True when no passage matches (asked once per filter)."""
+        """True when no passage matches (asked again each time: the server's contents change)."""
         if restriction is None:
             return len(self) == 0
-        if restriction not in self._empty:
-            where, args = restriction.where("p")
-            found = self._rows(f"SELECT EXISTS (SELECT 1 FROM passages p WHERE {where})", args)[0][0]
-            self._empty[restriction] = not found
-        return self._empty[restriction]
+        where, args = restriction.where("p")
+        return not self._rows(f"SELECT EXISTS (SELECT 1 FROM passages p WHERE {where})", args)[0][0]
 
     def dense_rows(self, vector: np.ndarray, k: int, restriction: PgRestriction | None = None
                    ) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` passage ids by inner product (HNSW): ``(ids, scores)``, best first."""
         where, args = (restriction or PgRestriction((), None)).where("p")
         query = np.asarray(vector, dtype=np.float32)
-        with self._lock, self._conn.transaction():
-            pgschema.search_settings(self._conn)
-            found = self._conn.execute(
-                f"SELECT p.id, -(p.embedding <#> %s) FROM passages p WHERE {where} "
-                f"ORDER BY p.embedding <#> %s LIMIT %s", [query, *args, query, int(k)]).fetchall()
+
+        def search(conn) -> list[tuple]:
+            with conn.transaction():
+                pgschema.search_settings(conn)
+                return conn.execute(f"SELECT p.id, -(p.embedding <#> %s) FROM passages p WHERE {where} "
+                                    f"ORDER BY p.embedding <#> %s LIMIT %s", [query, *args, query, int(k)]).fetchall()
+
+        found = self._run(search)
         found.sort(key=lambda r: -r[1])  # an iterative scan may return rows slightly out of order
         return (np.array([r[0] for r in found], dtype=np.int64),
                 np.array([r[1] for r in found], dtype=np.float32))
@@ -194,8 +210,7 @@ class PgBackend:
         found = dict(self._rows("SELECT id, embedding FROM passages WHERE id = ANY(%s)", [ids]))
         if not ids:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([np.asarray(getattr(found[i], "to_numpy", lambda v=found[i]: v)(), dtype=np.float32)
-                         for i in ids])
+        return np.stack([_array(found[i]) for i in ids])
 
     def sentences_at(self, row: int) -> tuple[list[Span], np.ndarray]:
         """Sentence spans and float32 vectors of one passage."""

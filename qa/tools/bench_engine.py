@@ -54,10 +54,13 @@ def server_memory(url: str) -> dict:
         hnsw = conn.execute("SELECT coalesce(pg_relation_size(to_regclass('passages_embedding')), 0)").fetchone()[0]
         n = conn.execute("SELECT n_docs FROM qa_stats").fetchone()[0]
     pid = int(Path(data, "postmaster.pid").read_text().split()[0])
-    procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
-    rss = sum(p.memory_info().rss for p in procs)
-    pss = sum(p.memory_full_info().pss for p in procs)
-    return {"processes": len(procs), "rss_sum_mb": rss / 2**20, "pss_mb": pss / 2**20,
+    rss = pss = processes = 0
+    for proc in [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]:
+        try:
+            rss, pss, processes = rss + proc.memory_info().rss, pss + proc.memory_full_info().pss, processes + 1
+        except psutil.NoSuchProcess:  # a backend that just exited
+            continue
+    return {"processes": processes, "rss_sum_mb": rss / 2**20, "pss_mb": pss / 2**20,
             "database_mb": db_bytes / 2**20, "hnsw_index_mb": hnsw / 2**20,
             "disk_bytes_per_paragraph": db_bytes / max(n, 1), "hnsw_bytes_per_vector": hnsw / max(n, 1)}
 

@@ -42,3 +42,15 @@ def test_server_memory_is_measured(seed_pg):
     memory = server_memory(seed_pg)
     assert memory["processes"] >= 3 and 0 < memory["pss_mb"] <= memory["rss_sum_mb"]
     assert memory["hnsw_index_mb"] > 0 and memory["disk_bytes_per_paragraph"] > 1536  # a float32 vector at least
+
+
+def test_a_dropped_connection_is_opened_again(seed_pg):
+    import psycopg
+
+    store = qa.open_index(seed_pg)
+    before = [p.id for p in qa.retrieve("Who signed the decree?", 5, index=store)]
+    with psycopg.connect(seed_pg, autocommit=True) as admin:  # what a server restart or a failover does
+        killed = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+    assert killed >= 1
+    assert [p.id for p in qa.retrieve("Who signed the decree?", 5, index=store)] == before
