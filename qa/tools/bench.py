@@ -178,7 +178,7 @@ def check_targets(sizes: dict) -> dict:
     """Which issue targets are met, with the measured figure."""
     met = {}
     for name, s in sizes.items():
-        if "throughput" in s and name != "seed":
+        if "throughput" in s and name not in ("seed", "engine"):
             met[f"build_ratio_{name}"] = (round(s["throughput"]["ratio"], 3), s["throughput"]["ratio"] >= 0.85)
         if name != "engine":
             met[f"recall_at_10_{name}"] = (round(s["recall"]["recall_at_10"], 4), s["recall"]["recall_at_10"] >= 0.98)
