@@ -69,8 +69,8 @@ def ui_server(ui_index: Path, ui_corpus: Path, tmp_path_factory: pytest.TempPath
 def browser():
     """Headless Debian Chromium driven by Playwright (never skipped: missing Chromium fails)."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: the browser tests need Debian's Chromium; install it with "
-                    "`apt-get install -y chromium chromium-driver`")
+        pytest.fail(f"{CHROMIUM} not found: the browser tests need Debian's Chromium; `make browser` installs it "
+                    "(as root) or prints the command")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
