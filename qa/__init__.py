@@ -15,6 +15,7 @@ no model and no UI toolkit.
 from qa.api import answer, open_index, read_answers, reader_configured, retrieve
 from qa.build.corpus import default_corpus, write_article
 from qa.build.indexer import add_articles, build_index
+from qa.build.ingest import check_published
 from qa.build.lifecycle import remove_articles, resolve_articles
 from qa.errors import (
     ArticleError,
@@ -53,6 +54,7 @@ __all__ = [
     "answer",
     "answer_f1",
     "build_index",
+    "check_published",
     "default_corpus",
     "default_index",
     "exact_match",

@@ -12,10 +12,12 @@ from qa.answering.compose import build_answer
 from qa.answering.query import Query, check_question, make_query
 from qa.answering.retrieve import search
 from qa.answering.settings import ReaderSettings
-from qa.errors import ConfigError, ModelMismatch
+from qa.errors import ConfigError, ModelMismatch, QuestionError
+from qa.fsio import check_directory
 from qa.index.store import IndexStore, current_version, default_index
 from qa.model import Reader, get_encoder, get_reader
 from qa.model.reader import Span as ReaderSpan
+from qa.outlets import outlet_key
 from qa.types import Answer, Passage
 
 _cache: dict[Path, IndexStore] = {}
@@ -30,11 +32,12 @@ def open_index(index: IndexLike = None) -> IndexStore:
     the next queries use it (readers switch atomically).
 
     Raises:
-        ValueError: No index exists at the path, or it is corrupted (the message names the fix).
+        ValueError: No index exists at the path, it is a file, or it is corrupted (the message names the fix).
     """
     if isinstance(index, IndexStore):
         return index
     root = (Path(index) if index is not None else default_index()).resolve()
+    check_directory(root)
     live = current_version(root)
     with _cache_lock:
         store = _cache.get(root)
@@ -90,6 +93,22 @@ def read_answers(question: str, texts: Sequence[str]) -> list[ReaderSpan]:
     return reader.read(check_question(question), list(texts))
 
 
+def check_outlets(store: IndexStore, outlets: Sequence[str] | None, shown: int = 12) -> None:
+    """Refuse an outlet filter naming an outlet the index has no article from (it could only abstain).
+
+    Raises:
+        QuestionError: Some named outlet has no article in the index (``field="outlets"``); the
+            message lists the outlets it has.
+    """
+    known = store.outlet_names()
+    keys = {outlet_key(o) for o in known}
+    missing = [o for o in outlets or () if outlet_key(o) not in keys]
+    if missing:
+        listed = ", ".join(known[:shown]) + (f" and {len(known) - shown} more" if len(known) > shown else "")
+        raise QuestionError(f"no articles from {', '.join(missing)} in the index; outlets: {listed or 'none'}",
+                            field="outlets")
+
+
 def _query(store: IndexStore, question: str) -> Query:
     return make_query(question, store.outlet_names(), get_encoder())
 
@@ -106,9 +125,11 @@ def retrieve(question: str, k: int = 5, *, index: IndexLike = None,
             When not given and the question names outlets, each named outlet is represented.
 
     Raises:
-        ValueError: Empty, too long or non-text question; missing or corrupted index.
+        ValueError: Empty, too long or non-text question; an outlet with no article in the index
+            (:class:`~qa.errors.QuestionError`); missing or corrupted index.
     """
     store = open_index(index)
+    check_outlets(store, outlets)
     return search(store, _query(store, question), k, outlets).passages
 
 
@@ -127,8 +148,13 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None,
     Returns:
         An :class:`~qa.types.Answer`: quotes best first (each a verbatim slice of its passage),
         ``abstained`` when nothing answers, and the supporting quotes grouped by outlet.
+
+    Raises:
+        ValueError: As :func:`retrieve`: a bad question, an outlet with no article in the index
+            (:class:`~qa.errors.QuestionError`), a missing or corrupted index.
     """
     store = open_index(index)
+    check_outlets(store, outlets)
     query = _query(store, question)
     retrieved = search(store, query, max(k, depth or k), outlets)
     reader = get_reader()

@@ -7,9 +7,7 @@ uploaded instead of its staged copy, and a form-field fix instead of a command-l
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
 import shutil
 import tempfile
 import threading
@@ -35,7 +33,6 @@ FIELD_HINTS = {  # the form's fix for a library error about this field (QAError.
 }
 DEFAULT_K = 5
 _ADD_LOCK = threading.Lock()
-_ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 
 
 def error_text(exc: ValueError, staged: Path | None = None, shown: str = "") -> str:
@@ -92,15 +89,12 @@ def validate_metadata(fields: dict[str, Any]) -> dict[str, str]:
     """The form's metadata fields, whitespace-collapsed and checked; empty ones left out.
 
     Raises:
-        ValueError: A field is too long, the date is not a real ``YYYY-MM-DD`` date, or the URL is not http(s).
+        ValueError: A field is too long, the date is not a real ``YYYY-MM-DD`` date (:func:`qa.check_published`,
+            a :class:`qa.ArticleError`), or the URL is not http(s).
     """
     meta = {name: _clean_field(name, value) for name, value in fields.items()}
     if meta["published"]:
-        match = _ISO_DATE.match(meta["published"])
-        try:
-            dt.date.fromisoformat(match.group(1) if match else "")
-        except ValueError:
-            raise ValueError("Date must be a real date written YYYY-MM-DD, e.g. 2024-02-21.") from None
+        qa.check_published(meta["published"])  # the library's rule, the same as `qa add --published`
     if meta["url"] and not render.safe_url(meta["url"]):
         raise ValueError("URL must be a full web address starting with http:// or https://.")
     return {k: v for k, v in meta.items() if v}

@@ -26,6 +26,7 @@ from qa.build.corpus import (
 from qa.build.ingest import read_articles
 from qa.build.segment import chunk_paragraphs, content_key, passage_id, sentences
 from qa.errors import ArticleError, IndexCorrupted, IndexOutdated
+from qa.fsio import check_directory
 from qa.index.sentences import SentenceTable
 from qa.index.store import FORMAT_VERSION, IndexStore, check_format, default_index, read_manifest
 from qa.index.record import PassageRecord
@@ -83,9 +84,13 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
 
 
 def resolve_dirs(corpus: str | Path | None, index: str | Path | None) -> tuple[Path, Path]:
-    """``(corpus, index)`` directories, defaults filled in (``$QA_CORPUS``/``$QA_INDEX`` or ./corpus, ./index)."""
-    return (Path(corpus) if corpus is not None else default_corpus(),
+    """``(corpus, index)`` directories, defaults filled in (``$QA_CORPUS``/``$QA_INDEX`` or ./corpus, ./index).
+    Either being a file raises :class:`ConfigError`."""
+    dirs = (Path(corpus) if corpus is not None else default_corpus(),
             Path(index) if index is not None else default_index())
+    check_directory(dirs[0], "a corpus")
+    check_directory(dirs[1], "an index")
+    return dirs
 
 
 @contextmanager

@@ -13,6 +13,7 @@ the field at fault when there is one (``field``) and what to do (``hint``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -34,6 +35,7 @@ HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
 META_FIELDS = ("title", "outlet", "author", "published", "url")
 _ALIASES = {"source": "outlet", "published_at": "published", "date": "published", "text": "body"}
+_ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 OUTLET_HINT = "give one with --outlet NAME (or an 'outlet:' field)"
 
@@ -50,9 +52,11 @@ def read_articles(path: str | Path, **metadata: str) -> list[Article]:
         The articles, cleaned.
 
     Raises:
-        ArticleError: The file is missing, empty, binary, not UTF-8, malformed, or an article has
-            no outlet or no body text.
+        ArticleError: The file is missing, empty, binary, not UTF-8, malformed, an article has
+            no outlet or no body text, or ``published`` is not a YYYY-MM-DD date (:func:`check_published`).
     """
+    if metadata.get("published"):
+        check_published(metadata["published"])
     path = Path(path)
     text = _read_text(path)
     suffix = path.suffix.lower()
@@ -198,7 +202,28 @@ def _as_text(value: Any) -> str:
     return "" if value is None else normalize_space(str(value))
 
 
+def check_published(value: str) -> str:
+    """The one rule for a publication date given by hand (``qa add --published``, the UI's form).
+
+    It must start with a real ISO date, ``YYYY-MM-DD`` (a time may follow, as in ISO datetimes).
+
+    Returns:
+        The value, stripped.
+
+    Raises:
+        ArticleError: It is not such a date (``field="published"``).
+    """
+    text = str(value).strip()
+    match = _ISO_DATE.match(text)
+    try:
+        dt.date.fromisoformat(match.group(1) if match else "")
+    except ValueError:
+        raise ArticleError(f"publication date {text!r} is not a real date written YYYY-MM-DD (e.g. 2024-02-21)",
+                           field="published", hint="give --published YYYY-MM-DD") from None
+    return text
+
+
 def normalize_date(value: str) -> str:
     """Return ``YYYY-MM-DD`` for any string that starts with an ISO date, else the string as is."""
-    match = re.match(r"^(\d{4}-\d{2}-\d{2})", value.strip())
+    match = _ISO_DATE.match(value.strip())
     return match.group(1) if match else value.strip()
