@@ -19,6 +19,7 @@ import gradio as gr
 
 from ui import render
 from ui.actions import DEFAULT_K, UPLOAD_SUFFIXES, add_article, answer_turn, index_summary
+from ui.cite import COPY_JS
 from ui.style import CSS, THEME
 
 EXAMPLES = (
@@ -51,7 +52,8 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
                                   published=published, url=url, index=index, corpus=corpus,
                                   progress=report)
         new_summary, names = index_summary(index)
-        cleared = ("", None) if ok else (gr.skip(), gr.skip())
+        # a successful add clears the whole form (the next article is another one, maybe another outlet)
+        cleared = ("", None, "", "", "", "", "") if ok else (gr.skip(),) * 7
         return (render.status_html(ok, message), gr.Dropdown(choices=names), new_summary, *cleared)
 
     def refresh() -> tuple:
@@ -67,7 +69,7 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
             with gr.Tab("Chat", id="chat-tab"), gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=420):
                     chatbot = gr.Chatbot(
-                        elem_id="chat", label="Conversation", height=520, sanitize_html=True,
+                        elem_id="chat", label="Conversation", show_label=False, height=520, sanitize_html=True,
                         render_markdown=True, allow_tags=False, latex_delimiters=[],
                         feedback_options=None, buttons=["copy"],
                         placeholder="Ask a question about the news articles in the index.")
@@ -89,7 +91,7 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
                         clear = gr.Button("Clear chat", elem_id="clear-btn", scale=1, size="sm")
                 with gr.Column(scale=2, min_width=340):
                     sources = gr.HTML(render.empty_sources_html(), elem_id="sources-panel",
-                                      label="Sources", max_height=680, js_on_load=None)
+                                      label="Sources", max_height=680, js_on_load=COPY_JS)
             with gr.Tab("Add article", id="add-tab"), gr.Row(equal_height=False):
                 with gr.Column(scale=3):
                     upload = gr.File(label="Upload an article (.md .txt .html .json .jsonl, up to 10 MB)",
@@ -120,7 +122,8 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
         clear.click(lambda: ([], render.empty_sources_html(), ""), None, [chatbot, sources, question],
                     api_visibility="private")
         add_btn.click(add, [upload, pasted, outlet, title, author, published, url],
-                      [status, outlet_filter, info, pasted, upload], api_name="add_article",
+                      [status, outlet_filter, info, pasted, upload, outlet, title, author, published, url],
+                      api_name="add_article",
                       concurrency_limit=1, show_progress_on=[status])
         demo.load(refresh, None, [outlet_filter, info], api_visibility="private")
     return demo
