@@ -216,6 +216,8 @@ def test_no_label_covers_the_first_line_of_the_chat(page: Page) -> None:
 def test_each_quote_can_be_copied_as_a_citation_and_opens_its_article(page: Page, screenshots: Path,
                                                                       ui_server: str) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=ui_server.rstrip("/"))
+    ask(page, "Which ministry does the National Guard belong to?")  # the buttons work after the panel changes
+    wait_answer(page, "Interior Ministry")
     ask(page, "When did the ferry line between Odesa and Batumi reopen?")
     wait_answer(page, "Harbour Herald")
     card = page.locator('#sources-panel .source-card.supporting[data-outlet="Harbour Herald"]').first
