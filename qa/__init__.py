@@ -29,7 +29,7 @@ from qa.errors import (
 from qa.index.store import IndexStore, default_index, outlet_key
 from qa.status import IndexStatus, index_status
 from qa.textmatch import answer_f1, exact_match, normalize_answer, same_answer
-from qa.types import Answer, Article, IndexStats, OutletQuotes, Passage, Quote, Span
+from qa.types import Answer, Article, IndexStats, OutletQuotes, Passage, Quote, Span, Turn
 
 __all__ = [
     "Answer",
@@ -49,6 +49,7 @@ __all__ = [
     "QuestionError",
     "Quote",
     "Span",
+    "Turn",
     "add_articles",
     "answer",
     "answer_f1",

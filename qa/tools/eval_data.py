@@ -1,8 +1,10 @@
 """Evaluation datasets: format detection and the per-format metrics of ``qa eval``.
 
-Three formats are understood, told apart by their shape:
+Four formats are understood, told apart by their shape:
 
 - *seed*: a JSON list of ``{question, answerable, gold: [{outlet, span}]}``;
+- *conversations*: a JSON list of ``{conversation, turns: [seed items]}``, follow-up questions asked in
+  order (:mod:`qa.tools.eval_followup`);
 - *multihop*: a JSON list of MultiHop-RAG queries (``query``, ``evidence_list`` of ``{fact, source}``,
   ``question_type``), evaluated against an index built from the MultiHop-RAG corpus;
 - *squad*: a SQuAD v1.1 object (``{"data": [{title, paragraphs: [{context, qas}]}]}``), whose
@@ -40,8 +42,11 @@ def detect_format(data: Any) -> str:
             return "multihop"
         if all("question" in x and "answerable" in x for x in data):
             return "seed"
+        if all(isinstance(x.get("turns"), list) for x in data):
+            return "conversations"
     raise qa.QAError("unknown dataset format", hint="expected a seed question list ({question, answerable, "
-                     "gold}), MultiHop-RAG queries ({query, evidence_list}) or SQuAD v1.1 ({data: [...]})")
+                     "gold}), conversations ({conversation, turns}), MultiHop-RAG queries ({query, evidence_list}) "
+                     "or SQuAD v1.1 ({data: [...]})")
 
 
 def load_dataset(path: Path) -> tuple[str, Any]:
@@ -79,9 +84,9 @@ class Runner:
         self.store, self.depth = store, depth
         self.times: list[float] = []
 
-    def __call__(self, question: str) -> tuple[list[Passage], Answer]:
+    def __call__(self, question: str, history: Sequence[Answer] = ()) -> tuple[list[Passage], Answer]:
         started = time.perf_counter()
-        result = qa.answer(question, QUOTE_K, index=self.store, depth=self.depth)
+        result = qa.answer(question, QUOTE_K, index=self.store, depth=self.depth, history=history)
         self.times.append(time.perf_counter() - started)
         return list(result.passages[: self.depth]), result
 
@@ -100,6 +105,14 @@ def _overlaps(quote: Quote, spans: Sequence[str]) -> bool:
     return False
 
 
+def seed_hits(result: Answer, item: dict) -> list[bool]:
+    """Whether each of the first three quotes overlaps a gold span of its outlet (seed format)."""
+    gold: dict[str, list[str]] = {}
+    for g in item.get("gold", []):
+        gold.setdefault(outlet_key(g["outlet"]), []).append(g["span"])
+    return [not result.abstained and _overlaps(q, gold.get(outlet_key(q.outlet), [])) for q in result.quotes[:3]]
+
+
 def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress = None) -> dict[str, Any]:
     """Seed format: hit@1/@3 of quotes overlapping a gold span of a gold outlet, abstention P/R.
 
@@ -111,11 +124,7 @@ def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress =
     for i, item in enumerate(items):
         _, result = run(item["question"])
         if item.get("answerable", True):
-            gold: dict[str, list[str]] = {}
-            for g in item.get("gold", []):
-                gold.setdefault(outlet_key(g["outlet"]), []).append(g["span"])
-            ok = [not result.abstained and _overlaps(q, gold.get(outlet_key(q.outlet), []))
-                  for q in result.quotes[:3]]
+            ok = seed_hits(result, item)
             hits1.append(bool(ok[:1] and ok[0]))
             hits3.append(any(ok))
             abstain_ans.append(result.abstained)
