@@ -60,24 +60,42 @@ def index_summary(index: str | Path) -> tuple[str, list[str]]:
     return render.index_summary(status.n_articles, status.outlets), [o for o, _ in status.outlets]
 
 
+MAX_HISTORY = 6  # earlier turns a follow-up question is resolved from
+
+
 def answer_turn(question: Any, outlets: Sequence[str] | None, k: Any, *, index: str | Path
                 ) -> tuple[str, str]:
-    """Answer one question: ``(chat markdown, sources panel html)``. Never raises."""
+    """Answer one question on its own: ``(chat markdown, sources panel html)``. Never raises."""
+    reply, panel, _ = chat_turn(question, outlets, k, index=index)
+    return reply, panel
+
+
+def chat_turn(question: Any, outlets: Sequence[str] | None, k: Any, *, index: str | Path,
+              history: Sequence[qa.Turn] = ()) -> tuple[str, str, qa.Turn | None]:
+    """Answer one turn of a conversation: ``(chat markdown, sources panel html, the turn to remember)``.
+
+    A follow-up ("When did he sign it?") is resolved from ``history`` (the last :data:`MAX_HISTORY`
+    turns) and the reply says what was searched. The turn is ``None`` when the question was refused.
+    Never raises.
+    """
     chosen = [o for o in (outlets or []) if isinstance(o, str) and o.strip()] or None
     try:
         n = min(10, max(1, int(k))) if k is not None else DEFAULT_K
     except (TypeError, ValueError):
         n = DEFAULT_K
+    turns = [t for t in history if isinstance(t, qa.Turn)][-MAX_HISTORY:]
     try:
-        result = qa.answer(question if isinstance(question, str) else "", n, index=index, outlets=chosen)
+        result = qa.answer(question if isinstance(question, str) else "", n, index=index, outlets=chosen,
+                           history=turns)
     except ValueError as exc:
         return (render.error_markdown(error_text(exc)),
-                render.empty_sources_html("No sources: the question could not be answered."))
+                render.empty_sources_html("No sources: the question could not be answered."), None)
     except Exception:  # the UI must show a message, never a traceback
         log.exception("answering %r failed", question)
         return (render.error_markdown("an internal error occurred; the server log has the details"),
-                render.empty_sources_html("No sources."))
-    return render.answer_markdown(result, chosen), render.sources_html(result)
+                render.empty_sources_html("No sources."), None)
+    reply = render.searched_markdown(result) + render.answer_markdown(result, chosen)
+    return reply, render.sources_html(result), qa.Turn.of(result)
 
 
 def _clean_field(name: str, value: Any) -> str:

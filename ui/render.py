@@ -186,6 +186,11 @@ def answer_markdown(answer: Answer, outlets: Sequence[str] | None = None) -> str
     return "\n".join(lines)
 
 
+def searched_markdown(answer: Answer) -> str:
+    """The line that says what was searched when a follow-up was resolved from the conversation ("" if not)."""
+    return f"*Searched: {md_text(answer.searched)}*\n\n" if answer.rewritten else ""
+
+
 def question_markdown(question: str, limit: int = 2000) -> str:
     """The user's chat message: the question, escaped (and shortened when huge)."""
     text = str(question)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -74,6 +76,25 @@ def test_example_question_then_follow_up_keeps_history(page: Page) -> None:
     expect(chat).to_contain_text("Which ministry does the National Guard belong to?")
     expect(chat).to_contain_text("Interior Ministry")
     expect(chat.get_by_text("Reported by")).to_have_count(2)
+
+
+def test_follow_up_is_resolved_from_the_conversation_and_says_what_was_searched(page: Page,
+                                                                                screenshots: Path) -> None:
+    ask(page, "Who signed the decree allowing foreigners into the National Guard?")
+    wait_answer(page, "Volodymyr Zelensky")
+    ask(page, "When did he sign it?")
+    wait_answer(page, "Searched: When did")
+    chat = page.locator("#chat")
+    searched = chat.get_by_text("Searched:").last.inner_text()
+    assert "Zelensky" in searched and "decree" in searched, searched
+    reply = chat.locator(".message-row, .message").last.inner_text()
+    assert "Feb. 21" in reply or "Wednesday" in reply, reply
+    expect(page.locator("#sources-panel mark.quote").first).to_contain_text(re.compile(r"Feb\. 21|Wednesday"))
+    page.screenshot(path=str(screenshots / "follow-up.png"), full_page=True)
+    page.click("#clear-btn")
+    ask(page, "When did he sign it?")
+    wait_answer(page, "When did he sign it?")
+    expect(page.locator("#chat")).not_to_contain_text("Searched:")
 
 
 def test_outlet_filter_limits_sources(page: Page, screenshots: Path) -> None:
