@@ -60,9 +60,6 @@ def index_summary(index: str | Path) -> tuple[str, list[str]]:
     return render.index_summary(status.n_articles, status.outlets), [o for o, _ in status.outlets]
 
 
-MAX_HISTORY = 6  # earlier turns a follow-up question is resolved from
-
-
 def answer_turn(question: Any, outlets: Sequence[str] | None, k: Any, *, index: str | Path
                 ) -> tuple[str, str]:
     """Answer one question on its own: ``(chat markdown, sources panel html)``. Never raises."""
@@ -74,8 +71,8 @@ def chat_turn(question: Any, outlets: Sequence[str] | None, k: Any, *, index: st
               history: Sequence[qa.Turn] = ()) -> tuple[str, str, qa.Turn | None]:
     """Answer one turn of a conversation: ``(chat markdown, sources panel html, the turn to remember)``.
 
-    A follow-up ("When did he sign it?") is resolved from ``history`` (the last :data:`MAX_HISTORY`
-    turns) and the reply says what was searched. The turn is ``None`` when the question was refused.
+    A follow-up ("When did he sign it?") is resolved from ``history`` and the reply says what was
+    searched. The turn is ``None`` when the question was refused.
     Never raises.
     """
     chosen = [o for o in (outlets or []) if isinstance(o, str) and o.strip()] or None
@@ -83,7 +80,7 @@ def chat_turn(question: Any, outlets: Sequence[str] | None, k: Any, *, index: st
         n = min(10, max(1, int(k))) if k is not None else DEFAULT_K
     except (TypeError, ValueError):
         n = DEFAULT_K
-    turns = [t for t in history if isinstance(t, qa.Turn)][-MAX_HISTORY:]
+    turns = [t for t in history if isinstance(t, qa.Turn)]
     try:
         result = qa.answer(question if isinstance(question, str) else "", n, index=index, outlets=chosen,
                            history=turns)

@@ -49,6 +49,7 @@ _NAME_SKIP = {*WH, "did", "does", "do", "is", "was", "are", "were", "can", "coul
               "has", "have", "had", "the", "a", "an", "in", "on", "and", "but", "according", "president", "mr",
               "ms", "mrs", "dr"}
 NP_MAX_WORDS = 3
+HISTORY_TURNS = 6  # the latest turns a follow-up is resolved from
 _PLURAL = re.compile(r"^[a-z]{3,}[^su'’]s$")
 
 
@@ -260,7 +261,7 @@ def resolve_followup(question: str, history: Sequence[Turn], outlets: Sequence[s
 
     Args:
         question: The new question (already validated).
-        history: Earlier turns, oldest first.
+        history: Earlier turns, oldest first (the latest ``HISTORY_TURNS`` are used).
         outlets: Outlet names of the index ("what about Newsweek?" switches outlet).
 
     Returns:
@@ -268,7 +269,7 @@ def resolve_followup(question: str, history: Sequence[Turn], outlets: Sequence[s
     """
     if not history or not needs_context(question):
         return question
-    ref = referents(history, outlets)
+    ref = referents(list(history)[-HISTORY_TURNS:], outlets)
     about = _ABOUT.match(question) or _AND_X.match(question)
     if about and not _pronouns(about["x"]):
         x = about["x"].strip()

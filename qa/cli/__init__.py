@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from qa.cli.chat import CHAT
 from qa.cli.commands import ADD, ASK, INDEX, REMOVE, SERVE
 from qa.cli.measure import BENCH, EVAL
 from qa.cli.options import Command
@@ -19,7 +20,7 @@ from qa.cli.train import CALIBRATE, TRAIN
 
 __all__ = ["COMMANDS", "Command", "build_parser", "main"]
 
-COMMANDS: tuple[Command, ...] = (INDEX, ADD, ASK, SERVE, REMOVE, EVAL, BENCH, TRAIN, CALIBRATE)
+COMMANDS: tuple[Command, ...] = (INDEX, ADD, ASK, CHAT, SERVE, REMOVE, EVAL, BENCH, TRAIN, CALIBRATE)
 
 EPILOG = """\
 examples:
@@ -28,6 +29,7 @@ examples:
   qa add articles.json                       import a JSON list (title, outlet|source, body, ...)
   qa ask "Who signed the decree?"            quotes with outlet and title
   qa ask "Who signed the decree?" --json     every field, with character offsets
+  qa chat                                    a conversation: follow-ups ("When did he sign it?") work
   qa remove ARTICLE_ID                       delete an article from the corpus and the index
   qa serve                                   browser UI on http://127.0.0.1:7860
 

@@ -69,6 +69,14 @@ def _ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return 0
+    print_answer(result, args.k)
+    return 0
+
+
+def print_answer(result: qa.Answer, k: int) -> None:
+    """Print an answer for a terminal: the short answer, then each outlet's quotes with title and date."""
+    if result.rewritten:
+        print(f"Searched: {result.searched}\n")
     if result.abstained:
         print(f"None of the {result.n_articles} indexed articles answers this.")
         if result.quotes:
@@ -80,12 +88,11 @@ def _ask(args: argparse.Namespace) -> int:
         n = len(result.outlets)
         print(f"Reported by {n} outlet{'s' * (n != 1)}:" if n > 1 else "Quoted from:" if short else "Answer:")
     shown = result.quotes if result.abstained else [q for g in result.outlets for q in g.quotes]
-    for q in shown[: args.k]:
+    for q in shown[:k]:
         p = q.passage
         print(f"\n  “{q.text}”")
         print(textwrap.indent(f"— {p.outlet}, “{p.title}”" + (f", {p.published}" if p.published else "")
                               + f"  [score {q.score:.2f}]" + (f"\n  {p.url}" if p.url else ""), "    "))
-    return 0
 
 
 def _serve_arguments(p: argparse.ArgumentParser) -> None:
