@@ -30,6 +30,8 @@ LABELS = {
     "shown_span_rate": "short answer shown", "shown_span_precision": "shown answers exactly right",
     "shown_span_f1": "shown answers F1", "reader_gold_em": "reader EM, gold paragraph",
     "reader_gold_f1": "reader F1, gold paragraph", "reader": "reader",
+    "short_answer_shown": "short answer shown", "short_answer_hit": "short answer on a gold span",
+    "shown_short_answer_precision": "shown short answers on a gold span",
 }
 
 
