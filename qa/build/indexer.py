@@ -238,7 +238,13 @@ def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = Non
     articles: list[Article] = []
     for p in paths:
         articles.extend(read_articles(p, **metadata))
-    find_duplicates(articles, corpus)
+    return store_articles(articles, corpus, root, progress=progress)
+
+
+def store_articles(articles: Sequence[Article], corpus: Path, root: Path, progress: bool | Progress = False
+                   ) -> IndexStats:
+    """Refuse duplicates (:func:`find_duplicates`), then write ``articles`` to the corpus and update the index."""
+    find_duplicates(list(articles), corpus)
     with build_lock(root):
         for article in articles:
             write_article(article, corpus)
