@@ -12,10 +12,11 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HTML = "text/html; charset=utf-8"
+OUTLET = "The Harbour Courier"
 CANONICAL = "https://www.harbourcourier.example/news/2024/03/05/gullrock-lighthouse-restored"
 
 
@@ -149,10 +150,9 @@ EMPTY_PAGE = """<!DOCTYPE html><html><head><title>Subscribe</title>
 
 @dataclass
 class Site:
-    """The running server: its base URL and the paths requested so far."""
+    """The running server: its base URL, and how long /slow.html keeps a client waiting."""
 
     base: str
-    requests: list[str] = field(default_factory=list)
     slow_seconds: float = 3.0
 
     def url(self, path: str) -> str:
@@ -197,7 +197,6 @@ def serve_site() -> Iterator[Site]:
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
-            site.requests.append(self.path)
             if self.path == "/slow.html":
                 time.sleep(site.slow_seconds)
             if self.path == "/chunked-huge.html":  # no Content-Length: the client must count

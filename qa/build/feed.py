@@ -56,8 +56,9 @@ def parse_feed(data: bytes, url: str, source: str = "", content_type: str = "app
     """
     import feedparser  # only feeds need it
 
-    parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": url, "content-type": content_type},
-                              sanitize_html=True, resolve_relative_uris=True)
+    headers = {"content-location": url, "content-type": content_type}
+    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True,
+                              resolve_relative_uris=True)
     if not parsed.get("version") and not parsed.entries:
         error = parsed.get("bozo_exception")
         why = f" ({str(error).strip()})" if error and str(error).strip() else ""

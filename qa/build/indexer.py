@@ -26,9 +26,9 @@ from qa.build.corpus import (
 from qa.build.ingest import read_articles
 from qa.build.segment import chunk_paragraphs, content_key, passage_id, sentences
 from qa.errors import ArticleError, IndexCorrupted, IndexOutdated
+from qa.index.record import PassageRecord
 from qa.index.sentences import SentenceTable
 from qa.index.store import FORMAT_VERSION, IndexStore, check_format, default_index, read_manifest
-from qa.index.record import PassageRecord
 from qa.index.writer import write_index
 from qa.model import get_encoder
 from qa.types import Article, IndexStats, Span

@@ -62,7 +62,8 @@ def read_articles(path: str | Path, **metadata: str) -> list[Article]:
     if suffix in JSON_SUFFIXES:
         records = _json_records(text, path, jsonl=suffix == ".jsonl")
         many = len(records) > 1
-        return [article_from_fields(r, metadata, path, f"article {i + 1}" if many else "") for i, r in enumerate(records)]
+        return [article_from_fields(r, metadata, path, f"article {i + 1}" if many else "")
+                for i, r in enumerate(records)]
     if suffix in HTML_SUFFIXES:
         return [_from_html(text, path, metadata)]
     return [parse_markdown(text, str(path), **metadata)]

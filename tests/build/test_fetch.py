@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -11,15 +10,10 @@ import qa
 from qa.build.feed import parse_feed
 from qa.build.fetch import FEED_TYPES, PAGE_TYPES, check_url, fetch
 from tests.server import free_port
-from tests.website import CANONICAL, STORY, Site, serve_site
+from tests.website import CANONICAL, STORY, Site
 
 pytestmark = pytest.mark.fast
 
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[Site]:
-    with serve_site() as s:
-        yield s
 
 
 def _refused(url: str, reason: str, *, accept=PAGE_TYPES, what: str = "web page", **limits) -> qa.FetchError:

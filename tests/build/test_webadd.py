@@ -7,7 +7,6 @@ the real model. Every refused address must leave corpus/ and index/ byte-identic
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,17 +17,10 @@ from qa.model import use_encoder
 from tests.fakes import FakeEncoder, build_fake_index
 from tests.server import free_port
 from tests.synth import snapshot
-from tests.website import CANONICAL, STORY_TITLE, Site, serve_site
+from tests.website import CANONICAL, OUTLET, STORY_TITLE, Site
 
 pytestmark = pytest.mark.fast
-OUTLET = "The Harbour Courier"
 COST_QUESTION = "How much will the restoration of the Gullrock lighthouse cost?"
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[Site]:
-    with serve_site() as s:
-        yield s
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,7 @@ import pytest
 import qa
 from qa.cli import main
 from tests.synth import snapshot
-from tests.website import CANONICAL, Site, serve_site
-
-OUTLET = "The Harbour Courier"
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[Site]:
-    with serve_site() as s:
-        yield s
+from tests.website import CANONICAL, OUTLET, Site
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 import qa
 from tests.fakes import build_fake_index
 from tests.synth import snapshot
-from tests.website import Site, serve_site
+from tests.website import Site
 from ui.actions import FIELD_HINTS, add_article, error_text
 
 pytestmark = pytest.mark.fast
@@ -36,11 +35,6 @@ def test_other_sources_and_hints_are_kept() -> None:
 def test_plain_value_errors_are_shown_as_they_are() -> None:
     assert error_text(ValueError("Nothing to add.")) == "Nothing to add."
 
-
-@pytest.fixture
-def site() -> Iterator[Site]:
-    with serve_site() as s:
-        yield s
 
 
 def test_a_url_alone_is_fetched_and_added_and_failures_write_nothing(site: Site, seed_corpus: Path, tmp_path: Path,
