@@ -14,11 +14,14 @@ no model and no UI toolkit.
 
 from qa.api import answer, open_index, read_answers, reader_configured, retrieve
 from qa.build.corpus import default_corpus, write_article
+from qa.build.fetch import FetchSettings
 from qa.build.indexer import add_articles, build_index
 from qa.build.lifecycle import remove_articles, resolve_articles
+from qa.build.webadd import FeedResult, SkippedItem, add_feed, add_urls, fetch_article
 from qa.errors import (
     ArticleError,
     ConfigError,
+    FetchError,
     IndexCorrupted,
     IndexMissing,
     IndexOutdated,
@@ -36,6 +39,9 @@ __all__ = [
     "Article",
     "ArticleError",
     "ConfigError",
+    "FeedResult",
+    "FetchError",
+    "FetchSettings",
     "IndexCorrupted",
     "IndexMissing",
     "IndexOutdated",
@@ -48,15 +54,19 @@ __all__ = [
     "QAError",
     "QuestionError",
     "Quote",
+    "SkippedItem",
     "Span",
     "Turn",
     "add_articles",
+    "add_feed",
+    "add_urls",
     "answer",
     "answer_f1",
     "build_index",
     "default_corpus",
     "default_index",
     "exact_match",
+    "fetch_article",
     "index_status",
     "normalize_answer",
     "open_index",

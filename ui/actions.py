@@ -155,7 +155,11 @@ def _stage_paste(text: str, workdir: Path) -> Path:
 def add_article(upload: Any, text: Any, *, outlet: Any = "", title: Any = "", author: Any = "",
                 published: Any = "", url: Any = "", index: str | Path, corpus: str | Path,
                 progress: Callable[[int, int], None] | None = None) -> tuple[bool, str]:
-    """Validate and add one uploaded file or pasted text; ``(ok, message)``. Never raises."""
+    """Validate and add one uploaded file, pasted text or, with neither, the page at ``url``; ``(ok, message)``.
+
+    With a file or text, ``url`` is the article's address (metadata); alone, the page is fetched from it
+    (:func:`qa.add_urls`) and the other fields replace what the page says. Never raises.
+    """
     text = text if isinstance(text, str) else ""
     workdir: Path | None = None
     shown = "the pasted text"
@@ -163,20 +167,22 @@ def add_article(upload: Any, text: Any, *, outlet: Any = "", title: Any = "", au
     try:
         meta = validate_metadata({"outlet": outlet, "title": title, "author": author,
                                   "published": published, "url": url})
-        if not upload and not text.strip():
-            raise ValueError("Nothing to add: upload a file or paste the article text.")
+        page = meta.pop("url", "") if not upload and not text.strip() else ""
+        if not upload and not text.strip() and not page:
+            raise ValueError("Nothing to add: upload a file, paste the article text or give the URL of its page.")
         if upload and text.strip():
             raise ValueError("Choose one: upload a file or paste text, not both.")
-        if not upload and not meta.get("outlet"):
+        if not upload and not page and not meta.get("outlet"):
             raise ValueError("Outlet is required: type the publication that printed the article.")
-        workdir = Path(tempfile.mkdtemp(prefix="newsqa-add-"))
-        if upload:
-            staged, shown = stage_upload(upload, workdir)
-        else:
-            staged = _stage_paste(text, workdir)
         before = qa.index_status(corpus, index, compare=False).n_articles
-        with _ADD_LOCK:
-            stats = qa.add_articles([staged], corpus=corpus, index=index, progress=progress or False, **meta)
+        if page:
+            with _ADD_LOCK:
+                stats = qa.add_urls([page], corpus=corpus, index=index, progress=progress or False, **meta)
+        else:
+            workdir = Path(tempfile.mkdtemp(prefix="newsqa-add-"))
+            staged, shown = stage_upload(upload, workdir) if upload else (_stage_paste(text, workdir), shown)
+            with _ADD_LOCK:
+                stats = qa.add_articles([staged], corpus=corpus, index=index, progress=progress or False, **meta)
     except ValueError as exc:
         return False, f"Not added: {error_text(exc, staged, shown)}"
     except Exception:
@@ -189,7 +195,7 @@ def add_article(upload: Any, text: Any, *, outlet: Any = "", title: Any = "", au
     if added <= 0:
         return True, (f"Already indexed: this article was added before. The index holds "
                       f"{stats.articles:,} articles.")
-    source = f"from {meta['outlet']} " if meta.get("outlet") else ""
+    source = f"from {meta['outlet']} " if meta.get("outlet") else f"from {page} " if page else ""
     return True, (f"Added {added} article{'s' if added != 1 else ''} {source}— the index now holds "
                   f"{stats.articles:,} articles ({stats.embedded} new paragraphs embedded, "
                   f"{stats.seconds:.1f} s). Ask about it in the Chat tab.")

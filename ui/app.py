@@ -102,13 +102,14 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
                                         placeholder="Paste the article: headline, then paragraphs "
                                                     "separated by blank lines.")
                 with gr.Column(scale=2):
-                    outlet = gr.Textbox(label="Outlet (required)", elem_id="add-outlet",
+                    outlet = gr.Textbox(label="Outlet (required, except for a URL)", elem_id="add-outlet",
                                         placeholder="e.g. Reuters")
                     title = gr.Textbox(label="Title", elem_id="add-title")
                     author = gr.Textbox(label="Author", elem_id="add-author")
                     published = gr.Textbox(label="Published (YYYY-MM-DD)", elem_id="add-date",
                                            placeholder="2024-02-21")
-                    url = gr.Textbox(label="URL", elem_id="add-url", placeholder="https://…")
+                    url = gr.Textbox(label="URL", elem_id="add-url", placeholder="https://…",
+                                     info="With no file and no text, the article is fetched from this page")
                     add_btn = gr.Button("Add to index", variant="primary", elem_id="add-btn")
                     status = gr.HTML("", elem_id="add-status-box", js_on_load=None)
 

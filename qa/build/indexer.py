@@ -26,9 +26,9 @@ from qa.build.corpus import (
 from qa.build.ingest import read_articles
 from qa.build.segment import chunk_paragraphs, content_key, passage_id, sentences
 from qa.errors import ArticleError, IndexCorrupted, IndexOutdated
+from qa.index.record import PassageRecord
 from qa.index.sentences import SentenceTable
 from qa.index.store import FORMAT_VERSION, IndexStore, check_format, default_index, read_manifest
-from qa.index.record import PassageRecord
 from qa.index.writer import write_index
 from qa.model import get_encoder
 from qa.types import Article, IndexStats, Span
@@ -238,7 +238,13 @@ def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = Non
     articles: list[Article] = []
     for p in paths:
         articles.extend(read_articles(p, **metadata))
-    find_duplicates(articles, corpus)
+    return store_articles(articles, corpus, root, progress=progress)
+
+
+def store_articles(articles: Sequence[Article], corpus: Path, root: Path, progress: bool | Progress = False
+                   ) -> IndexStats:
+    """Refuse duplicates (:func:`find_duplicates`), then write ``articles`` to the corpus and update the index."""
+    find_duplicates(list(articles), corpus)
     with build_lock(root):
         for article in articles:
             write_article(article, corpus)

@@ -27,6 +27,8 @@ examples:
   qa index                                   build or update ./index from ./corpus
   qa add story.txt --outlet "Newsweek" --published 2024-02-21
   qa add articles.json                       import a JSON list (title, outlet|source, body, ...)
+  qa add https://example.com/news/story.html fetch a web page: outlet from its site name, canonical url
+  qa add --feed https://example.com/rss.xml  add the stories of an RSS/Atom feed not in the corpus yet
   qa ask "Who signed the decree?"            quotes with outlet and title
   qa ask "Who signed the decree?" --json     every field, with character offsets
   qa chat                                    a conversation: follow-ups ("When did he sign it?") work
