@@ -1,1 +1,2 @@
-"""Article files -> corpus -> index: reading, cleaning, segmenting, embedding and writing (``qa add``, ``qa index``, ``qa remove``)."""
+"""Article files and web pages -> corpus -> index: reading, fetching, cleaning, segmenting, embedding and
+writing (``qa add``, ``qa index``, ``qa remove``)."""
