@@ -174,7 +174,8 @@ def add_article(upload: Any, text: Any, *, outlet: Any = "", title: Any = "", au
             raise ValueError("Choose one: upload a file or paste text, not both.")
         if not upload and not page and not meta.get("outlet"):
             raise ValueError("Outlet is required: type the publication that printed the article.")
-        before = qa.index_status(corpus, index, compare=False).n_articles
+        status = qa.index_status(corpus, index, compare=False)
+        before, outlets_before = status.n_articles, dict(status.outlets)
         if page:
             with _ADD_LOCK:
                 stats = qa.add_urls([page], corpus=corpus, index=index, progress=progress or False, **meta)
@@ -195,7 +196,10 @@ def add_article(upload: Any, text: Any, *, outlet: Any = "", title: Any = "", au
     if added <= 0:
         return True, (f"Already indexed: this article was added before. The index holds "
                       f"{stats.articles:,} articles.")
-    source = f"from {meta['outlet']} " if meta.get("outlet") else f"from {page} " if page else ""
+    source = f"from {meta['outlet']} " if meta.get("outlet") else ""
+    if page and not source:  # the outlet came from the page: name it, and where it was fetched
+        grown = [o for o, n in qa.index_status(corpus, index, compare=False).outlets if n > outlets_before.get(o, 0)]
+        source = f"from {', '.join(grown) or 'the page'} ({page}) "
     return True, (f"Added {added} article{'s' if added != 1 else ''} {source}— the index now holds "
                   f"{stats.articles:,} articles ({stats.embedded} new paragraphs embedded, "
                   f"{stats.seconds:.1f} s). Ask about it in the Chat tab.")

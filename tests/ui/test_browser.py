@@ -191,6 +191,23 @@ def test_added_article_is_answerable_without_restart(page: Page, screenshots: Pa
     page.screenshot(path=str(screenshots / "added_answer.png"), full_page=True)
 
 
+def test_article_added_by_url_is_answerable_with_its_outlet(page: Page, site, screenshots: Path) -> None:
+    from tests.website import CANONICAL, OUTLET
+
+    _open_add_tab(page)
+    page.locator("#add-url textarea").fill(site.url("/story.html"))
+    page.click("#add-btn")
+    expect(page.locator(".add-status.ok")).to_contain_text(OUTLET, timeout=ADD_TIMEOUT)
+    expect(page.locator("#index-info")).to_contain_text(OUTLET)
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "How much will the Gullrock lighthouse restoration cost?")
+    wait_answer(page, "4.2 million euros")
+    card = page.locator(f'#sources-panel .source-card.supporting[data-outlet="{OUTLET}"]').first
+    expect(card.locator("mark.quote")).to_contain_text("4.2 million euros")
+    expect(card.locator(".card-title a")).to_have_attribute("href", CANONICAL)
+    page.screenshot(path=str(screenshots / "added_by_url.png"), full_page=True)
+
+
 def test_upload_keeps_only_the_suffix_of_the_file_name(page: Page, ui_corpus: Path) -> None:
     before = {p.name for p in ui_corpus.iterdir()}
     _open_add_tab(page)
