@@ -10,7 +10,7 @@ import pytest
 import qa
 from tests.fakes import build_fake_index
 from tests.synth import snapshot
-from tests.website import Site
+from tests.website import OUTLET, Site
 from ui.actions import FIELD_HINTS, add_article, error_text
 
 pytestmark = pytest.mark.fast
@@ -53,7 +53,8 @@ def test_a_url_alone_is_fetched_and_added_and_failures_write_nothing(site: Site,
     assert snapshot(corpus, index) == before
 
     ok, text = add_article(None, "  ", url=site.url("story.html"), index=index, corpus=corpus)
-    assert ok and text.startswith(f"Added 1 article from {site.url('story.html')} — the index now holds 4 articles")
+    assert ok and text.startswith(f"Added 1 article from {OUTLET} ({site.url('story.html')}) — the index now "
+                                  "holds 4 articles"), text
     (new,) = [p for p in corpus.glob("*.md") if p.name not in {Path(k).name for k in before}]
     assert "outlet: The Harbour Courier" in new.read_text(encoding="utf-8")
     answer = qa.answer("How much will the restoration of the Gullrock lighthouse cost?", index=index)
