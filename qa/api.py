@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.answering.compose import build_answer
+from qa.answering.followup import resolve_followup
 from qa.answering.query import Query, check_question, make_query
 from qa.answering.retrieve import search
 from qa.answering.settings import ReaderSettings
@@ -18,7 +19,7 @@ from qa.index.store import IndexStore, current_version, default_index
 from qa.model import Reader, get_encoder, get_reader
 from qa.model.reader import Span as ReaderSpan
 from qa.outlets import outlet_key
-from qa.types import Answer, Passage
+from qa.types import Answer, Passage, Turn
 
 _cache: dict[Path, IndexStore] = {}
 _cache_lock = threading.Lock()
@@ -133,8 +134,8 @@ def retrieve(question: str, k: int = 5, *, index: IndexLike = None,
     return search(store, _query(store, question), k, outlets).passages
 
 
-def answer(question: str, k: int = 5, *, index: IndexLike = None,
-           outlets: Sequence[str] | None = None, depth: int | None = None) -> Answer:
+def answer(question: str, k: int = 5, *, index: IndexLike = None, outlets: Sequence[str] | None = None,
+           depth: int | None = None, history: Sequence[Turn | Answer] | None = None) -> Answer:
     """Answer a question with verbatim quotes from the indexed articles.
 
     Args:
@@ -144,6 +145,9 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None,
         outlets: Only answer from these outlets.
         depth: Passages to retrieve and report in :attr:`Answer.passages` (default ``k``); quotes
             are drawn from the first ``k`` of them.
+        history: The conversation so far, oldest first: earlier :class:`Answer` objects or
+            :class:`Turn` records. A follow-up ("When did he sign it?") is searched in its stand-alone
+            form (:attr:`Answer.searched`); a question that stands alone is searched as asked.
 
     Returns:
         An :class:`~qa.types.Answer`: quotes best first (each a verbatim slice of its passage),
@@ -155,8 +159,12 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None,
     """
     store = open_index(index)
     check_outlets(store, outlets)
-    query = _query(store, question)
+    asked = check_question(question)
+    turns = [t if isinstance(t, Turn) else Turn.of(t) for t in history or ()]
+    searched = resolve_followup(asked, turns, store.outlet_names())
+    query = _query(store, searched)
     retrieved = search(store, query, max(k, depth or k), outlets)
     reader = get_reader()
     result = build_answer(query, retrieved.head(k), reader=reader, reading=_reading(reader))
-    return result if len(retrieved.evidence) <= k else replace(result, passages=tuple(retrieved.passages))
+    passages = tuple(retrieved.passages) if len(retrieved.evidence) > k else result.passages
+    return replace(result, question=asked, searched=searched, passages=passages)

@@ -17,12 +17,15 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def check_directory(path: Path, what: str = "an index") -> None:
+def check_directory(path: Path, what: str = "an index") -> Path:
     """Refuse a ``path`` that exists but is not a directory (a corpus and an index are directories).
 
     Args:
         path: The directory to check (it may not exist yet).
         what: What it should be, with its article: ``"an index"``, ``"a corpus"``.
+
+    Returns:
+        ``path``.
 
     Raises:
         ConfigError: ``path`` is a file (or anything but a directory).
@@ -30,3 +33,4 @@ def check_directory(path: Path, what: str = "an index") -> None:
     if path.exists() and not path.is_dir():
         raise ConfigError(f"is a file, not {what} directory", source=path,
                           hint=f"give the path of {what} directory (or of a new one)", field=what.split()[-1])
+    return path

@@ -85,3 +85,12 @@ def fake_index(seed_corpus: Path, tmp_path: Path, fake_encoder) -> Path:
     from tests.fakes import build_fake_index
 
     return build_fake_index(seed_corpus, tmp_path / "fake-index")
+
+
+@pytest.fixture(scope="session")
+def site():
+    """A local news site on 127.0.0.1 (:mod:`tests.website`): pages and feeds for `qa add URL` and `--feed`."""
+    from tests.website import serve_site
+
+    with serve_site() as served:
+        yield served

@@ -194,6 +194,11 @@ def _also_retrieved(cards: Sequence[Card], supporting: set[str]) -> list[str]:
     return ["", f"*Also retrieved, without a passage that states this:* {listed}"]
 
 
+def searched_markdown(answer: Answer) -> str:
+    """The line that says what was searched when a follow-up was resolved from the conversation ("" if not)."""
+    return f"*Searched: {md_text(answer.searched)}*\n\n" if answer.rewritten else ""
+
+
 def question_markdown(question: str, limit: int = 2000) -> str:
     """The user's chat message: the question, escaped (and shortened when huge)."""
     text = str(question)

@@ -27,9 +27,9 @@ from qa.build.ingest import read_articles
 from qa.build.segment import chunk_paragraphs, content_key, passage_id, sentences
 from qa.errors import ArticleError, IndexCorrupted, IndexOutdated
 from qa.fsio import check_directory
+from qa.index.record import PassageRecord
 from qa.index.sentences import SentenceTable
 from qa.index.store import FORMAT_VERSION, IndexStore, check_format, default_index, read_manifest
-from qa.index.record import PassageRecord
 from qa.index.writer import write_index
 from qa.model import get_encoder
 from qa.types import Article, IndexStats, Span
@@ -84,13 +84,9 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
 
 
 def resolve_dirs(corpus: str | Path | None, index: str | Path | None) -> tuple[Path, Path]:
-    """``(corpus, index)`` directories, defaults filled in (``$QA_CORPUS``/``$QA_INDEX`` or ./corpus, ./index).
-    Either being a file raises :class:`ConfigError`."""
-    dirs = (Path(corpus) if corpus is not None else default_corpus(),
-            Path(index) if index is not None else default_index())
-    check_directory(dirs[0], "a corpus")
-    check_directory(dirs[1], "an index")
-    return dirs
+    """``(corpus, index)``, defaults filled in ($QA_CORPUS/$QA_INDEX or ./corpus, ./index); a file: ConfigError."""
+    return (check_directory(Path(corpus) if corpus is not None else default_corpus(), "a corpus"),
+            check_directory(Path(index) if index is not None else default_index(), "an index"))
 
 
 @contextmanager
@@ -115,8 +111,7 @@ def build_lock(root: Path) -> Iterator[None]:
         yield
 
 
-def build_locked(corpus: Path, root: Path, *, rebuild: bool = False,
-                 progress: bool | Progress = False) -> IndexStats:
+def build_locked(corpus: Path, root: Path, *, rebuild: bool = False, progress: bool | Progress = False) -> IndexStats:
     """:func:`build_index` for a caller that already holds :func:`build_lock` of ``root``."""
     started = time.perf_counter()
     for leftover in remove_temp_files(corpus):
@@ -243,7 +238,13 @@ def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = Non
     articles: list[Article] = []
     for p in paths:
         articles.extend(read_articles(p, **metadata))
-    find_duplicates(articles, corpus)
+    return store_articles(articles, corpus, root, progress=progress)
+
+
+def store_articles(articles: Sequence[Article], corpus: Path, root: Path, progress: bool | Progress = False
+                   ) -> IndexStats:
+    """Refuse duplicates (:func:`find_duplicates`), then write ``articles`` to the corpus and update the index."""
+    find_duplicates(list(articles), corpus)
     with build_lock(root):
         for article in articles:
             write_article(article, corpus)

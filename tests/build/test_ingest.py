@@ -96,4 +96,5 @@ def test_errors_are_typed_and_name_file_record_and_field(tmp_path):
     assert (err.source, err.field, err.code) == (str(path), "outlet", "bad_article")
     assert err.problem == "article 2 has no outlet" and "--outlet NAME" in err.hint
     assert str(err) == f"{path}: article 2 has no outlet; {err.hint}"
-    assert err.describe(source="two.json", hint="fill in the form") == "two.json: article 2 has no outlet; fill in the form"
+    assert (err.describe(source="two.json", hint="fill in the form")
+            == "two.json: article 2 has no outlet; fill in the form")

@@ -60,6 +60,16 @@ def test_qa_add_refuses_a_published_date_that_is_not_iso(tmp_path: Path, capsys,
 
 
 @pytest.mark.fast
+@pytest.mark.parametrize("source", [["https://news.invalid/story.html"], ["--feed", "https://news.invalid/feed.xml"]])
+def test_qa_add_by_url_or_feed_refuses_the_date_before_fetching(tmp_path: Path, capsys, source: list[str]) -> None:
+    corpus, index = tmp_path / "c", tmp_path / "i"
+    assert main(["add", *source, "--published", "yesterday", "--corpus", str(corpus), "--index", str(index),
+                 "-q"]) == 2
+    assert "publication date 'yesterday' is not a real date written YYYY-MM-DD" in _one_line_error(capsys, "add")
+    assert not corpus.exists() and not index.exists()
+
+
+@pytest.mark.fast
 @pytest.mark.parametrize("value", BAD_DATES + GOOD_DATES)
 def test_the_ui_and_the_cli_share_one_date_rule(value: str) -> None:
     fields = {"outlet": "X", "title": "", "author": "", "published": value, "url": ""}

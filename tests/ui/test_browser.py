@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,25 @@ def test_example_question_then_follow_up_keeps_history(page: Page) -> None:
     expect(chat).to_contain_text("Which ministry does the National Guard belong to?")
     expect(chat).to_contain_text("Interior Ministry")
     expect(chat.get_by_text("Reported by")).to_have_count(2)
+
+
+def test_follow_up_is_resolved_from_the_conversation_and_says_what_was_searched(page: Page,
+                                                                                screenshots: Path) -> None:
+    ask(page, "Who signed the decree allowing foreigners into the National Guard?")
+    wait_answer(page, "Volodymyr Zelensky")
+    ask(page, "When did he sign it?")
+    wait_answer(page, "Searched: When did")
+    chat = page.locator("#chat")
+    searched = chat.get_by_text("Searched:").last.inner_text()
+    assert "Zelensky" in searched and "decree" in searched, searched
+    reply = chat.locator(".message-row, .message").last.inner_text()
+    assert "Feb. 21" in reply or "Wednesday" in reply, reply
+    expect(page.locator("#sources-panel mark.quote").first).to_contain_text(re.compile(r"Feb\. 21|Wednesday"))
+    page.screenshot(path=str(screenshots / "follow-up.png"), full_page=True)
+    page.click("#clear-btn")
+    ask(page, "When did he sign it?")
+    wait_answer(page, "When did he sign it?")
+    expect(page.locator("#chat")).not_to_contain_text("Searched:")
 
 
 def test_outlet_filter_limits_sources(page: Page, screenshots: Path) -> None:
@@ -173,6 +193,23 @@ def test_added_article_is_answerable_without_restart(page: Page, screenshots: Pa
     expect(link).to_have_attribute("href", "https://example.org/kharkiv-bridge")
     expect(link).to_have_attribute("rel", "noopener noreferrer")
     page.screenshot(path=str(screenshots / "added_answer.png"), full_page=True)
+
+
+def test_article_added_by_url_is_answerable_with_its_outlet(page: Page, site, screenshots: Path) -> None:
+    from tests.website import CANONICAL, OUTLET
+
+    _open_add_tab(page)
+    page.locator("#add-url textarea").fill(site.url("/story.html"))
+    page.click("#add-btn")
+    expect(page.locator(".add-status.ok")).to_contain_text(OUTLET, timeout=ADD_TIMEOUT)
+    expect(page.locator("#index-info")).to_contain_text(OUTLET)
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "How much will the Gullrock lighthouse restoration cost?")
+    wait_answer(page, "4.2 million euros")
+    card = page.locator(f'#sources-panel .source-card.supporting[data-outlet="{OUTLET}"]').first
+    expect(card.locator("mark.quote")).to_contain_text("4.2 million euros")
+    expect(card.locator(".card-title a")).to_have_attribute("href", CANONICAL)
+    page.screenshot(path=str(screenshots / "added_by_url.png"), full_page=True)
 
 
 def test_upload_keeps_only_the_suffix_of_the_file_name(page: Page, ui_corpus: Path) -> None:

@@ -194,6 +194,19 @@ def test_answer_turn_on_a_real_index(ui_index: Path) -> None:
     assert "the question is empty" in reply
 
 
+def test_chat_turn_resolves_a_follow_up_and_remembers_the_turn(ui_index: Path) -> None:
+    _, _, first = actions.chat_turn("Who signed the decree allowing foreigners into the National Guard?",
+                                    [], 5, index=ui_index)
+    assert first is not None and "Zelensky" in first.answer
+    reply, _, second = actions.chat_turn("When did he sign it?", [], 5, index=ui_index, history=[first])
+    assert reply.startswith("*Searched: When did") and "Zelensky" in reply.split("\n")[0]
+    assert second is not None and second.searched != second.question
+    reply, _, refused = actions.chat_turn("", [], 5, index=ui_index, history=[first])
+    assert refused is None and "the question is empty" in reply
+    alone, _ = actions.answer_turn("When did he sign it?", [], 5, index=ui_index)
+    assert "Searched:" not in alone
+
+
 @pytest.mark.fast
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({}, "Nothing to add"),
