@@ -1,6 +1,6 @@
 # Two commands set everything up on a fresh machine:
 #   make run    venv + install + index + UI on http://127.0.0.1:7860
-#   make test   venv + install + ruff + the whole test suite (browser test included)
+#   make test   venv + install + Chromium (apt-get, as root) + ruff + the whole test suite (browser tests included)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,11 +10,11 @@ PORT   ?= 7860
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test test-fast test-engine pg index lint install bench eval clean help
+.PHONY: run test test-fast test-engine pg index lint install browser bench eval clean help
 
 help:
 	@echo "make run    install, build the index and serve the UI on http://$(HOST):$(PORT)"
-	@echo "make test   install, lint and run all tests"
+	@echo "make test   install (Chromium too: apt-get as root), lint and run all tests"
 	@echo "make test-fast  model-free unit tests only (seconds; no model, no browser)"
 	@echo "make index  update the index from corpus/"
 	@echo "make bench  run qa bench (performance figures)"
@@ -31,6 +31,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian's Chromium at /usr/bin/chromium for the browser tests: installed with apt-get when running as
+# root, otherwise one line says the command to run (and make stops). CHROMIUM=PATH checks another path.
+browser:
+	@scripts/ensure-browser.sh
+
 index: $(STAMP)
 	$(BIN)/qa index
 
@@ -40,7 +45,7 @@ run: index
 lint: $(STAMP)
 	$(BIN)/ruff check qa ui tests
 
-test: $(STAMP) lint
+test: browser $(STAMP) lint
 	$(BIN)/python -m pytest -q -ra
 
 # The fast tier: pure logic on toy data with a fake encoder. QA_MODEL points nowhere, so a test that

@@ -14,11 +14,15 @@ no model and no UI toolkit.
 
 from qa.api import answer, open_index, read_answers, reader_configured, retrieve
 from qa.build.corpus import default_corpus, write_article
+from qa.build.fetch import FetchSettings
 from qa.build.indexer import add_articles, build_index
+from qa.build.ingest import check_published
 from qa.build.lifecycle import remove_articles, resolve_articles
+from qa.build.webadd import FeedResult, SkippedItem, add_feed, add_urls, fetch_article
 from qa.errors import (
     ArticleError,
     ConfigError,
+    FetchError,
     IndexCorrupted,
     IndexMissing,
     IndexOutdated,
@@ -29,13 +33,16 @@ from qa.errors import (
 from qa.index.store import IndexStore, default_index, outlet_key
 from qa.status import IndexStatus, index_status
 from qa.textmatch import answer_f1, exact_match, normalize_answer, same_answer
-from qa.types import Answer, Article, IndexStats, OutletQuotes, Passage, Quote, Span
+from qa.types import Answer, Article, IndexStats, OutletQuotes, Passage, Quote, Span, Turn
 
 __all__ = [
     "Answer",
     "Article",
     "ArticleError",
     "ConfigError",
+    "FeedResult",
+    "FetchError",
+    "FetchSettings",
     "IndexCorrupted",
     "IndexMissing",
     "IndexOutdated",
@@ -48,14 +55,20 @@ __all__ = [
     "QAError",
     "QuestionError",
     "Quote",
+    "SkippedItem",
     "Span",
+    "Turn",
     "add_articles",
+    "add_feed",
+    "add_urls",
     "answer",
     "answer_f1",
     "build_index",
+    "check_published",
     "default_corpus",
     "default_index",
     "exact_match",
+    "fetch_article",
     "index_status",
     "normalize_answer",
     "open_index",

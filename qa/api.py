@@ -9,16 +9,19 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.answering.compose import build_answer
+from qa.answering.followup import resolve_followup
 from qa.answering.query import Query, check_question, make_query
 from qa.answering.retrieve import search
 from qa.answering.settings import ReaderSettings
-from qa.errors import ConfigError, ModelMismatch
+from qa.errors import ConfigError, ModelMismatch, QuestionError
+from qa.fsio import check_directory
 from qa.index.backend import SearchBackend
 from qa.index.open import cache_key, index_target, open_backend, still_live
 from qa.index.store import IndexStore
 from qa.model import Reader, get_encoder, get_reader
 from qa.model.reader import Span as ReaderSpan
-from qa.types import Answer, Passage
+from qa.outlets import outlet_key
+from qa.types import Answer, Passage, Turn
 
 _cache: dict[str, SearchBackend] = {}
 _cache_lock = threading.Lock()
@@ -34,12 +37,14 @@ def open_index(index: IndexLike = None) -> SearchBackend:
     switch atomically).
 
     Raises:
-        ValueError: No index exists there, it is corrupted, or the server is unreachable (the
-            message names the fix).
+        ValueError: No index exists there, the path is a file, the index is corrupted, or the server is
+            unreachable (the message names the fix).
     """
     if index is not None and not isinstance(index, (str, Path)):
         return index
     target = index_target(index)
+    if isinstance(target, Path):
+        check_directory(target.resolve())
     key = cache_key(target)
     with _cache_lock:
         store = _cache.get(key)
@@ -95,6 +100,22 @@ def read_answers(question: str, texts: Sequence[str]) -> list[ReaderSpan]:
     return reader.read(check_question(question), list(texts))
 
 
+def check_outlets(store: IndexStore, outlets: Sequence[str] | None, shown: int = 12) -> None:
+    """Refuse an outlet filter naming an outlet the index has no article from (it could only abstain).
+
+    Raises:
+        QuestionError: Some named outlet has no article in the index (``field="outlets"``); the
+            message lists the outlets it has.
+    """
+    known = store.outlet_names()
+    keys = {outlet_key(o) for o in known}
+    missing = [o for o in outlets or () if outlet_key(o) not in keys]
+    if missing:
+        listed = ", ".join(known[:shown]) + (f" and {len(known) - shown} more" if len(known) > shown else "")
+        raise QuestionError(f"no articles from {', '.join(missing)} in the index; outlets: {listed or 'none'}",
+                            field="outlets")
+
+
 def _query(store: IndexStore, question: str) -> Query:
     return make_query(question, store.outlet_names(), get_encoder())
 
@@ -111,14 +132,16 @@ def retrieve(question: str, k: int = 5, *, index: IndexLike = None,
             When not given and the question names outlets, each named outlet is represented.
 
     Raises:
-        ValueError: Empty, too long or non-text question; missing or corrupted index.
+        ValueError: Empty, too long or non-text question; an outlet with no article in the index
+            (:class:`~qa.errors.QuestionError`); missing or corrupted index.
     """
     store = open_index(index)
+    check_outlets(store, outlets)
     return search(store, _query(store, question), k, outlets).passages
 
 
-def answer(question: str, k: int = 5, *, index: IndexLike = None,
-           outlets: Sequence[str] | None = None, depth: int | None = None) -> Answer:
+def answer(question: str, k: int = 5, *, index: IndexLike = None, outlets: Sequence[str] | None = None,
+           depth: int | None = None, history: Sequence[Turn | Answer] | None = None) -> Answer:
     """Answer a question with verbatim quotes from the indexed articles.
 
     Args:
@@ -128,14 +151,26 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None,
         outlets: Only answer from these outlets.
         depth: Passages to retrieve and report in :attr:`Answer.passages` (default ``k``); quotes
             are drawn from the first ``k`` of them.
+        history: The conversation so far, oldest first: earlier :class:`Answer` objects or
+            :class:`Turn` records. A follow-up ("When did he sign it?") is searched in its stand-alone
+            form (:attr:`Answer.searched`); a question that stands alone is searched as asked.
 
     Returns:
         An :class:`~qa.types.Answer`: quotes best first (each a verbatim slice of its passage),
         ``abstained`` when nothing answers, and the supporting quotes grouped by outlet.
+
+    Raises:
+        ValueError: As :func:`retrieve`: a bad question, an outlet with no article in the index
+            (:class:`~qa.errors.QuestionError`), a missing or corrupted index.
     """
     store = open_index(index)
-    query = _query(store, question)
+    check_outlets(store, outlets)
+    asked = check_question(question)
+    turns = [t if isinstance(t, Turn) else Turn.of(t) for t in history or ()]
+    searched = resolve_followup(asked, turns, store.outlet_names())
+    query = _query(store, searched)
     retrieved = search(store, query, max(k, depth or k), outlets)
     reader = get_reader()
     result = build_answer(query, retrieved.head(k), reader=reader, reading=_reading(reader))
-    return result if len(retrieved.evidence) <= k else replace(result, passages=tuple(retrieved.passages))
+    passages = tuple(retrieved.passages) if len(retrieved.evidence) > k else result.passages
+    return replace(result, question=asked, searched=searched, passages=passages)

@@ -12,6 +12,7 @@ from typing import ClassVar
 __all__ = [
     "ArticleError",
     "ConfigError",
+    "FetchError",
     "IndexCorrupted",
     "IndexMissing",
     "IndexOutdated",
@@ -59,6 +60,23 @@ class ArticleError(QAError):
     """An article file or field is unreadable, malformed, incomplete or a duplicate."""
 
     code = "bad_article"
+
+
+class FetchError(QAError):
+    """A web page or feed could not be fetched, or what came back is not one (``qa add URL``, ``--feed``).
+
+    Attributes:
+        reason: Which failure, for code to branch on: ``bad_url`` (not an http(s) address),
+            ``unreachable``, ``timeout``, ``http_status`` (4xx/5xx), ``wrong_type`` (not HTML, not a
+            feed), ``too_big``, ``too_many_redirects`` or ``not_a_feed``.
+    """
+
+    code = "fetch_failed"
+
+    def __init__(self, problem: str, *, source: object = "", hint: str | None = None, field: str = "",
+                 reason: str = "") -> None:
+        self.reason = reason
+        super().__init__(problem, source=source, hint=hint, field=field)
 
 
 class ConfigError(QAError):

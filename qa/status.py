@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.api import open_index
-from qa.build.indexer import stale_reason
+from qa.build.staleness import stale_reason
 from qa.index.open import index_target
 
 

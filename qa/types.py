@@ -134,6 +134,8 @@ class Answer:
         outlets: The answering quotes grouped by outlet, best outlet first (empty when abstained).
         n_articles: Number of articles in the index that was searched.
         passages: The retrieved passages the quotes were drawn from, in retrieval order.
+        searched: What was searched: the question itself, or its stand-alone form when it was a
+            follow-up resolved from the conversation (``qa.answer(..., history=...)``).
     """
 
     question: str
@@ -142,6 +144,12 @@ class Answer:
     outlets: tuple[OutletQuotes, ...] = ()
     n_articles: int = 0
     passages: tuple[Passage, ...] = ()
+    searched: str = ""
+
+    @property
+    def rewritten(self) -> bool:
+        """True when the question was a follow-up and a stand-alone form of it was searched."""
+        return bool(self.searched) and self.searched != self.question
 
     @property
     def short_answer(self) -> Quote | None:
@@ -153,7 +161,8 @@ class Answer:
         """Plain-dict (JSON) form, as ``qa ask --json`` prints it: question, abstention, the short answer
         (text, outlet, offsets in its passage; null when none is marked), quotes, outlets."""
         short = self.short_answer
-        return {"question": self.question, "abstained": self.abstained, "n_articles": self.n_articles,
+        return {"question": self.question, "searched": self.searched or self.question,
+                "abstained": self.abstained, "n_articles": self.n_articles,
                 "answer_text": short.answer_text if short else None,
                 "answer_outlet": short.outlet if short else None,
                 "answer_passage_id": short.passage.id if short else None,
@@ -173,3 +182,27 @@ class IndexStats:
     reused: int
     seconds: float
     path: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange of a conversation, as follow-up questions need it.
+
+    Attributes:
+        question: The question as the user asked it.
+        searched: What was searched for it (its stand-alone form; empty: the question).
+        answer: The short answer given (the reader's span), or "".
+        quote: The best quote given, or "" when the answer abstained.
+    """
+
+    question: str
+    searched: str = ""
+    answer: str = ""
+    quote: str = ""
+
+    @classmethod
+    def of(cls, answer: Answer) -> Turn:
+        """The turn an :class:`Answer` makes (what the user was shown)."""
+        short = answer.short_answer
+        top = answer.quotes[0].text if answer.quotes and not answer.abstained else ""
+        return cls(answer.question, answer.searched, short.answer_text if short else "", top)

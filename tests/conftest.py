@@ -1,9 +1,14 @@
-"""Shared fixtures: the repo's corpus, and a real index built from it once per test session."""
+"""Shared fixtures: the seed corpus and a real index built from it once per test session.
+
+Tests never read or write the repo's corpus/ or index/ (a user's added articles live there): the seed
+corpus is made from the raw scrapes in tests/data/seeds, and QA_CORPUS / QA_INDEX point into a temp
+directory for the whole session, so a default path cannot reach the repo either.
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,13 +27,38 @@ SEED_META = {
 }
 
 
+def write_seed_corpus(dest: Path) -> Path:
+    """Write the three seed articles into ``dest`` as `qa add` makes them from tests/data/seeds."""
+    from qa.build.corpus import write_article
+    from qa.build.ingest import read_articles
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, meta in SEED_META.items():
+        for article in read_articles(SEEDS / name, **meta):
+            write_article(article, dest)
+    return dest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_default_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """QA_CORPUS / QA_INDEX point into a temp directory: no test can use the repo's corpus/ or index/
+    (nor a search server named by QA_BACKEND_URL)."""
+    root = tmp_path_factory.mktemp("defaults")
+    saved = {k: os.environ.get(k) for k in ("QA_CORPUS", "QA_INDEX", "QA_BACKEND_URL")}
+    os.environ.update(QA_CORPUS=str(root / "corpus"), QA_INDEX=str(root / "index"))
+    os.environ.pop("QA_BACKEND_URL", None)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @pytest.fixture(scope="session")
 def seed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the repo's corpus/ (the three cleaned seed articles)."""
-    dest = tmp_path_factory.mktemp("corpus")
-    for p in (ROOT / "corpus").glob("*.md"):
-        shutil.copy(p, dest / p.name)
-    return dest
+    """The three cleaned seed articles, made from tests/data/seeds (never the repo's corpus/)."""
+    return write_seed_corpus(tmp_path_factory.mktemp("corpus"))
 
 
 @pytest.fixture(scope="session")
@@ -57,3 +87,12 @@ def fake_index(seed_corpus: Path, tmp_path: Path, fake_encoder) -> Path:
     from tests.fakes import build_fake_index
 
     return build_fake_index(seed_corpus, tmp_path / "fake-index")
+
+
+@pytest.fixture(scope="session")
+def site():
+    """A local news site on 127.0.0.1 (:mod:`tests.website`): pages and feeds for `qa add URL` and `--feed`."""
+    from tests.website import serve_site
+
+    with serve_site() as served:
+        yield served

@@ -7,9 +7,7 @@ uploaded instead of its staged copy, and a form-field fix instead of a command-l
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
 import shutil
 import tempfile
 import threading
@@ -35,7 +33,6 @@ FIELD_HINTS = {  # the form's fix for a library error about this field (QAError.
 }
 DEFAULT_K = 5
 _ADD_LOCK = threading.Lock()
-_ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 
 
 def error_text(exc: ValueError, staged: Path | None = None, shown: str = "") -> str:
@@ -62,22 +59,37 @@ def index_summary(index: str | Path) -> tuple[str, list[str]]:
 
 def answer_turn(question: Any, outlets: Sequence[str] | None, k: Any, *, index: str | Path
                 ) -> tuple[str, str]:
-    """Answer one question: ``(chat markdown, sources panel html)``. Never raises."""
+    """Answer one question on its own: ``(chat markdown, sources panel html)``. Never raises."""
+    reply, panel, _ = chat_turn(question, outlets, k, index=index)
+    return reply, panel
+
+
+def chat_turn(question: Any, outlets: Sequence[str] | None, k: Any, *, index: str | Path,
+              history: Sequence[qa.Turn] = ()) -> tuple[str, str, qa.Turn | None]:
+    """Answer one turn of a conversation: ``(chat markdown, sources panel html, the turn to remember)``.
+
+    A follow-up ("When did he sign it?") is resolved from ``history`` and the reply says what was
+    searched. The turn is ``None`` when the question was refused.
+    Never raises.
+    """
     chosen = [o for o in (outlets or []) if isinstance(o, str) and o.strip()] or None
     try:
         n = min(10, max(1, int(k))) if k is not None else DEFAULT_K
     except (TypeError, ValueError):
         n = DEFAULT_K
+    turns = [t for t in history if isinstance(t, qa.Turn)]
     try:
-        result = qa.answer(question if isinstance(question, str) else "", n, index=index, outlets=chosen)
+        result = qa.answer(question if isinstance(question, str) else "", n, index=index, outlets=chosen,
+                           history=turns)
     except ValueError as exc:
         return (render.error_markdown(error_text(exc)),
-                render.empty_sources_html("No sources: the question could not be answered."))
+                render.empty_sources_html("No sources: the question could not be answered."), None)
     except Exception:  # the UI must show a message, never a traceback
         log.exception("answering %r failed", question)
         return (render.error_markdown("an internal error occurred; the server log has the details"),
-                render.empty_sources_html("No sources."))
-    return render.answer_markdown(result, chosen), render.sources_html(result)
+                render.empty_sources_html("No sources."), None)
+    reply = render.searched_markdown(result) + render.answer_markdown(result, chosen)
+    return reply, render.sources_html(result), qa.Turn.of(result)
 
 
 def _clean_field(name: str, value: Any) -> str:
@@ -92,15 +104,12 @@ def validate_metadata(fields: dict[str, Any]) -> dict[str, str]:
     """The form's metadata fields, whitespace-collapsed and checked; empty ones left out.
 
     Raises:
-        ValueError: A field is too long, the date is not a real ``YYYY-MM-DD`` date, or the URL is not http(s).
+        ValueError: A field is too long, the date is not a real ``YYYY-MM-DD`` date (:func:`qa.check_published`,
+            a :class:`qa.ArticleError`), or the URL is not http(s).
     """
     meta = {name: _clean_field(name, value) for name, value in fields.items()}
     if meta["published"]:
-        match = _ISO_DATE.match(meta["published"])
-        try:
-            dt.date.fromisoformat(match.group(1) if match else "")
-        except ValueError:
-            raise ValueError("Date must be a real date written YYYY-MM-DD, e.g. 2024-02-21.") from None
+        qa.check_published(meta["published"])  # the library's rule, the same as `qa add --published`
     if meta["url"] and not render.safe_url(meta["url"]):
         raise ValueError("URL must be a full web address starting with http:// or https://.")
     return {k: v for k, v in meta.items() if v}
@@ -140,7 +149,11 @@ def _stage_paste(text: str, workdir: Path) -> Path:
 def add_article(upload: Any, text: Any, *, outlet: Any = "", title: Any = "", author: Any = "",
                 published: Any = "", url: Any = "", index: str | Path, corpus: str | Path,
                 progress: Callable[[int, int], None] | None = None) -> tuple[bool, str]:
-    """Validate and add one uploaded file or pasted text; ``(ok, message)``. Never raises."""
+    """Validate and add one uploaded file, pasted text or, with neither, the page at ``url``; ``(ok, message)``.
+
+    With a file or text, ``url`` is the article's address (metadata); alone, the page is fetched from it
+    (:func:`qa.add_urls`) and the other fields replace what the page says. Never raises.
+    """
     text = text if isinstance(text, str) else ""
     workdir: Path | None = None
     shown = "the pasted text"
@@ -148,20 +161,23 @@ def add_article(upload: Any, text: Any, *, outlet: Any = "", title: Any = "", au
     try:
         meta = validate_metadata({"outlet": outlet, "title": title, "author": author,
                                   "published": published, "url": url})
-        if not upload and not text.strip():
-            raise ValueError("Nothing to add: upload a file or paste the article text.")
+        page = meta.pop("url", "") if not upload and not text.strip() else ""
+        if not upload and not text.strip() and not page:
+            raise ValueError("Nothing to add: upload a file, paste the article text or give the URL of its page.")
         if upload and text.strip():
             raise ValueError("Choose one: upload a file or paste text, not both.")
-        if not upload and not meta.get("outlet"):
+        if not upload and not page and not meta.get("outlet"):
             raise ValueError("Outlet is required: type the publication that printed the article.")
-        workdir = Path(tempfile.mkdtemp(prefix="newsqa-add-"))
-        if upload:
-            staged, shown = stage_upload(upload, workdir)
+        status = qa.index_status(corpus, index, compare=False)
+        before, outlets_before = status.n_articles, dict(status.outlets)
+        if page:
+            with _ADD_LOCK:
+                stats = qa.add_urls([page], corpus=corpus, index=index, progress=progress or False, **meta)
         else:
-            staged = _stage_paste(text, workdir)
-        before = qa.index_status(corpus, index, compare=False).n_articles
-        with _ADD_LOCK:
-            stats = qa.add_articles([staged], corpus=corpus, index=index, progress=progress or False, **meta)
+            workdir = Path(tempfile.mkdtemp(prefix="newsqa-add-"))
+            staged, shown = stage_upload(upload, workdir) if upload else (_stage_paste(text, workdir), shown)
+            with _ADD_LOCK:
+                stats = qa.add_articles([staged], corpus=corpus, index=index, progress=progress or False, **meta)
     except ValueError as exc:
         return False, f"Not added: {error_text(exc, staged, shown)}"
     except Exception:
@@ -175,6 +191,9 @@ def add_article(upload: Any, text: Any, *, outlet: Any = "", title: Any = "", au
         return True, (f"Already indexed: this article was added before. The index holds "
                       f"{stats.articles:,} articles.")
     source = f"from {meta['outlet']} " if meta.get("outlet") else ""
+    if page and not source:  # the outlet came from the page: name it, and where it was fetched
+        grown = [o for o, n in qa.index_status(corpus, index, compare=False).outlets if n > outlets_before.get(o, 0)]
+        source = f"from {', '.join(grown) or 'the page'} ({page}) "
     return True, (f"Added {added} article{'s' if added != 1 else ''} {source}— the index now holds "
                   f"{stats.articles:,} articles ({stats.embedded} new paragraphs embedded, "
                   f"{stats.seconds:.1f} s). Ask about it in the Chat tab.")

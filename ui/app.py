@@ -18,7 +18,8 @@ from typing import Any
 import gradio as gr
 
 from ui import render
-from ui.actions import DEFAULT_K, UPLOAD_SUFFIXES, add_article, answer_turn, index_summary
+from ui.actions import DEFAULT_K, UPLOAD_SUFFIXES, add_article, chat_turn, index_summary
+from ui.cite import COPY_JS
 from ui.style import CSS, THEME
 
 EXAMPLES = (
@@ -33,13 +34,14 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
     index, corpus = Path(index), Path(corpus)
     summary, outlet_names = index_summary(index)
 
-    def chat(question: Any, history: list | None, outlets: list | None, k: Any) -> Iterator[tuple]:
-        history = list(history or [])
+    def chat(question: Any, history: list | None, turns: list | None, outlets: list | None, k: Any
+             ) -> Iterator[tuple]:
+        history, turns = list(history or []), list(turns or [])
         history.append({"role": "user", "content": render.question_markdown(str(question or ""))})
-        yield [*history, {"role": "assistant", "content": "*Searching the articles…*"}], gr.skip(), ""
-        reply, panel = answer_turn(question, outlets, k, index=index)
+        yield [*history, {"role": "assistant", "content": "*Searching the articles…*"}], gr.skip(), "", gr.skip()
+        reply, panel, turn = chat_turn(question, outlets, k, index=index, history=turns)
         history.append({"role": "assistant", "content": reply})
-        yield history, panel, ""
+        yield history, panel, "", [*turns, turn] if turn is not None else turns
 
     def add(upload, text, outlet, title, author, published, url, progress=gr.Progress()) -> tuple:  # noqa: B008
         progress(0, desc="Reading and checking the article")
@@ -51,7 +53,8 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
                                   published=published, url=url, index=index, corpus=corpus,
                                   progress=report)
         new_summary, names = index_summary(index)
-        cleared = ("", None) if ok else (gr.skip(), gr.skip())
+        # a successful add clears the whole form (the next article is another one, maybe another outlet)
+        cleared = ("", None, "", "", "", "", "") if ok else (gr.skip(),) * 7
         return (render.status_html(ok, message), gr.Dropdown(choices=names), new_summary, *cleared)
 
     def refresh() -> tuple:
@@ -63,11 +66,12 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
             gr.Markdown("# News QA\nAnswers are verbatim quotes from the indexed articles, "
                         "labelled with the outlet that printed them.")
             info = gr.Markdown(summary, elem_id="index-info")
+        turns = gr.State([])  # the conversation as follow-up questions need it (qa.Turn per answer)
         with gr.Tabs():
             with gr.Tab("Chat", id="chat-tab"), gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=420):
                     chatbot = gr.Chatbot(
-                        elem_id="chat", label="Conversation", height=520, sanitize_html=True,
+                        elem_id="chat", label="Conversation", show_label=False, height=520, sanitize_html=True,
                         render_markdown=True, allow_tags=False, latex_delimiters=[],
                         feedback_options=None, buttons=["copy"],
                         placeholder="Ask a question about the news articles in the index.")
@@ -89,7 +93,7 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
                         clear = gr.Button("Clear chat", elem_id="clear-btn", scale=1, size="sm")
                 with gr.Column(scale=2, min_width=340):
                     sources = gr.HTML(render.empty_sources_html(), elem_id="sources-panel",
-                                      label="Sources", max_height=680, js_on_load=None)
+                                      label="Sources", max_height=680, js_on_load=COPY_JS)
             with gr.Tab("Add article", id="add-tab"), gr.Row(equal_height=False):
                 with gr.Column(scale=3):
                     upload = gr.File(label="Upload an article (.md .txt .html .json .jsonl, up to 10 MB)",
@@ -100,27 +104,29 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
                                         placeholder="Paste the article: headline, then paragraphs "
                                                     "separated by blank lines.")
                 with gr.Column(scale=2):
-                    outlet = gr.Textbox(label="Outlet (required)", elem_id="add-outlet",
+                    outlet = gr.Textbox(label="Outlet (required, except for a URL)", elem_id="add-outlet",
                                         placeholder="e.g. Reuters")
                     title = gr.Textbox(label="Title", elem_id="add-title")
                     author = gr.Textbox(label="Author", elem_id="add-author")
                     published = gr.Textbox(label="Published (YYYY-MM-DD)", elem_id="add-date",
                                            placeholder="2024-02-21")
-                    url = gr.Textbox(label="URL", elem_id="add-url", placeholder="https://…")
+                    url = gr.Textbox(label="URL", elem_id="add-url", placeholder="https://…",
+                                     info="With no file and no text, the article is fetched from this page")
                     add_btn = gr.Button("Add to index", variant="primary", elem_id="add-btn")
                     status = gr.HTML("", elem_id="add-status-box", js_on_load=None)
 
-        chat_io = {"outputs": [chatbot, sources, question], "concurrency_limit": 4,
+        chat_io = {"outputs": [chatbot, sources, question, turns], "concurrency_limit": 4,
                    "concurrency_id": "answer", "show_progress_on": [sources]}
-        inputs = [chatbot, outlet_filter, k_slider]
+        inputs = [chatbot, turns, outlet_filter, k_slider]
         question.submit(chat, [question, *inputs], api_name="ask", **chat_io)
         ask.click(chat, [question, *inputs], api_visibility="private", **chat_io)
         for button in example_buttons:
             button.click(chat, [button, *inputs], api_visibility="private", **chat_io)
-        clear.click(lambda: ([], render.empty_sources_html(), ""), None, [chatbot, sources, question],
+        clear.click(lambda: ([], render.empty_sources_html(), "", []), None, [chatbot, sources, question, turns],
                     api_visibility="private")
         add_btn.click(add, [upload, pasted, outlet, title, author, published, url],
-                      [status, outlet_filter, info, pasted, upload], api_name="add_article",
+                      [status, outlet_filter, info, pasted, upload, outlet, title, author, published, url],
+                      api_name="add_article",
                       concurrency_limit=1, show_progress_on=[status])
         demo.load(refresh, None, [outlet_filter, info], api_visibility="private")
     return demo

@@ -13,9 +13,13 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from qa import Answer, Passage, Quote
+from ui.cite import cite_html, quoted
+from ui.safe import esc, safe_url
+
+__all__ = ["answer_markdown", "empty_sources_html", "error_markdown", "esc", "highlight", "index_summary",
+           "md_text", "plan_cards", "question_markdown", "safe_url", "sources_html", "status_html"]
 
 # Markdown punctuation that can start emphasis, code, links, images, tables, math or escapes.
 # '#', '&' and ';' are left alone: html.escape produces entities such as '&#x27;' that must survive
@@ -26,11 +30,6 @@ CHAT_EXCERPT = 180
 CHAT_CLOSEST = 3  # closest passages listed in the chat on abstention (the panel shows them all)
 
 
-def esc(text: object) -> str:
-    """HTML-escape any value for element content or a quoted attribute value."""
-    return html.escape(str(text), quote=True)
-
-
 def md_text(text: object) -> str:
     """Escape text for the chat's Markdown renderer: inert as HTML and as Markdown.
 
@@ -39,20 +38,6 @@ def md_text(text: object) -> str:
     """
     flat = _SPACE.sub(" ", str(text))
     return _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=True))
-
-
-def safe_url(url: str | None) -> str | None:
-    """The address if it is an absolute ``http(s)`` URL (safe for ``href``), else None."""
-    url = (url or "").strip()
-    if not url or len(url) > 2048 or any(ord(c) < 33 or c in "\"'<>`\\" for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url
 
 
 def outlet_hue(outlet: str) -> int:
@@ -129,6 +114,24 @@ def _md_quote(q: Quote) -> str:
     return md_text(q.text)
 
 
+def _article_lines(outlet: str, quotes: Sequence[Quote], numbers: dict[tuple[int, int, int], int]) -> list[str]:
+    """One header (outlet · title · date) for an article, then each of its quotes as a block quote."""
+    p = quotes[0].passage
+    date = f" · {md_text(p.published)}" if p.published else ""
+    lines = ["", f"**{md_text(outlet)}** · *{md_text(p.title)}*{date}"]
+    for n, q in enumerate(quotes):
+        lines += [">"] * (n > 0) + [f"> {_md_quote(q)} \\[{numbers[_key(q)]}\\]"]
+    return lines
+
+
+def _by_article(quotes: Sequence[Quote]) -> list[list[Quote]]:
+    """Quotes grouped by article, in order of first appearance."""
+    groups: dict[str, list[Quote]] = {}
+    for q in quotes:
+        groups.setdefault(q.passage.article_id, []).append(q)
+    return list(groups.values())
+
+
 def _excerpt(text: str, limit: int = CHAT_EXCERPT) -> str:
     text = _SPACE.sub(" ", text).strip()
     if len(text) <= limit:
@@ -144,46 +147,56 @@ def _plural(n: int, word: str) -> str:
 def answer_markdown(answer: Answer, outlets: Sequence[str] | None = None) -> str:
     """The assistant's chat message for an answer (Markdown with escaped text).
 
-    Answers list each outlet with its own verbatim quotes; abstentions say so plainly and show
-    the nearest passages only under "Closest passages".
+    Answers list each outlet with its own verbatim quotes, one header per article; abstentions say
+    so plainly and show the nearest passages only under "Closest passages".
     """
     cards = plan_cards(answer)
+    scope = " (searched only " + ", ".join(md_text(o) for o in outlets) + ")" if outlets else ""
+    lines = _abstention_lines(answer, cards, scope) if answer.abstained else _answer_lines(answer, cards, scope)
+    return "\n".join(lines)
+
+
+def _abstention_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list[str]:
+    lines = [f"**None of the {answer.n_articles:,} indexed articles answers this.**{scope}"]
+    if answer.quotes:
+        lines += ["", "#### Closest passages",
+                  "*Nearest matches, shown for reference — they do not answer the question. "
+                  "All of them are in the sources panel.*", ""]
+        for card in cards[:CHAT_CLOSEST]:
+            p = card.passage
+            lines.append(f"- **{md_text(p.outlet)}** · *{md_text(p.title)}*: "
+                         f"{md_text(quoted(_excerpt(p.text)))} \\[{card.number}\\]")
+    return lines
+
+
+def _answer_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list[str]:
     numbers = _numbers(cards)
-    scope = ""
-    if outlets:
-        scope = " (searched only " + ", ".join(md_text(o) for o in outlets) + ")"
-    if answer.abstained:
-        lines = [f"**None of the {answer.n_articles:,} indexed articles answers this.**{scope}"]
-        if answer.quotes:
-            lines += ["", "#### Closest passages",
-                      "*Nearest matches, shown for reference — they do not answer the question. "
-                      "All of them are in the sources panel.*", ""]
-            for card in cards[:CHAT_CLOSEST]:
-                p = card.passage
-                lines.append(f"- **{md_text(p.outlet)}** · *{md_text(p.title)}*: "
-                             f"“{md_text(_excerpt(p.text))}” \\[{card.number}\\]")
-        return "\n".join(lines)
+    shown = [oq for oq in answer.outlets if oq.quotes]  # the count is the outlets shown with a quote
     lines = []
     short = answer.short_answer
     if short is not None:
-        lines += [f'<b class="short-answer">{md_text(short.answer_text)}</b> — “{_md_quote(short)}” — '
-                  f"*{md_text(short.outlet)}*", ""]
-    lines.append(f"**Reported by {_plural(len(answer.outlets), 'outlet')}**{scope}")
-    for oq in answer.outlets:
-        for q in oq.quotes:
-            p = q.passage
-            date = f" · {md_text(p.published)}" if p.published else ""
-            lines += ["", f"**{md_text(oq.outlet)}** · *{md_text(p.title)}*{date}",
-                      f"> “{_md_quote(q)}” \\[{numbers[_key(q)]}\\]"]
-    supporting = {oq.outlet for oq in answer.outlets}
+        lines += [f'<b class="short-answer">{md_text(short.answer_text)}</b> — *{md_text(short.outlet)}*', ""]
+    lines.append(f"**Reported by {_plural(len(shown), 'outlet')}**{scope}")
+    for oq in shown:
+        for quotes in _by_article(oq.quotes):
+            lines += _article_lines(oq.outlet, quotes, numbers)
+    return lines + _also_retrieved(cards, {oq.outlet for oq in shown})
+
+
+def _also_retrieved(cards: Sequence[Card], supporting: set[str]) -> list[str]:
     others: dict[str, list[int]] = {}
     for card in cards:
         if card.kind == "related" and card.passage.outlet not in supporting:
             others.setdefault(card.passage.outlet, []).append(card.number)
-    if others:
-        listed = "; ".join(f"{md_text(o)} " + " ".join(f"\\[{n}\\]" for n in ns) for o, ns in others.items())
-        lines += ["", f"*Also retrieved, without a passage that states this:* {listed}"]
-    return "\n".join(lines)
+    if not others:
+        return []
+    listed = "; ".join(f"{md_text(o)} " + " ".join(f"\\[{n}\\]" for n in ns) for o, ns in others.items())
+    return ["", f"*Also retrieved, without a passage that states this:* {listed}"]
+
+
+def searched_markdown(answer: Answer) -> str:
+    """The line that says what was searched when a follow-up was resolved from the conversation ("" if not)."""
+    return f"*Searched: {md_text(answer.searched)}*\n\n" if answer.rewritten else ""
 
 
 def question_markdown(question: str, limit: int = 2000) -> str:
@@ -222,6 +235,7 @@ def _card_html(card: Card) -> str:
         f"{date}{tag}</header>"
         f'<h4 class="card-title">{title}</h4>'
         f'<p class="passage">{body}</p>'
+        + ("" if card.kind == "closest" else "".join(cite_html(q) for q in card.quotes)) +
         f'<footer class="card-foot"><span class="score" data-score="{conf:.4f}">'
         f"confidence {conf:.0%}</span> · <span class=\"retrieval\">retrieval {p.score:.3f}</span>"
         f" · paragraph {int(p.paragraph) + 1}</footer></article>"

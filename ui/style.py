@@ -38,6 +38,13 @@ mark.quote.related { background: transparent; color: inherit; padding: 0;
   border-bottom: 2px dotted #d97706; border-radius: 0; }
 mark.answer { background: #f59e0b; color: #111827; font-weight: 600; }
 .short-answer { font-size: 1.15em; }
+.cite { display: flex; align-items: center; gap: 10px; margin-top: 6px; font-size: .8em; }
+.copy-cite { font-size: 1em !important; font-weight: 500; border: 1px solid var(--border-color-primary);
+  border-radius: 6px; padding: 1px 8px;
+  background: var(--background-fill-secondary); color: var(--body-text-color); cursor: pointer; }
+.copy-cite:hover { background: var(--background-fill-primary); }
+.cite-link { color: var(--link-text-color); text-decoration: none; }
+.cite-link:hover { text-decoration: underline; }
 .card-foot { margin-top: 8px; font-size: .8em; color: var(--body-text-color-subdued); }
 .add-status { padding: 10px 12px; border-radius: 8px; font-weight: 500; overflow-wrap: anywhere; }
 .add-status.ok { background: #ecfdf5; color: #065f46; border: 1px solid #a7f3d0; }

@@ -114,7 +114,8 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             top.setdefault(n, i)
         by_outlet: dict[str, list[Quote]] = {}
         for i, (q, n) in enumerate(zip(quotes, parts, strict=True)):
-            if q.score >= max(floor, quotes[top[n]].score * within) and agrees(i, top[n]):
+            leads = i == top[n] and q.score >= abstain_below  # each part's best quote answers: never 0 outlets
+            if leads or (q.score >= max(floor, quotes[top[n]].score * within) and agrees(i, top[n])):
                 by_outlet.setdefault(q.outlet, []).append(q)
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
     return Answer(question=query.text, quotes=tuple(quotes), abstained=abstained, outlets=groups,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from qa.answering.scoring import Scored
 from qa.answering.settings import DEFAULT_QUOTES, QuoteSettings, ReaderSettings
-from qa.answering.shaping import quote_span, trim
+from qa.answering.shaping import quote_span, stand_alone, trim
 from qa.model.reader import Reader
 from qa.types import Span
 
@@ -65,7 +65,8 @@ def window_around(text: str, sentences: Sequence[Span], span: Span, max_words: i
 def answer_quote(text: str, sentences: Sequence[Span], answer: Span, settings: QuoteSettings = DEFAULT_QUOTES
                  ) -> Span:
     """The quote for a short answer: the sentence(s) holding it, made to stand alone, cut to whole
-    clauses around the answer when over-long. Always contains ``answer``."""
+    clauses around the answer when over-long, opening with who a leading pronoun means. Always
+    contains ``answer``."""
     holding = [k for k, s in enumerate(sentences) if s.end > answer.start and s.start < answer.end]
     if not holding:
         return answer
@@ -73,7 +74,7 @@ def answer_quote(text: str, sentences: Sequence[Span], answer: Span, settings: Q
     alone = quote_span(text, sentences, i, settings)
     span = Span(min(alone.start, answer.start), max(alone.end, sentences[j].end, answer.end))
     cut = trim(text, span, lambda a, b: (a <= answer.start and answer.end <= b,), settings)
-    return cut if cut.start <= answer.start and answer.end <= cut.end else span
+    return stand_alone(text, sentences, cut if cut.start <= answer.start and answer.end <= cut.end else span, settings)
 
 
 def quote_of(r: Reading, settings: QuoteSettings = DEFAULT_QUOTES) -> Span:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from qa.answering.settings import DEFAULT_QUOTES, QuoteSettings
 from qa.types import Span
 
-__all__ = ["clauses", "quote_span", "shape", "trim"]
+__all__ = ["clauses", "quote_span", "shape", "stand_alone", "trim"]
 
 _ANAPHORA = ("he ", "she ", "they ", "it ", "this ", "that ", "these ", "those ", "his ", "her ", "their ")
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+(?:--|[—–])\s+")
@@ -42,6 +42,32 @@ def quote_span(text: str, spans: Sequence[Span], i: int, settings: QuoteSettings
         j += 1
         end = spans[j].end
     return Span(start, end)
+
+
+def stand_alone(text: str, spans: Sequence[Span], span: Span, settings: QuoteSettings = DEFAULT_QUOTES) -> Span:
+    """A quote opening with a pronoun ("He on Wednesday signed…") extended back to say who it is.
+
+    A quote that starts inside a sentence takes in that sentence's start; one that starts a sentence
+    takes in the sentence before it (of a previous sentence over ``join_max_words`` words, its last
+    whole clauses up to ``max_joined_words`` words). Twice at most; the result is still a verbatim slice.
+    """
+    start = span.start
+    for _ in range(2):
+        if not text[start:span.end].lower().startswith(_ANAPHORA):
+            break
+        k = max((n for n, s in enumerate(spans) if s.start <= start), default=-1)
+        if k >= 0 and spans[k].start < start and start < spans[k].end:
+            start = spans[k].start
+        elif k > 0:
+            prev = spans[k - 1]
+            start = prev.start
+            if _words(text, prev) > settings.join_max_words:
+                tail = [c for c in clauses(text, prev.start, prev.end)
+                        if len(text[c.start:prev.end].split()) <= settings.max_joined_words]
+                start = tail[0].start if tail else start
+        else:
+            break
+    return Span(start, span.end)
 
 
 def clauses(text: str, start: int, end: int) -> list[Span]:
@@ -115,7 +141,8 @@ def shape(text: str, spans: Sequence[Span], quotes: Sequence[Span], scores: Sequ
 
     A neighbouring sentence scoring within ``join_within`` of it is taken in (the better of the
     two) when both together stay within ``join_max_words`` words; otherwise an over-long sentence
-    is trimmed to whole clauses (:func:`trim`).
+    is trimmed to whole clauses (:func:`trim`). A quote opening with a pronoun then takes in who it
+    is (:func:`stand_alone`).
     """
     span = quotes[i]
     near = [j for j in (i - 1, i + 1) if 0 <= j < len(spans) and scores[j] >= scores[i] - settings.join_within]
@@ -123,5 +150,5 @@ def shape(text: str, spans: Sequence[Span], quotes: Sequence[Span], scores: Sequ
         j = max(near, key=lambda k: scores[k])
         joined = Span(min(span.start, quotes[j].start), max(span.end, quotes[j].end))
         if _words(text, joined) <= settings.join_max_words:
-            return joined
-    return trim(text, span, run_score, settings)
+            return stand_alone(text, spans, joined, settings)
+    return stand_alone(text, spans, trim(text, span, run_score, settings), settings)

@@ -249,16 +249,22 @@ def duplicate_keys(article: Article) -> list[str]:
     return [k for k in (body_key(article), url_key(article.url)) if k]
 
 
+def known_keys(corpus: Path) -> dict[str, str]:
+    """``{duplicate key: article id}`` for every article of the corpus (see :func:`duplicate_keys`)."""
+    known: dict[str, str] = {}
+    for aid, existing in iter_corpus(corpus):
+        for key in duplicate_keys(existing):
+            known.setdefault(key, aid)
+    return known
+
+
 def find_duplicates(articles: list[Article], corpus: Path) -> None:
     """Refuse articles that repeat one in the corpus, or each other (same url or same body).
 
     Raises:
         ArticleError: Naming the duplicate and the article id it repeats.
     """
-    known: dict[str, str] = {}
-    for aid, existing in iter_corpus(corpus):
-        for key in duplicate_keys(existing):
-            known.setdefault(key, aid)
+    known = known_keys(corpus)
     given: set[str] = set()
     for article in articles:
         keys = duplicate_keys(article)

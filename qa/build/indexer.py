@@ -13,10 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from qa.build.corpus import (
-    corpus_changes,
     corpus_files,
     default_corpus,
-    file_digests,
     find_duplicates,
     fingerprint,
     read_corpus,
@@ -25,11 +23,13 @@ from qa.build.corpus import (
 )
 from qa.build.ingest import read_articles
 from qa.build.segment import chunk_paragraphs, content_key, passage_id, sentences
-from qa.errors import ArticleError, ConfigError, IndexCorrupted, IndexMissing, IndexOutdated
-from qa.index.open import index_target, server_manifest
-from qa.index.sentences import SentenceTable
-from qa.index.store import FORMAT_VERSION, IndexStore, check_format, read_manifest
+from qa.build.staleness import index_is_current, stale_reason  # noqa: F401 (re-exported)
+from qa.errors import ArticleError, IndexCorrupted
+from qa.fsio import check_directory
+from qa.index.open import index_target
 from qa.index.record import PassageRecord
+from qa.index.sentences import SentenceTable
+from qa.index.store import FORMAT_VERSION, IndexStore, read_manifest
 from qa.index.writer import write_index
 from qa.model import get_encoder
 from qa.types import Article, IndexStats, Span
@@ -69,7 +69,8 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
 
     Args:
         corpus: Corpus directory (default ``$QA_CORPUS`` or ``./corpus``).
-        index: Index directory or ``postgresql://`` server URL (default ``$QA_BACKEND_URL``, ``$QA_INDEX``, ``./index``).
+        index: Index directory or ``postgresql://`` server URL (default ``$QA_BACKEND_URL``, else
+            ``$QA_INDEX`` or ``./index``).
         rebuild: Ignore the stored vectors and embed everything again.
         progress: True for a terminal progress bar, or a callback ``f(done, total)``.
         from_index: Into a server only: take vectors from this embedded index of the same model.
@@ -86,8 +87,10 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
 
 
 def resolve_dirs(corpus: str | Path | None, index: str | Path | None) -> tuple[Path, Path | str]:
-    """``(corpus, index)``, defaults filled in: the index is a directory or a server URL (str)."""
-    return Path(corpus) if corpus is not None else default_corpus(), index_target(index)
+    """``(corpus, index)``, defaults filled in; the index a directory or a server URL (str); a file: ConfigError."""
+    root = index_target(index)
+    return (check_directory(Path(corpus) if corpus is not None else default_corpus(), "a corpus"),
+            root if isinstance(root, str) else check_directory(root, "an index"))
 
 
 @contextmanager
@@ -115,8 +118,8 @@ def build_lock(root: Path | str) -> Iterator[None]:
         yield
 
 
-def build_locked(corpus: Path, root: Path | str, *, rebuild: bool = False,
-                 progress: bool | Progress = False, from_index: str | Path | None = None) -> IndexStats:
+def build_locked(corpus: Path, root: Path | str, *, rebuild: bool = False, progress: bool | Progress = False,
+                 from_index: str | Path | None = None) -> IndexStats:
     """:func:`build_index` for a caller that already holds :func:`build_lock` of ``root``."""
     if isinstance(root, str):  # a search server: qa.build.serverbuild (it builds on this module)
         from qa.build.serverbuild import build_into_server
@@ -243,57 +246,15 @@ def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = Non
     articles: list[Article] = []
     for p in paths:
         articles.extend(read_articles(p, **metadata))
-    find_duplicates(articles, corpus)
+    return store_articles(articles, corpus, root, progress=progress)
+
+
+def store_articles(articles: Sequence[Article], corpus: Path, root: Path, progress: bool | Progress = False
+                   ) -> IndexStats:
+    """Refuse duplicates (:func:`find_duplicates`), then write ``articles`` to the corpus and update the index."""
+    find_duplicates(list(articles), corpus)
     with build_lock(root):
         for article in articles:
             write_article(article, corpus)
         return build_locked(corpus, root, progress=progress)
 
-
-def stale_reason(corpus: str | Path | None, index: str | Path) -> str | None:
-    """Why the live index does not reflect the corpus or the configured model; None when it does.
-
-    Args:
-        corpus: Corpus directory; None for the one the index was built from (recorded in its
-            manifest; no corpus check when that directory is gone).
-        index: Index directory.
-
-    Returns:
-        A one-line reason (missing or unreadable index, other model, files added/edited/removed).
-    """
-    root = index_target(index)
-    try:
-        manifest = read_manifest(root) if isinstance(root, Path) else server_manifest(root)
-    except (IndexCorrupted, IndexMissing, ConfigError) as exc:
-        return str(exc)
-    if manifest is None:
-        return f"{root}: no index yet"
-    try:
-        check_format(manifest, root)
-    except IndexOutdated as exc:
-        return str(exc)
-    model = get_encoder().name
-    if manifest.get("model") != model:
-        return (f"the index was built with the model {manifest.get('model')!r} but {model!r} is configured "
-                "(QA_MODEL); `qa index` will re-embed everything")
-    if corpus is None:
-        corpus = Path(manifest.get("corpus") or "")
-        if not manifest.get("corpus") or not corpus.is_dir():
-            return None
-    corpus = Path(corpus)
-    digests = file_digests(corpus)
-    if fingerprint(corpus, digests) == manifest.get("corpus_fingerprint"):
-        return None
-    old = manifest.get("corpus_files")
-    if not isinstance(old, dict):
-        return f"{corpus} changed since the index was built"
-    changes = {k: v for k, v in corpus_changes(old, digests).items() if v}
-    names = [n for v in changes.values() for n in v]
-    listed = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
-    counts = ", ".join(f"{len(v)} {k}" for k, v in changes.items())
-    return f"{corpus} changed since the index was built ({counts}: {listed})"
-
-
-def index_is_current(corpus: Path, index: Path) -> bool:
-    """True when the live index was built from exactly the current corpus files with the current model."""
-    return stale_reason(corpus, index) is None

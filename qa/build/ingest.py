@@ -13,6 +13,7 @@ the field at fault when there is one (``field``) and what to do (``hint``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -22,6 +23,7 @@ from typing import Any
 import yaml
 
 from qa.build.clean import clean_paragraphs, clean_scrape, normalize_space
+from qa.build.webpage import page_fields
 from qa.errors import ArticleError
 from qa.types import Article
 
@@ -34,6 +36,7 @@ HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
 META_FIELDS = ("title", "outlet", "author", "published", "url")
 _ALIASES = {"source": "outlet", "published_at": "published", "date": "published", "text": "body"}
+_ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 OUTLET_HINT = "give one with --outlet NAME (or an 'outlet:' field)"
 
@@ -50,9 +53,10 @@ def read_articles(path: str | Path, **metadata: str) -> list[Article]:
         The articles, cleaned.
 
     Raises:
-        ArticleError: The file is missing, empty, binary, not UTF-8, malformed, or an article has
-            no outlet or no body text.
+        ArticleError: The file is missing, empty, binary, not UTF-8, malformed, an article has
+            no outlet or no body text, or ``published`` is not a YYYY-MM-DD date (:func:`check_published`).
     """
+    check_metadata(metadata)
     path = Path(path)
     text = _read_text(path)
     suffix = path.suffix.lower()
@@ -61,7 +65,8 @@ def read_articles(path: str | Path, **metadata: str) -> list[Article]:
     if suffix in JSON_SUFFIXES:
         records = _json_records(text, path, jsonl=suffix == ".jsonl")
         many = len(records) > 1
-        return [_from_record(r, metadata, path, f"article {i + 1}" if many else "") for i, r in enumerate(records)]
+        return [article_from_fields(r, metadata, path, f"article {i + 1}" if many else "")
+                for i, r in enumerate(records)]
     if suffix in HTML_SUFFIXES:
         return [_from_html(text, path, metadata)]
     return [parse_markdown(text, str(path), **metadata)]
@@ -91,10 +96,10 @@ def parse_markdown(text: str, source: str = "<text>", **metadata: str) -> Articl
         paragraphs = clean_paragraphs(re.split(r"\n\s*\n", body_text))
         captions = front.pop("captions", None) or []
         record = {**front, "body": paragraphs, "captions": captions}
-        return _from_record(record, metadata, source)
+        return article_from_fields(record, metadata, source)
     cleaned = clean_scrape(text, title=metadata.get("title", ""))
     record = {"title": cleaned.title, "body": cleaned.paragraphs, "captions": cleaned.captions}
-    return _from_record(record, metadata, source)
+    return article_from_fields(record, metadata, source)
 
 
 def _read_text(path: Path) -> str:
@@ -137,27 +142,22 @@ def _json_records(text: str, path: Path, jsonl: bool) -> list[Mapping[str, Any]]
 
 
 def _from_html(text: str, path: Path, metadata: Mapping[str, str]) -> Article:
-    import trafilatura  # heavy; only needed for HTML
-
-    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_precision=True)
-    if doc is None or not (getattr(doc, "text", None) or ""):
-        raise ArticleError("no article text found in the HTML page", source=path)
-    body = [p for p in (doc.text or "").split("\n") if p.strip()]
-    record = {
-        "title": doc.title or "",
-        "outlet": doc.sitename or "",
-        "author": doc.author or "",
-        "published": doc.date or "",
-        "url": doc.url or "",
-        "body": clean_paragraphs(body),
-    }
-    return _from_record(record, metadata, path)
+    return article_from_fields(page_fields(text, path), metadata, path)
 
 
-def _from_record(record: Mapping[str, Any], defaults: Mapping[str, str], source: str | Path,
-                 item: str = "") -> Article:
-    """An Article from one record's fields; ``item`` names the record within a file of several."""
+def article_from_fields(record: Mapping[str, Any], defaults: Mapping[str, str], source: str | Path,
+                        item: str = "") -> Article:
+    """An Article from one record's fields (``body``, ``title``, ``outlet``, ... and extra ones), checked.
+
+    Args:
+        record: The fields as read (aliases such as ``source`` for ``outlet`` allowed).
+        defaults: Fields to fill where the record has none.
+        source: The file or address, for error messages.
+        item: Names the record within a file of several (e.g. ``"article 2"``), for messages.
+
+    Raises:
+        ArticleError: No outlet, no body text, or a body over the length limit.
+    """
     what = item or "the article"
     fields: dict[str, Any] = {}
     for key, value in record.items():
@@ -198,7 +198,38 @@ def _as_text(value: Any) -> str:
     return "" if value is None else normalize_space(str(value))
 
 
+def check_published(value: str) -> str:
+    """The one rule for a publication date given by hand (``qa add --published``, the UI's form).
+
+    It must start with a real ISO date, ``YYYY-MM-DD`` (a time may follow, as in ISO datetimes).
+
+    Returns:
+        The value, stripped.
+
+    Raises:
+        ArticleError: It is not such a date (``field="published"``).
+    """
+    text = str(value).strip()
+    match = _ISO_DATE.match(text)
+    try:
+        dt.date.fromisoformat(match.group(1) if match else "")
+    except ValueError:
+        raise ArticleError(f"publication date {text!r} is not a real date written YYYY-MM-DD (e.g. 2024-02-21)",
+                           field="published", hint="give --published YYYY-MM-DD") from None
+    return text
+
+
+def check_metadata(metadata: Mapping[str, Any]) -> None:
+    """Check the fields given by hand (``qa add`` flags, the UI's form) before anything is read or fetched.
+
+    Raises:
+        ArticleError: ``published`` is not a YYYY-MM-DD date (:func:`check_published`).
+    """
+    if metadata.get("published"):
+        check_published(metadata["published"])
+
+
 def normalize_date(value: str) -> str:
     """Return ``YYYY-MM-DD`` for any string that starts with an ISO date, else the string as is."""
-    match = re.match(r"^(\d{4}-\d{2}-\d{2})", value.strip())
+    match = _ISO_DATE.match(value.strip())
     return match.group(1) if match else value.strip()

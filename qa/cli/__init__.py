@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from qa.cli.chat import CHAT
 from qa.cli.commands import ADD, ASK, INDEX, REMOVE, SERVE
 from qa.cli.measure import BENCH, EVAL
 from qa.cli.options import Command
@@ -19,15 +20,18 @@ from qa.cli.train import CALIBRATE, TRAIN
 
 __all__ = ["COMMANDS", "Command", "build_parser", "main"]
 
-COMMANDS: tuple[Command, ...] = (INDEX, ADD, ASK, SERVE, REMOVE, EVAL, BENCH, TRAIN, CALIBRATE)
+COMMANDS: tuple[Command, ...] = (INDEX, ADD, ASK, CHAT, SERVE, REMOVE, EVAL, BENCH, TRAIN, CALIBRATE)
 
 EPILOG = """\
 examples:
   qa index                                   build or update ./index from ./corpus
   qa add story.txt --outlet "Newsweek" --published 2024-02-21
   qa add articles.json                       import a JSON list (title, outlet|source, body, ...)
+  qa add https://example.com/news/story.html fetch a web page: outlet from its site name, canonical url
+  qa add --feed https://example.com/rss.xml  add the stories of an RSS/Atom feed not in the corpus yet
   qa ask "Who signed the decree?"            quotes with outlet and title
   qa ask "Who signed the decree?" --json     every field, with character offsets
+  qa chat                                    a conversation: follow-ups ("When did he sign it?") work
   qa remove ARTICLE_ID                       delete an article from the corpus and the index
   qa serve                                   browser UI on http://127.0.0.1:7860
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import qa
 from qa.cli.options import Command, add_dirs, add_quiet, work_done
 
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # any scheme: qa.add_urls names the ones it refuses
 META_FLAGS = (("outlet", "publication name, e.g. 'Newsweek'"), ("title", "headline"), ("author", "byline"),
               ("published", "publication date, YYYY-MM-DD"), ("url", "address of the article"))
 
@@ -33,7 +35,10 @@ def _index(args: argparse.Namespace) -> int:
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files")
+    p.add_argument("paths", nargs="*", metavar="PATH|URL",
+                   help="article files, or addresses of web pages (http:// or https://)")
+    p.add_argument("--feed", metavar="URL", help="an RSS or Atom feed: add the stories it lists that the corpus "
+                                                 "does not have yet")
     add_dirs(p)
     for name, hint in META_FLAGS:
         p.add_argument(f"--{name}", default=None, help=hint)
@@ -49,8 +54,37 @@ def _add(args: argparse.Namespace) -> int:
         if not sep or not key.strip():
             raise qa.ArticleError(f"--meta {item!r}: expected KEY=VALUE", field="meta")
         meta[key.strip()] = value.strip()
-    stats = qa.add_articles(args.paths, corpus=args.corpus, index=args.index, progress=not args.quiet, **meta)
+    urls = [p for p in args.paths if _URL.match(p)]
+    if args.feed is not None:
+        if args.paths:
+            raise qa.ArticleError("give either --feed URL or articles to add, not both", field="feed")
+        return _add_feed(args, meta)
+    if not args.paths:
+        raise qa.ArticleError("nothing to add", hint="name article files, web page addresses or --feed URL")
+    if urls and len(urls) < len(args.paths):
+        raise qa.ArticleError("give either files or web addresses, not both", hint="add them in two commands")
+    if urls:
+        stats = qa.add_urls(urls, corpus=args.corpus, index=args.index, progress=not args.quiet, **meta)
+    else:
+        stats = qa.add_articles([Path(p) for p in args.paths], corpus=args.corpus, index=args.index,
+                                progress=not args.quiet, **meta)
     print(f"corpus now has {stats.articles} articles, {stats.passages} passages {work_done(stats)}")
+    return 0
+
+
+def _add_feed(args: argparse.Namespace, meta: dict[str, str]) -> int:
+    result = qa.add_feed(args.feed, corpus=args.corpus, index=args.index, progress=not args.quiet, **meta)
+    print(f"feed {result.title or result.feed}: {len(result.added)} new, {len(result.skipped)} skipped")
+    for article in result.added:
+        print(f"  added   {article.title} ({article.outlet}" + (f", {article.published})" if article.published
+                                                                  else ")"))
+    for item in result.skipped:
+        print(f"  skipped {item.link or item.title}: {item.reason}")
+    if result.stats is None:
+        print("nothing new: corpus and index unchanged")
+    else:
+        stats = result.stats
+        print(f"corpus now has {stats.articles} articles, {stats.passages} passages {work_done(stats)}")
     return 0
 
 
@@ -73,6 +107,14 @@ def _ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return 0
+    print_answer(result, args.k)
+    return 0
+
+
+def print_answer(result: qa.Answer, k: int) -> None:
+    """Print an answer for a terminal: the short answer, then each outlet's quotes with title and date."""
+    if result.rewritten:
+        print(f"Searched: {result.searched}\n")
     if result.abstained:
         print(f"None of the {result.n_articles} indexed articles answers this.")
         if result.quotes:
@@ -84,12 +126,11 @@ def _ask(args: argparse.Namespace) -> int:
         n = len(result.outlets)
         print(f"Reported by {n} outlet{'s' * (n != 1)}:" if n > 1 else "Quoted from:" if short else "Answer:")
     shown = result.quotes if result.abstained else [q for g in result.outlets for q in g.quotes]
-    for q in shown[: args.k]:
+    for q in shown[:k]:
         p = q.passage
         print(f"\n  “{q.text}”")
         print(textwrap.indent(f"— {p.outlet}, “{p.title}”" + (f", {p.published}" if p.published else "")
                               + f"  [score {q.score:.2f}]" + (f"\n  {p.url}" if p.url else ""), "    "))
-    return 0
 
 
 def _serve_arguments(p: argparse.ArgumentParser) -> None:
@@ -129,10 +170,13 @@ def _remove(args: argparse.Namespace) -> int:
 INDEX = Command("index", "build or update the index from the corpus",
                 "Embed new or changed paragraphs of the corpus and write a new index version atomically; "
                 "unchanged paragraphs reuse their vectors.", _index_arguments, _index)
-ADD = Command("add", "add article files to the corpus and update the index",
+ADD = Command("add", "add article files, web pages or a feed's stories to the corpus and update the index",
               "Read articles (.md/.txt with or without YAML front matter, raw page scrapes, .json/.jsonl, "
               ".html), clean them, write them to the corpus as front-matter Markdown and update the index. "
-              "Flags fill fields the files lack; an article without an outlet is refused.",
+              "Flags fill fields the files lack; an article without an outlet is refused.\n\n"
+              "An http:// or https:// address is fetched and its story extracted: the outlet is the page's "
+              "site name (else its host), the url its canonical address; flags replace what the page says. "
+              "--feed URL reads an RSS or Atom feed and adds the stories the corpus does not have yet.",
               _add_arguments, _add, raw_description=True)
 ASK = Command("ask", "answer a question with quotes",
               "Print the verbatim quotes that answer QUESTION, with outlet and title, or say that no indexed "

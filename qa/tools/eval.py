@@ -14,6 +14,7 @@ from typing import Any
 
 import qa
 from qa.tools.eval_data import eval_multihop, eval_seed, load_dataset, subsample
+from qa.tools.eval_followup import eval_conversations, standalone_with_history
 from qa.tools.eval_squad import build_squad_index, eval_squad, squad_articles
 
 LABELS = {
@@ -29,6 +30,8 @@ LABELS = {
     "shown_span_rate": "short answer shown", "shown_span_precision": "shown answers exactly right",
     "shown_span_f1": "shown answers F1", "reader_gold_em": "reader EM, gold paragraph",
     "reader_gold_f1": "reader F1, gold paragraph", "reader": "reader",
+    "short_answer_shown": "short answer shown", "short_answer_hit": "short answer on a gold span",
+    "shown_short_answer_precision": "shown short answers on a gold span",
 }
 
 
@@ -37,7 +40,7 @@ def evaluate(dataset: str | Path, index: str | Path | None = None, k: int = 10, 
     """Evaluate a dataset file and return its figures (``format`` and ``dataset`` included).
 
     Args:
-        dataset: A seed, MultiHop-RAG or SQuAD v1.1 JSON file.
+        dataset: A seed, conversations, MultiHop-RAG or SQuAD v1.1 JSON file.
         index: Index to query (seed and MultiHop formats; default ``$QA_INDEX`` or ``./index``).
         k: Passages retrieved per question (at least what each metric needs).
         limit: Evaluate only this many questions, spread evenly over the file (for quick checks).
@@ -65,12 +68,15 @@ def evaluate(dataset: str | Path, index: str | Path | None = None, k: int = 10, 
     else:
         store = qa.open_index(index)
         items = subsample(list(data), limit)
-        figures = (eval_seed if fmt == "seed" else eval_multihop)(store, items, k, bar)
+        evaluator = {"seed": eval_seed, "conversations": eval_conversations}.get(fmt, eval_multihop)
+        figures = evaluator(store, items, k, bar)
+        if fmt == "seed":  # stand-alone questions must come out the same when asked as one conversation
+            figures.update(standalone_with_history(store, items))
         figures["index_passages"] = len(store)
+        figures["index"] = store.location  # a directory or a server URL (without password)
     figures["reader"] = "trained reader" if qa.reader_configured() else "none (sentence scorer)"
     figures["total_seconds"] = time.perf_counter() - started
-    return {"dataset": str(dataset), "format": fmt, "k": k, "index": str(qa.open_index(index).location)
-            if fmt != "squad" else "", **figures}
+    return {"dataset": str(dataset), "format": fmt, "k": k, **figures}
 
 
 def _progress_bar():

@@ -1,8 +1,10 @@
 """Evaluation datasets: format detection and the per-format metrics of ``qa eval``.
 
-Three formats are understood, told apart by their shape:
+Four formats are understood, told apart by their shape:
 
 - *seed*: a JSON list of ``{question, answerable, gold: [{outlet, span}]}``;
+- *conversations*: a JSON list of ``{conversation, turns: [seed items]}``, follow-up questions asked in
+  order (:mod:`qa.tools.eval_followup`);
 - *multihop*: a JSON list of MultiHop-RAG queries (``query``, ``evidence_list`` of ``{fact, source}``,
   ``question_type``), evaluated against an index built from the MultiHop-RAG corpus;
 - *squad*: a SQuAD v1.1 object (``{"data": [{title, paragraphs: [{context, qas}]}]}``), whose
@@ -40,8 +42,11 @@ def detect_format(data: Any) -> str:
             return "multihop"
         if all("question" in x and "answerable" in x for x in data):
             return "seed"
+        if all(isinstance(x.get("turns"), list) for x in data):
+            return "conversations"
     raise qa.QAError("unknown dataset format", hint="expected a seed question list ({question, answerable, "
-                     "gold}), MultiHop-RAG queries ({query, evidence_list}) or SQuAD v1.1 ({data: [...]})")
+                     "gold}), conversations ({conversation, turns}), MultiHop-RAG queries ({query, evidence_list}) "
+                     "or SQuAD v1.1 ({data: [...]})")
 
 
 def load_dataset(path: Path) -> tuple[str, Any]:
@@ -79,9 +84,9 @@ class Runner:
         self.store, self.depth = store, depth
         self.times: list[float] = []
 
-    def __call__(self, question: str) -> tuple[list[Passage], Answer]:
+    def __call__(self, question: str, history: Sequence[Answer] = ()) -> tuple[list[Passage], Answer]:
         started = time.perf_counter()
-        result = qa.answer(question, QUOTE_K, index=self.store, depth=self.depth)
+        result = qa.answer(question, QUOTE_K, index=self.store, depth=self.depth, history=history)
         self.times.append(time.perf_counter() - started)
         return list(result.passages[: self.depth]), result
 
@@ -91,31 +96,54 @@ class Runner:
                 "p95_ms": 1000 * t[min(len(t) - 1, int(0.95 * len(t)))], "seconds": sum(t)}
 
 
-def _overlaps(quote: Quote, spans: Sequence[str]) -> bool:
+def _overlaps(quote: Quote, spans: Sequence[str], start: int | None = None, end: int | None = None) -> bool:
+    """Whether ``quote`` (or its ``start:end`` part, e.g. the short answer) overlaps one of ``spans`` in its passage."""
     text = quote.passage.text
+    lo, hi = (quote.start, quote.end) if start is None or end is None else (start, end)
     for span in spans:
         for m in re.finditer(re.escape(span), text):
-            if m.start() < quote.end and quote.start < m.end():
+            if m.start() < hi and lo < m.end():
                 return True
     return False
 
 
+def _gold(item: dict) -> dict[str, list[str]]:
+    gold: dict[str, list[str]] = {}
+    for g in item.get("gold", []):
+        gold.setdefault(outlet_key(g["outlet"]), []).append(g["span"])
+    return gold
+
+
+def seed_hits(result: Answer, item: dict) -> list[bool]:
+    """Whether each of the first three quotes overlaps a gold span of its outlet (seed format)."""
+    gold = _gold(item)
+    return [not result.abstained and _overlaps(q, gold.get(outlet_key(q.outlet), [])) for q in result.quotes[:3]]
+
+
+def short_answer_hit(result: Answer, item: dict) -> bool | None:
+    """Whether the short answer shown overlaps a gold span of its outlet; None when none is shown."""
+    short = result.short_answer
+    if short is None:
+        return None
+    return _overlaps(short, _gold(item).get(outlet_key(short.outlet), []), short.answer_start, short.answer_end)
+
+
 def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress = None) -> dict[str, Any]:
-    """Seed format: hit@1/@3 of quotes overlapping a gold span of a gold outlet, abstention P/R.
+    """Seed format: hit@1/@3 of quotes overlapping a gold span of a gold outlet, abstention P/R, and the
+    short answers: how often one is shown, how often it overlaps a gold span (of all answerable
+    questions), and how often a shown one does (precision).
 
     Only the answers' quotes count here, so ``k`` (passages retrieved) changes nothing.
     """
     run = Runner(store, 0)
     hits1, hits3, abstain_ans, quote_words, misses = [], [], [], [], []
+    shorts: list[bool | None] = []
     abst_true = abst_false = n_unans = 0
     for i, item in enumerate(items):
         _, result = run(item["question"])
         if item.get("answerable", True):
-            gold: dict[str, list[str]] = {}
-            for g in item.get("gold", []):
-                gold.setdefault(outlet_key(g["outlet"]), []).append(g["span"])
-            ok = [not result.abstained and _overlaps(q, gold.get(outlet_key(q.outlet), []))
-                  for q in result.quotes[:3]]
+            ok = seed_hits(result, item)
+            shorts.append(short_answer_hit(result, item))
             hits1.append(bool(ok[:1] and ok[0]))
             hits3.append(any(ok))
             abstain_ans.append(result.abstained)
@@ -133,6 +161,9 @@ def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress =
     return {
         "answerable": len(hits1), "unanswerable": n_unans,
         "hit@1": rate(hits1), "hit@3": rate(hits3),
+        "short_answer_shown": rate([h is not None for h in shorts]),
+        "short_answer_hit": rate([bool(h) for h in shorts]),
+        "shown_short_answer_precision": rate([h for h in shorts if h is not None]),
         "answerable_abstained": sum(abstain_ans),
         "abstain_precision": abst_true / abstained if abstained else 1.0,
         "abstain_recall": abst_true / n_unans if n_unans else 1.0,

@@ -139,3 +139,11 @@ def test_query_routes_named_outlets_and_keeps_their_clauses():
     assert [p.mention.outlet for p in query.probes] == ["Valley Post", "Harbor Times"]
     assert all(p.clause is not None for p in query.probes)
     assert abs(float(query.vector @ query.vector) - 1.0) < 1e-5
+
+
+def test_an_answer_never_has_zero_outlets():
+    """Issue 12: "Reported by 0 outlets" with no quote. The best quote stands even under the corroboration floor."""
+    odd = dataclasses.replace(DEFAULT_QUOTES, abstain_below=0.0, corroborate_floor=1.5)
+    result = ask("Did the river bridge reopen to traffic?", [("Harbor Times", FERRY), ("Valley Post", BRIDGE)], odd)
+    assert not result.abstained
+    assert result.outlets and result.quotes[0] in result.outlets[0].quotes

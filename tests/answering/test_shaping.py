@@ -114,3 +114,37 @@ def test_trimmed_quotes_are_verbatim_slices_that_never_cut_words(pieces, questio
     assert quote.strip() == quote
     assert span.start == 0 or not text[span.start - 1].isalnum()
     assert span.end == len(text) or not text[span.end].isalnum()
+
+
+PRONOUN = ("Officials met in the capital on Monday to discuss the budget. But instead of waiting for parliament "
+           "to vote on the measure, President Anna Kovac is going a different route. He on Wednesday signed a "
+           "decree opening the ports to foreign ships and stateless crews.")
+
+
+def test_a_quote_opening_with_a_pronoun_takes_in_the_sentence_naming_the_subject():
+    from qa.answering.shaping import stand_alone
+
+    spans = sentences(PRONOUN)
+    he = PRONOUN.index("He on Wednesday")
+    span = stand_alone(PRONOUN, spans, Span(he, len(PRONOUN)))
+    assert PRONOUN[span.start:span.end].startswith("But instead of waiting")  # 16 + 15 words: over the old 30
+    inside = PRONOUN.index("President Anna Kovac is")  # not a pronoun: unchanged
+    assert stand_alone(PRONOUN, spans, Span(inside, len(PRONOUN))) == Span(inside, len(PRONOUN))
+
+
+def test_a_long_naming_sentence_gives_its_last_clauses():
+    from qa.answering.shaping import clauses, stand_alone
+
+    long_first = ("After months of talks with unions, employers, regional governors, port authorities, "
+                  "shipping companies, insurers, customs officers, harbour pilots, fishermen, ferry crews, "
+                  "dock workers, city mayors, two ministries and the navy, which all asked for changes that "
+                  "took weeks and weeks of meetings in the capital to agree, "
+                  "President Anna Kovac chose to act alone. She signed the decree on Wednesday.")
+    spans = sentences(long_first)
+    assert len(spans) == 2 and len(long_first[spans[0].start:spans[0].end].split()) > DEFAULT_QUOTES.join_max_words
+    she = long_first.index("She signed")
+    span = stand_alone(long_first, spans, Span(she, len(long_first)))
+    added = long_first[span.start:she]
+    assert "President Anna Kovac chose to act alone." in added and span.start > 0
+    assert span.start in {c.start for c in clauses(long_first, spans[0].start, spans[0].end)}
+    assert len(added.split()) <= DEFAULT_QUOTES.max_joined_words

@@ -1,4 +1,5 @@
 import pytest
+
 from qa.build.clean import clean_scrape, is_furniture, split_blocks
 from tests.conftest import SEEDS
 

@@ -10,16 +10,27 @@ pytestmark = pytest.mark.fast
 
 
 def test_qa_add_cleaning_reproduces_the_committed_corpus(tmp_path):
-    """The corpus/ files are exactly what `qa add` makes of the raw seed scrapes."""
+    """The seed files in corpus/ are exactly what `qa add` makes of the raw seed scrapes (articles a user
+    added to corpus/ are left out of the comparison)."""
     import qa.build.corpus
 
-    committed = {p.name: p.read_text() for p in (ROOT / "corpus").glob("*.md")}
     made = {}
     for name, meta in SEED_META.items():
         (article,) = read_articles(SEEDS / name, **meta)
         path = qa.build.corpus.write_article(article, tmp_path)
         made[path.name] = path.read_text()
+    committed = {name: (ROOT / "corpus" / name).read_text() for name in made}
     assert made == committed
+
+
+def test_tests_never_use_the_repo_corpus_or_index():
+    """Fixtures make their own corpus and index: only the comparison above reads corpus/, none writes it."""
+    repo_dirs = ("ROOT / " + '"corpus"', "ROOT / " + '"index"')
+    allowed = "committed = {name: (ROOT / " + '"corpus"' + " / name).read_text() for name in made}"
+    offenders = [f"{path.relative_to(ROOT)}:{n}" for path in (ROOT / "tests").rglob("*.py")
+                 for n, line in enumerate(path.read_text().splitlines(), 1)
+                 if any(d in line for d in repo_dirs) and line.strip() != allowed]
+    assert offenders == []
 
 
 def test_json_list_with_multihop_field_names(tmp_path):
@@ -85,4 +96,5 @@ def test_errors_are_typed_and_name_file_record_and_field(tmp_path):
     assert (err.source, err.field, err.code) == (str(path), "outlet", "bad_article")
     assert err.problem == "article 2 has no outlet" and "--outlet NAME" in err.hint
     assert str(err) == f"{path}: article 2 has no outlet; {err.hint}"
-    assert err.describe(source="two.json", hint="fill in the form") == "two.json: article 2 has no outlet; fill in the form"
+    assert (err.describe(source="two.json", hint="fill in the form")
+            == "two.json: article 2 has no outlet; fill in the form")

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import qa
-from qa.cli import main
 from qa.build.indexer import index_is_current, stale_reason
-from qa.index.lexical import tokenize
 from qa.build.lifecycle import remove_articles
+from qa.cli import main
+from qa.index.lexical import tokenize
 from qa.index.store import IndexStore, current_version
 from qa.model import get_encoder
 from tests.synth import article_text, snapshot, synth_article, write_synth_corpus

@@ -1,4 +1,4 @@
-"""Fixtures for the UI tests: a temp corpus (seeds + an XSS article), its index, a real server, Chromium.
+"""Fixtures for the UI tests: a temp corpus (seeds, an XSS article, one with a URL), its index, a server, Chromium.
 
 One server subprocess and one browser serve the whole session; each test gets a fresh page.
 """
@@ -38,13 +38,28 @@ authority announced. <script>window.__xss=1</script> <img src=x onerror="window.
 The port authority did not say who would pay for the lighthouse or how tall it would be.
 """
 
+URL_ARTICLE_URL = "https://harbour-herald.example/odesa-ferry?id=7&lang=en"
+URL_ARTICLE = f"""---
+title: Odesa ferry line to Batumi reopens
+outlet: Harbour Herald
+author: Ina Moroz
+published: '2024-03-02'
+url: '{URL_ARTICLE_URL}'
+---
+
+The ferry line between Odesa and Batumi reopened on Monday with two sailings a week, the port operator said.
+
+Tickets for the crossing cost 40 euros, and the first ship carried 120 passengers.
+"""
+
 
 @pytest.fixture(scope="session")
 def ui_corpus(seed_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed articles plus one article full of script-injection attempts."""
+    """The seed articles, one article full of script-injection attempts and one with a URL (to cite and link)."""
     dest = tmp_path_factory.mktemp("ui-corpus")
     shutil.copytree(seed_corpus, dest, dirs_exist_ok=True)
     (dest / "2024-03-01-evil-gazette-lighthouse-xss.md").write_text(XSS_ARTICLE, encoding="utf-8")
+    (dest / "2024-03-02-harbour-herald-odesa-ferry.md").write_text(URL_ARTICLE, encoding="utf-8")
     return dest
 
 
@@ -69,8 +84,8 @@ def ui_server(ui_index: Path, ui_corpus: Path, tmp_path_factory: pytest.TempPath
 def browser():
     """Headless Debian Chromium driven by Playwright (never skipped: missing Chromium fails)."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: the browser tests need Debian's Chromium; install it with "
-                    "`apt-get install -y chromium chromium-driver`")
+        pytest.fail(f"{CHROMIUM} not found: the browser tests need Debian's Chromium; `make browser` installs it "
+                    "(as root) or prints the command")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

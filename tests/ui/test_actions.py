@@ -1,13 +1,17 @@
-"""The UI words library errors from their fields (QAError.source/field), never by editing the message."""
+"""The UI words library errors from their fields (QAError.source/field); a URL alone is fetched and added."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 import qa
-from ui.actions import FIELD_HINTS, error_text
+from tests.fakes import build_fake_index
+from tests.synth import snapshot
+from tests.website import OUTLET, Site
+from ui.actions import FIELD_HINTS, add_article, error_text
 
 pytestmark = pytest.mark.fast
 
@@ -30,3 +34,35 @@ def test_other_sources_and_hints_are_kept() -> None:
 
 def test_plain_value_errors_are_shown_as_they_are() -> None:
     assert error_text(ValueError("Nothing to add.")) == "Nothing to add."
+
+
+
+def test_a_url_alone_is_fetched_and_added_and_failures_write_nothing(site: Site, seed_corpus: Path, tmp_path: Path,
+                                                                     fake_encoder) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seed_corpus, corpus)
+    index = build_fake_index(corpus, tmp_path / "index")
+    before = snapshot(corpus, index)
+    for url, message in ((site.url("missing.html"), f"Not added: {site.url('missing.html')}: the server answered "
+                                                    "404 Not Found; check the address"),
+                         (site.url("data.json"), "the server sent application/json, not a web page"),
+                         (site.url("empty.html"), "no article text found in the HTML page"),
+                         ("ftp://127.0.0.1/story.html", "URL must be a full web address starting with http://")):
+        ok, text = add_article(None, "", url=url, index=index, corpus=corpus)
+        assert not ok and message in text, text
+    assert snapshot(corpus, index) == before
+
+    ok, text = add_article(None, "  ", url=site.url("story.html"), index=index, corpus=corpus)
+    assert ok and text.startswith(f"Added 1 article from {OUTLET} ({site.url('story.html')}) — the index now "
+                                  "holds 4 articles"), text
+    (new,) = [p for p in corpus.glob("*.md") if p.name not in {Path(k).name for k in before}]
+    assert "outlet: The Harbour Courier" in new.read_text(encoding="utf-8")
+    answer = qa.answer("How much will the restoration of the Gullrock lighthouse cost?", index=index)
+    assert answer.quotes[0].outlet == "The Harbour Courier" and "4.2 million euros" in answer.quotes[0].text
+
+    ok, text = add_article(None, "", url=site.url("story.html"), index=index, corpus=corpus)
+    assert not ok and "has the same text as article 2024-03-05-the-harbour-courier" in text
+    ok, text = add_article(None, "", url=site.url("plain-story.html"), outlet="Vesterby Weekly", index=index,
+                           corpus=corpus)
+    assert ok and "Added 1 article from Vesterby Weekly" in text
+    assert "Vesterby Weekly" in dict(qa.index_status(corpus, index).outlets)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.ui.conftest import URL_ARTICLE_URL
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +77,25 @@ def test_example_question_then_follow_up_keeps_history(page: Page) -> None:
     expect(chat).to_contain_text("Which ministry does the National Guard belong to?")
     expect(chat).to_contain_text("Interior Ministry")
     expect(chat.get_by_text("Reported by")).to_have_count(2)
+
+
+def test_follow_up_is_resolved_from_the_conversation_and_says_what_was_searched(page: Page,
+                                                                                screenshots: Path) -> None:
+    ask(page, "Who signed the decree allowing foreigners into the National Guard?")
+    wait_answer(page, "Volodymyr Zelensky")
+    ask(page, "When did he sign it?")
+    wait_answer(page, "Searched: When did")
+    chat = page.locator("#chat")
+    searched = chat.get_by_text("Searched:").last.inner_text()
+    assert "Zelensky" in searched and "decree" in searched, searched
+    reply = chat.locator(".message-row, .message").last.inner_text()
+    assert "Feb. 21" in reply or "Wednesday" in reply, reply
+    expect(page.locator("#sources-panel mark.quote").first).to_contain_text(re.compile(r"Feb\. 21|Wednesday"))
+    page.screenshot(path=str(screenshots / "follow-up.png"), full_page=True)
+    page.click("#clear-btn")
+    ask(page, "When did he sign it?")
+    wait_answer(page, "When did he sign it?")
+    expect(page.locator("#chat")).not_to_contain_text("Searched:")
 
 
 def test_outlet_filter_limits_sources(page: Page, screenshots: Path) -> None:
@@ -155,6 +177,8 @@ def test_added_article_is_answerable_without_restart(page: Page, screenshots: Pa
     page.click("#add-btn")
     expect(page.locator(".add-status.ok")).to_contain_text("Added 1 article from Test Tribune",
                                                            timeout=ADD_TIMEOUT)
+    for field in ("add-text", "add-outlet", "add-title", "add-author", "add-date", "add-url"):  # a clean form
+        expect(page.locator(f"#{field} textarea")).to_have_value("")
     expect(page.locator("#index-info")).to_contain_text("Test Tribune")
     page.screenshot(path=str(screenshots / "add_article.png"), full_page=True)
 
@@ -169,6 +193,23 @@ def test_added_article_is_answerable_without_restart(page: Page, screenshots: Pa
     expect(link).to_have_attribute("href", "https://example.org/kharkiv-bridge")
     expect(link).to_have_attribute("rel", "noopener noreferrer")
     page.screenshot(path=str(screenshots / "added_answer.png"), full_page=True)
+
+
+def test_article_added_by_url_is_answerable_with_its_outlet(page: Page, site, screenshots: Path) -> None:
+    from tests.website import CANONICAL, OUTLET
+
+    _open_add_tab(page)
+    page.locator("#add-url textarea").fill(site.url("/story.html"))
+    page.click("#add-btn")
+    expect(page.locator(".add-status.ok")).to_contain_text(OUTLET, timeout=ADD_TIMEOUT)
+    expect(page.locator("#index-info")).to_contain_text(OUTLET)
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "How much will the Gullrock lighthouse restoration cost?")
+    wait_answer(page, "4.2 million euros")
+    card = page.locator(f'#sources-panel .source-card.supporting[data-outlet="{OUTLET}"]').first
+    expect(card.locator("mark.quote")).to_contain_text("4.2 million euros")
+    expect(card.locator(".card-title a")).to_have_attribute("href", CANONICAL)
+    page.screenshot(path=str(screenshots / "added_by_url.png"), full_page=True)
 
 
 def test_upload_keeps_only_the_suffix_of_the_file_name(page: Page, ui_corpus: Path) -> None:
@@ -189,3 +230,47 @@ def test_upload_keeps_only_the_suffix_of_the_file_name(page: Page, ui_corpus: Pa
     ask(page, "How much drinking water will the Odesa desalination plant supply?")
     wait_answer(page, "Upload Weekly")
     expect(page.locator("#sources-panel mark.quote").first).to_contain_text("12,000 litres")
+
+
+def test_no_label_covers_the_first_line_of_the_chat(page: Page) -> None:
+    ask(page, "Who signed the decree allowing foreigners into the National Guard?")
+    wait_answer(page, "Reported by")
+    first = page.locator("#chat .message").first
+    covering = first.evaluate("""m => {
+        let box = m.parentElement;  // the scrolling list of messages
+        while (box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowY)) box = box.parentElement;
+        const r = (box || m).getBoundingClientRect();
+        const overlaps = b => b.width > 0 && b.height > 0 && b.left < r.right && b.right > r.left
+                              && b.top < r.bottom && b.bottom > r.top;
+        return [...m.closest('#chat').querySelectorAll('*')].filter(e =>
+            !e.closest('.message') && !(box || m).contains(e) && !e.contains(m)
+            && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())
+            && overlaps(e.getBoundingClientRect())).map(e => e.outerHTML.slice(0, 120));
+    }""")
+    assert covering == []
+
+
+def test_each_quote_can_be_copied_as_a_citation_and_opens_its_article(page: Page, screenshots: Path,
+                                                                      ui_server: str) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=ui_server.rstrip("/"))
+    ask(page, "Which ministry does the National Guard belong to?")  # the buttons work after the panel changes
+    wait_answer(page, "Interior Ministry")
+    ask(page, "When did the ferry line between Odesa and Batumi reopen?")
+    wait_answer(page, "Harbour Herald")
+    card = page.locator('#sources-panel .source-card.supporting[data-outlet="Harbour Herald"]').first
+    quote = card.locator("mark.quote").first.text_content()
+    assert quote and "reopened on Monday" in quote
+    expected = f"“{quote}” — Harbour Herald, Odesa ferry line to Batumi reopens, 2024-03-02, {URL_ARTICLE_URL}"
+    cite = card.locator(".cite").first
+    expect(cite.locator(".cite-text")).to_have_text(expected)
+    button = cite.locator("button.copy-cite")
+    expect(button).to_be_visible()
+    button.click()
+    expect(button).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+    link = cite.locator("a.cite-link")
+    expect(link).to_be_visible()
+    expect(link).to_have_attribute("href", URL_ARTICLE_URL)
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    page.screenshot(path=str(screenshots / "citation.png"), full_page=True)

@@ -28,7 +28,7 @@ def quote(p: Passage, start: int, end: int, score: float = 0.9, answer: tuple[in
 
 
 TAG = re.compile(r"<\s*/?\s*([a-zA-Z][\w-]*)([^>]*)>")
-OUR_TAGS = {"mark", "div", "h3", "h4", "p", "article", "header", "span", "time", "a", "footer"}
+OUR_TAGS = {"mark", "div", "h3", "h4", "p", "article", "header", "span", "time", "a", "footer", "button"}
 
 
 def assert_inert(markup: str, markdown: bool = False) -> None:
@@ -123,7 +123,7 @@ def test_answer_markdown_groups_quotes_by_outlet() -> None:
     assert text.startswith("**Reported by 3 outlets**")
     for outlet in ("Kyiv Independent", "Evil Gazette", "Newsweek"):
         assert f"**{outlet}**" in text
-    assert ("> “Foreigners will be allowed to serve, according to a decree signed by President Zelensky.” "
+    assert ("> Foreigners will be allowed to serve, according to a decree signed by President Zelensky. "
             "\\[1\\]") in text
     assert "None of the" not in text and "**ZeroHedge**" not in text  # the weak quote is not an answer
     also = [ln for ln in text.splitlines() if "ZeroHedge" in ln]
@@ -138,7 +138,8 @@ def test_sources_html_cards_are_escaped_and_classed() -> None:
     assert out.count('class="source-card supporting"') == 3 and out.count('class="source-card related"') == 1
     assert 'data-outlet="Evil Gazette"' in out and '<span class="outlet-badge"' in out
     assert '<a href="https://kyivindependent.com/x" target="_blank" rel="noopener noreferrer">' in out
-    assert out.count("<a ") == 1  # the javascript: and empty urls make no link
+    assert out.count("<a ") == 2  # the title and the quote's "Open article"; javascript: and empty urls: none
+    assert out.count('<a class="cite-link" href="https://kyivindependent.com/x"') == 1
     assert "&lt;img src=x onerror=alert(1)&gt;" in out  # the evil title, shown as text
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in out
     assert "2024-03-01" in out and "confidence 80%" in out
@@ -186,11 +187,24 @@ def test_answer_turn_reports_errors_as_messages(tmp_path: Path) -> None:
 def test_answer_turn_on_a_real_index(ui_index: Path) -> None:
     reply, panel = actions.answer_turn("Who signed the decree allowing foreigners into the National Guard?",
                                    [], 5.0, index=ui_index)
-    assert reply.startswith('<b class="short-answer">') and "Zelensky</b> — “" in reply
+    assert reply.startswith('<b class="short-answer">') and "Zelensky</b> — *Kyiv Independent*" in reply
     assert "**Reported by" in reply and "Kyiv Independent" in reply
     assert "Volodymyr Zelensky" in html.unescape(" ".join(MARK.findall(panel)))
     reply, _ = actions.answer_turn("", [], 5, index=ui_index)
     assert "the question is empty" in reply
+
+
+def test_chat_turn_resolves_a_follow_up_and_remembers_the_turn(ui_index: Path) -> None:
+    _, _, first = actions.chat_turn("Who signed the decree allowing foreigners into the National Guard?",
+                                    [], 5, index=ui_index)
+    assert first is not None and "Zelensky" in first.answer
+    reply, _, second = actions.chat_turn("When did he sign it?", [], 5, index=ui_index, history=[first])
+    assert reply.startswith("*Searched: When did") and "Zelensky" in reply.split("\n")[0]
+    assert second is not None and second.searched != second.question
+    reply, _, refused = actions.chat_turn("", [], 5, index=ui_index, history=[first])
+    assert refused is None and "the question is empty" in reply
+    alone, _ = actions.answer_turn("When did he sign it?", [], 5, index=ui_index)
+    assert "Searched:" not in alone
 
 
 @pytest.mark.fast
