@@ -148,14 +148,15 @@ class PgWriter:
         self._conn.execute("UPDATE qa_stats SET n_docs = n_docs + %s, total_len = total_len + %s", [docs, length])
 
     def finish(self, meta: dict) -> None:
-        """Record the manifest (``meta`` plus counts), build the HNSW index if missing, refresh planner statistics."""
+        """Record the manifest (``meta`` plus counts), build the HNSW index if missing, vacuum and analyse."""
         counts = self._conn.execute("SELECT (SELECT n_docs FROM qa_stats), (SELECT count(*) FROM articles)").fetchone()
         manifest = {**meta, "count": int(counts[0]), "articles": int(counts[1])}
         self._conn.execute("INSERT INTO qa_meta VALUES ('manifest', %s::jsonb) ON CONFLICT (key) DO UPDATE "
                            "SET value = excluded.value", [json.dumps(manifest)])
         pgschema.build_hnsw(self._conn)
         self._conn.execute("DELETE FROM term_stats WHERE df <= 0")
-        self._conn.execute("ANALYZE passages; ANALYZE postings; ANALYZE term_stats")
+        for table in ("passages", "postings", "term_stats"):  # visibility map: index-only scans from now on
+            self._conn.execute(f"VACUUM ANALYZE {table}")
 
     def close(self) -> None:
         """Close the connection."""
