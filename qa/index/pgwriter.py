@@ -155,7 +155,7 @@ class PgWriter:
                            "SET value = excluded.value", [json.dumps(manifest)])
         pgschema.build_hnsw(self._conn)
         self._conn.execute("DELETE FROM term_stats WHERE df <= 0")
-        for table in ("passages", "postings", "term_stats"):  # visibility map: index-only scans from now on
+        for table in ("passages", "postings", "term_stats", "articles", "qa_stats"):  # index-only scans, true counts
             self._conn.execute(f"VACUUM ANALYZE {table}")
 
     def close(self) -> None:

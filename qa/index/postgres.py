@@ -162,18 +162,18 @@ class PgBackend:
             return empty
         terms, counts = np.unique(np.asarray(tokens, dtype=object), return_counts=True)
         cond, args = (restriction or PgRestriction((), None)).where("po")  # postings carry outlet and day
-        found = self._rows(
-            "WITH s AS (SELECT n_docs::float8 AS n, %s::float8 * (1 - %s::float8) AS c0, "
-            "           %s::float8 * %s::float8 * greatest(n_docs, 1) / greatest(total_len, 1) AS c1 FROM qa_stats), "
-            "q AS (SELECT t.term, u.cnt * ln(1 + (s.n - t.df + 0.5) / (t.df + 0.5)) AS w "
-            "      FROM unnest(%s::text[], %s::int[]) AS u(term, cnt) JOIN term_stats t USING (term), s "
-            "      WHERE t.df > 0), "
-            "top AS (SELECT po.passage_id, sum(q.w * po.tf / (po.tf + s.c0 + s.c1 * po.doc_len)) AS score "
-            f"       FROM postings po JOIN q USING (term) CROSS JOIN s WHERE {cond} "
+        n_docs, total = self._rows("SELECT n_docs, total_len FROM qa_stats")[0]
+        c0, c1 = K1 * (1 - B), K1 * B * max(n_docs, 1) / max(total, 1)  # tf / (tf + c0 + c1 * doc_len)
+        found = self._rows(  # constants as parameters: the plan never depends on qa_stats's statistics
+            "WITH q AS (SELECT t.term, u.cnt * ln(1 + (%s - t.df + 0.5) / (t.df + 0.5)) AS w "
+            "           FROM unnest(%s::text[], %s::int[]) AS u(term, cnt) JOIN term_stats t USING (term) "
+            "           WHERE t.df > 0), "
+            "top AS (SELECT po.passage_id, sum(q.w * po.tf / (po.tf + %s + %s * po.doc_len)) AS score "
+            f"       FROM postings po JOIN q USING (term) WHERE {cond} "
             "       GROUP BY po.passage_id ORDER BY score DESC, po.passage_id LIMIT %s) "
             "SELECT top.passage_id, top.score, p.article_id, p.paragraph, p.\"offset\" "
             "FROM top JOIN passages p ON p.id = top.passage_id",
-            [K1, B, K1, B, list(map(str, terms)), [int(c) for c in counts], *args, int(k) + TIE_MARGIN])
+            [float(n_docs), list(map(str, terms)), [int(c) for c in counts], c0, c1, *args, int(k) + TIE_MARGIN])
         # Equal float32 scores in corpus order (article, paragraph, offset), as the embedded index ranks them.
         found = sorted((r for r in found if r[1] > 0), key=lambda r: (-np.float32(r[1]), r[2], r[3], r[4]))[:k]
         if not found:
