@@ -97,7 +97,8 @@ def build_into_server(corpus: Path, url: str, *, rebuild: bool = False, progress
         stale = [i for i in stored if i not in wanted]
         for start in range(0, len(stale), BATCH * 8):
             writer.delete(stale[start:start + BATCH * 8])
-        todo = list({r.id: r for r in records if stored.get(r.id) != r.key}.values())
+        # shortest first, as the embedded build: batches of similar length pad least
+        todo = sorted({r.id: r for r in records if stored.get(r.id) != r.key}.values(), key=lambda r: len(r.text))
         log.info("%d passages from %d articles: writing %d, keeping %d, deleting %d", len(records),
                  len(articles), len(todo), len(records) - len(todo), len(stale))
         embedded = _write(writer, todo, vectors, sentences, progress)
