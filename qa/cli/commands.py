@@ -128,7 +128,8 @@ def print_answer(result: qa.Answer, k: int) -> None:
     shown = result.quotes if result.abstained else [q for g in result.outlets for q in g.quotes]
     for q in shown[:k]:
         p = q.passage
-        print(f"\n  “{q.text}”")
+        opens = q.text[:1] in "\"“‘'"  # a quote that opens with the article's own quotation mark is not re-quoted
+        print(f"\n  {q.text}" if opens else f"\n  “{q.text}”")
         print(textwrap.indent(f"— {p.outlet}, “{p.title}”" + (f", {p.published}" if p.published else "")
                               + f"  [score {q.score:.2f}]" + (f"\n  {p.url}" if p.url else ""), "    "))
 

@@ -118,3 +118,18 @@ def test_answer_to_dict_is_the_json_of_qa_ask():
     assert (data["question"], data["abstained"], data["n_articles"]) == ("Who signed?", False, 3)
     assert (data["answer_text"], data["answer_outlet"], data["answer_passage_id"], data["answer_start"],
             data["answer_end"]) == ("Zelensky", "Newsweek", 7, 0, 8)
+
+
+@pytest.mark.fast
+def test_printed_quotes_are_not_quoted_twice(capsys):
+    from qa import Answer, OutletQuotes, Passage, Quote
+    from qa.cli.commands import print_answer
+
+    text = '"Anyone who wants to join can come," Zelensky said. The guard is part of the ministry.'
+    p = Passage("p1", "a1", "Newsweek", "Title", "", "2024-02-21", 0, text)
+    spoken = Quote(text[:51], 0, 51, 0.9, p)
+    plain = Quote(text[52:], 52, len(text), 0.8, p)
+    print_answer(Answer("q?", (spoken, plain), False, (OutletQuotes("Newsweek", (spoken, plain)),)), 5)
+    out = capsys.readouterr().out
+    assert '\n  "Anyone who wants to join can come," Zelensky said.\n' in out and '“"' not in out
+    assert "“The guard is part of the ministry.”" in out
