@@ -118,6 +118,26 @@ def build_lock(root: Path | str) -> Iterator[None]:
         yield
 
 
+def corpus_records(corpus: Path) -> tuple[list[PassageRecord], dict]:
+    """The passages to index from a corpus, and the manifest fields they make (model, corpus fingerprint).
+
+    Files left by an interrupted write are removed first.
+
+    Raises:
+        ArticleError: The corpus has no article files, or one is malformed.
+    """
+    for leftover in remove_temp_files(corpus):
+        log.info("removed %s, left by an interrupted write", leftover)
+    if not corpus_files(corpus):
+        raise ArticleError("no article files (*.md) here", source=corpus,
+                           hint="add some with `qa add FILE --outlet NAME`")
+    articles, digests = read_corpus(corpus)
+    records = [r for aid, article in articles for r in passage_records(aid, article)]
+    meta = {**get_encoder().describe(), "corpus": str(corpus.resolve()),
+            "corpus_fingerprint": fingerprint(corpus, digests), "corpus_files": digests}
+    return records, meta
+
+
 def build_locked(corpus: Path, root: Path | str, *, rebuild: bool = False, progress: bool | Progress = False,
                  from_index: str | Path | None = None) -> IndexStats:
     """:func:`build_index` for a caller that already holds :func:`build_lock` of ``root``."""
@@ -125,17 +145,7 @@ def build_locked(corpus: Path, root: Path | str, *, rebuild: bool = False, progr
         from qa.build.serverbuild import build_into_server
         return build_into_server(corpus, root, rebuild=rebuild, progress=progress, from_index=from_index)
     started = time.perf_counter()
-    for leftover in remove_temp_files(corpus):
-        log.info("removed %s, left by an interrupted write", leftover)
-    if not corpus_files(corpus):
-        raise ArticleError("no article files (*.md) here", source=corpus,
-                           hint="add some with `qa add FILE --outlet NAME`")
-    articles, digests = read_corpus(corpus)
-    records: list[PassageRecord] = []
-    for aid, article in articles:
-        records.extend(passage_records(aid, article))
-    meta = {**get_encoder().describe(), "corpus": str(corpus.resolve()),
-            "corpus_fingerprint": fingerprint(corpus, digests), "corpus_files": digests}
+    records, meta = corpus_records(corpus)
     cache, sent_cache = ({}, {}) if rebuild else _reusable_vectors(root, meta)
     todo = sorted({r.key: r for r in records if r.key not in sent_cache}.values(), key=lambda r: len(r.text))
     log.info("%d passages from %d articles: embedding %d new, reusing %d", len(records),

@@ -19,15 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.build.corpus import corpus_files, fingerprint, read_corpus, remove_temp_files
-from qa.build.indexer import Progress, _embed_records, passage_records
-from qa.errors import ArticleError, ConfigError
+from qa.build.indexer import Progress, _embed_records, corpus_records
+from qa.errors import ConfigError
 from qa.index.manifest import FORMAT_VERSION
 from qa.index.open import open_backend
 from qa.index.pgschema import redact
 from qa.index.pgwriter import PgWriter
 from qa.index.record import PassageRecord
-from qa.model import get_encoder
 from qa.types import IndexStats
 
 __all__ = ["BATCH", "batch_size", "build_into_server"]
@@ -75,15 +73,9 @@ def build_into_server(corpus: Path, url: str, *, rebuild: bool = False, progress
             ``from_index`` was built with another model.
     """
     started = time.perf_counter()
-    for leftover in remove_temp_files(corpus):
-        log.info("removed %s, left by an interrupted write", leftover)
-    if not corpus_files(corpus):
-        raise ArticleError("no article files (*.md) here", source=corpus,
-                           hint="add some with `qa add FILE --outlet NAME`")
-    articles, digests = read_corpus(corpus)
-    records = [r for aid, article in articles for r in passage_records(aid, article)]
-    meta = {"format_version": FORMAT_VERSION, **get_encoder().describe(), "corpus": str(corpus.resolve()),
-            "corpus_fingerprint": fingerprint(corpus, digests), "corpus_files": digests}
+    records, fields = corpus_records(corpus)
+    meta = {"format_version": FORMAT_VERSION, **fields}
+    n_articles = len({r.article_id for r in records})
     vectors, sentences = _reusable(Path(from_index) if from_index else None, meta)
     writer = PgWriter.open(url, int(meta["dimension"]))
     try:
@@ -100,13 +92,13 @@ def build_into_server(corpus: Path, url: str, *, rebuild: bool = False, progress
         # shortest first, as the embedded build: batches of similar length pad least
         todo = sorted({r.id: r for r in records if stored.get(r.id) != r.key}.values(), key=lambda r: len(r.text))
         log.info("%d passages from %d articles: writing %d, keeping %d, deleting %d", len(records),
-                 len(articles), len(todo), len(records) - len(todo), len(stale))
+                 n_articles, len(todo), len(records) - len(todo), len(stale))
         embedded = _write(writer, todo, vectors, sentences, progress)
         writer.finish(meta)
         count = writer.count()
     finally:
         writer.close()
-    return IndexStats(articles=len(articles), passages=count, embedded=embedded, reused=len(records) - embedded,
+    return IndexStats(articles=n_articles, passages=count, embedded=embedded, reused=len(records) - embedded,
                       seconds=time.perf_counter() - started, path=redact(url))
 
 
