@@ -92,7 +92,9 @@ def test_follow_up_is_resolved_from_the_conversation_and_says_what_was_searched(
     assert "Feb. 21" in reply or "Wednesday" in reply, reply
     expect(page.locator("#sources-panel mark.quote").first).to_contain_text(re.compile(r"Feb\. 21|Wednesday"))
     page.screenshot(path=str(screenshots / "follow-up.png"), full_page=True)
-    page.click("#clear-btn")
+    page.click("#clear-btn")  # wait until the clear has landed (it also empties the question box)
+    expect(page.locator('#sources-panel [data-state="empty"]')).to_have_count(1, timeout=30_000)
+    expect(page.locator("#chat")).not_to_contain_text("Searched:", timeout=30_000)
     ask(page, "When did he sign it?")
     wait_answer(page, "When did he sign it?")
     expect(page.locator("#chat")).not_to_contain_text("Searched:")
