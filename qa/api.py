@@ -10,7 +10,7 @@ from pathlib import Path
 
 from qa.answering.compose import build_answer
 from qa.answering.followup import resolve_followup
-from qa.answering.query import Query, check_question, make_query
+from qa.answering.query import check_question, make_query
 from qa.answering.retrieve import search
 from qa.answering.settings import ReaderSettings
 from qa.errors import ConfigError, ModelMismatch, QuestionError
@@ -100,24 +100,24 @@ def read_answers(question: str, texts: Sequence[str]) -> list[ReaderSpan]:
     return reader.read(check_question(question), list(texts))
 
 
-def check_outlets(store: IndexStore, outlets: Sequence[str] | None, shown: int = 12) -> None:
+def check_outlets(known: Sequence[str], outlets: Sequence[str] | None, shown: int = 12) -> None:
     """Refuse an outlet filter naming an outlet the index has no article from (it could only abstain).
+
+    Args:
+        known: The index's outlet names (``store.outlet_names()``).
+        outlets: The outlets asked for.
+        shown: Most outlet names listed in the message.
 
     Raises:
         QuestionError: Some named outlet has no article in the index (``field="outlets"``); the
             message lists the outlets it has.
     """
-    known = store.outlet_names()
     keys = {outlet_key(o) for o in known}
     missing = [o for o in outlets or () if outlet_key(o) not in keys]
     if missing:
         listed = ", ".join(known[:shown]) + (f" and {len(known) - shown} more" if len(known) > shown else "")
         raise QuestionError(f"no articles from {', '.join(missing)} in the index; outlets: {listed or 'none'}",
                             field="outlets")
-
-
-def _query(store: IndexStore, question: str) -> Query:
-    return make_query(question, store.outlet_names(), get_encoder())
 
 
 def retrieve(question: str, k: int = 5, *, index: IndexLike = None,
@@ -136,8 +136,9 @@ def retrieve(question: str, k: int = 5, *, index: IndexLike = None,
             (:class:`~qa.errors.QuestionError`); missing or corrupted index.
     """
     store = open_index(index)
-    check_outlets(store, outlets)
-    return search(store, _query(store, question), k, outlets).passages
+    names = store.outlet_names()
+    check_outlets(names, outlets)
+    return search(store, make_query(question, names, get_encoder()), k, outlets).passages
 
 
 def answer(question: str, k: int = 5, *, index: IndexLike = None, outlets: Sequence[str] | None = None,
@@ -164,11 +165,12 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None, outlets: Seque
             (:class:`~qa.errors.QuestionError`), a missing or corrupted index.
     """
     store = open_index(index)
-    check_outlets(store, outlets)
+    names = store.outlet_names()  # one read per question (a query on a search server)
+    check_outlets(names, outlets)
     asked = check_question(question)
     turns = [t if isinstance(t, Turn) else Turn.of(t) for t in history or ()]
-    searched = resolve_followup(asked, turns, store.outlet_names())
-    query = _query(store, searched)
+    searched = resolve_followup(asked, turns, names)
+    query = make_query(searched, names, get_encoder())
     retrieved = search(store, query, max(k, depth or k), outlets)
     reader = get_reader()
     result = build_answer(query, retrieved.head(k), reader=reader, reading=_reading(reader))
