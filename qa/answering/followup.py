@@ -215,7 +215,9 @@ def _pronouns(question: str) -> list[re.Match[str]]:
 
 def _substitute(question: str, ref: Referents) -> str:
     out, last = [], 0
-    for m in _pronouns(question):
+    pronouns = _pronouns(question)
+    has_person = any(p.group().lower() in PERSON for p in pronouns)
+    for m in pronouns:
         low = m.group().lower()
         if low in PERSON:
             target, suffix = ref.person or ref.answer, PERSON[low]
@@ -225,11 +227,11 @@ def _substitute(question: str, ref: Referents) -> str:
             target, suffix = plural or ref.topic or ref.person, GROUP[low]
         else:
             target, suffix = ref.topic or ref.answer, THING.get(low, "")
-            if target == ref.person and any(p.group().lower() in PERSON for p in _pronouns(question)):
+            if target == ref.person and has_person:
                 target = ""  # "When did he say it?": "it" is not the person "he" is
         if not target:
             continue
-        if low in ("her",) and not re.match(r"\s*[?.!,]|\s*$", question[m.end():]):
+        if low == "her" and not re.match(r"\s*[?.!,]|\s*$", question[m.end():]):
             suffix = "'s" if re.match(r"\s+[a-z]", question[m.end():]) and not re.match(
                 r"\s+(?:to|in|on|at|for|with|by|about|from|as)\b", question[m.end():]) else ""
         out.append(question[last:m.start()])
@@ -246,14 +248,15 @@ def _ask(text: str) -> str:
 
 
 def _with_outlet(previous: str, outlet_text: str, outlets: Sequence[str]) -> str:
+    """The previous question about ``outlet_text`` instead of the outlets it named (or with it added)."""
     spans = outlet_spans(previous, outlets)
-    if spans:
-        a, b, _ = spans[0]
-        text = previous[:a] + outlet_text + previous[b:]
-        for a2, b2, _ in reversed(spans[1:]):
-            text = text[:a2 - (b - a) + len(outlet_text)] + text[b2 - (b - a) + len(outlet_text):]
-        return _ask(text)
-    return _ask(f"{previous.rstrip('?.! ')}, according to {outlet_text}")
+    if not spans:
+        return _ask(f"{previous.rstrip('?.! ')}, according to {outlet_text}")
+    parts, last = [], 0
+    for n, (a, b, _) in enumerate(spans):  # the first outlet named becomes the new one, the others go
+        parts += [previous[last:a], outlet_text if n == 0 else ""]
+        last = b
+    return _ask("".join(parts) + previous[last:])
 
 
 def resolve_followup(question: str, history: Sequence[Turn], outlets: Sequence[str] = ()) -> str:
