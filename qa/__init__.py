@@ -13,12 +13,6 @@ no model and no UI toolkit.
 """
 
 from qa.api import answer, open_index, read_answers, reader_configured, retrieve
-from qa.build.corpus import default_corpus, write_article
-from qa.build.fetch import FetchSettings
-from qa.build.indexer import add_articles, build_index
-from qa.build.ingest import check_published
-from qa.build.lifecycle import remove_articles, resolve_articles
-from qa.build.webadd import FeedResult, SkippedItem, add_feed, add_urls, fetch_article
 from qa.errors import (
     ArticleError,
     ConfigError,
@@ -31,6 +25,12 @@ from qa.errors import (
     QuestionError,
 )
 from qa.index.store import IndexStore, default_index, outlet_key
+from qa.ingest.corpus import default_corpus, write_article
+from qa.ingest.fetch import FetchSettings
+from qa.ingest.indexer import add_articles, build_index
+from qa.ingest.lifecycle import remove_articles, resolve_articles
+from qa.ingest.readers import check_published
+from qa.ingest.webadd import FeedResult, SkippedItem, add_feed, add_urls, fetch_article
 from qa.status import IndexStatus, index_status
 from qa.textmatch import answer_f1, exact_match, normalize_answer, same_answer
 from qa.types import Answer, Article, IndexStats, OutletQuotes, Passage, Quote, Span, Turn

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.api import open_index
-from qa.build.staleness import stale_reason
 from qa.index.open import index_target
+from qa.ingest.staleness import stale_reason
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,18 @@ SEED_META = {
 }
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests under tests/engine need the real search server: marked ``engine`` (``-m "not engine"`` skips them)."""
+    engine = ROOT / "tests" / "engine"
+    for item in items:
+        if engine in Path(item.path).parents:
+            item.add_marker(pytest.mark.engine)
+
+
 def write_seed_corpus(dest: Path) -> Path:
     """Write the three seed articles into ``dest`` as `qa add` makes them from tests/data/seeds."""
-    from qa.build.corpus import write_article
-    from qa.build.ingest import read_articles
+    from qa.ingest.corpus import write_article
+    from qa.ingest.readers import read_articles
 
     dest.mkdir(parents=True, exist_ok=True)
     for name, meta in SEED_META.items():

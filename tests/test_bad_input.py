@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import qa
-from qa.build.indexer import passage_records
-from qa.build.ingest import MAX_ARTICLE_CHARS, read_articles
-from qa.build.segment import MAX_WORDS
 from qa.cli import main
+from qa.ingest.readers import MAX_ARTICLE_CHARS, read_articles
+from qa.ingest.records import passage_records
+from qa.ingest.segment import MAX_WORDS
 from tests.synth import article_text, snapshot, write_synth_corpus
 
 

@@ -23,9 +23,9 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from qa.build.segment import passage_id
 from qa.index.record import PassageRecord
 from qa.index.sentences import SentenceTable
+from qa.ingest.segment import passage_id
 
 PARAS_PER_ARTICLE = 10
 RANDOM_SHARE = 0.25

@@ -38,6 +38,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--patience", type=int, default=3, help="stop after N evaluations without improvement")
     p.add_argument("--max-minutes", type=float, help="stop training after this many minutes")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--init-from", help="start from these weights (best.pt, a checkpoint or a state dict)")
     p.add_argument("--resume", action="store_true", help="continue from WORK/checkpoint/last.pt")
     p.add_argument("--no-export", action="store_true", help="train only")
     p.add_argument("--export-only", action="store_true", help="export WORK/best.pt (or --checkpoint) only")
@@ -71,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         para_rate=args.para_rate, para_null_rate=args.para_null_rate, freeze_layers=args.freeze_layers,
         freeze_embeddings=args.freeze_embeddings, limit=args.limit, eval_limit=args.eval_limit,
         eval_every=args.eval_every, ckpt_every=args.ckpt_every, patience=args.patience,
-        max_minutes=args.max_minutes, threads=args.threads)
+        max_minutes=args.max_minutes, threads=args.threads,
+        init_from=args.init_from)
     if not args.export_only:
         state = train(cfg, resume=args.resume)
         logging.info("trained %s steps in %.1f min; best eval F1 %.4f at step %s", state["step"],

@@ -53,6 +53,7 @@ class TrainConfig:
     patience: int = 3
     max_minutes: float | None = None
     threads: int = 2
+    init_from: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -174,6 +175,10 @@ def train(cfg: TrainConfig, resume: bool = False) -> dict[str, object]:
         return feats, order
 
     model = build_model(cfg.base)
+    if cfg.init_from:  # continue from saved weights (a state dict or a training checkpoint), fresh optimiser
+        saved_init = torch.load(cfg.init_from, map_location="cpu", weights_only=False)
+        model.load_state_dict(saved_init.get("model", saved_init) if isinstance(saved_init, dict) else saved_init)
+        log.info("initialised from %s", cfg.init_from)
     freeze(model, cfg.freeze_layers, cfg.freeze_embeddings)
     named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     decay = [p for n, p in named if not n.endswith("bias") and "LayerNorm" not in n]

@@ -13,9 +13,9 @@ from qa.answering.evidence import Evidence, Retrieved
 from qa.answering.query import check_question, make_query
 from qa.answering.scoring import prepare, score_evidence
 from qa.answering.settings import DEFAULT_QUOTES
-from qa.build.segment import sentences
 from qa.errors import QAError, QuestionError
 from qa.index.lexical import tokenize
+from qa.ingest.segment import sentences
 from qa.types import Passage
 from tests.fakes import FakeEncoder
 

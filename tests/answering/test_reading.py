@@ -12,7 +12,7 @@ from qa.answering.compose import build_answer
 from qa.answering.query import make_query
 from qa.answering.reading import answer_quote, window_around
 from qa.answering.settings import DEFAULT_READER
-from qa.build.segment import sentences
+from qa.ingest.segment import sentences
 from qa.types import Span
 from tests.answering.test_compose import ENC, OUTLETS, retrieved
 from tests.fakes import FakeReader

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from qa.answering.scoring import answer_pattern, clause_run_scorer
 from qa.answering.settings import DEFAULT_QUOTES
 from qa.answering.shaping import clauses, shape, trim
-from qa.build.segment import sentences
 from qa.index.lexical import tokenize
+from qa.ingest.segment import sentences
 from qa.types import Span
 
 LONG = ("Notable faculty in physics have included the speed of light calculator A. A. Michelson, "

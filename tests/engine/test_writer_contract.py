@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.build.corpus import read_corpus
-from qa.build.indexer import passage_records
 from qa.index.backend import BackendWriter, SearchBackend
 from qa.index.embedded_writer import EmbeddedWriter
 from qa.index.open import open_backend
 from qa.index.pgwriter import PgWriter
+from qa.ingest.corpus import read_corpus
+from qa.ingest.records import passage_records
 from qa.types import Span
 from tests.engine.conftest import new_database
 

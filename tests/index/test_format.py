@@ -120,8 +120,8 @@ def _make_v1(index: Path) -> None:
 
 
 def test_old_format_is_refused_with_the_rebuild_command(fake_index: Path, capsys: pytest.CaptureFixture) -> None:
-    from qa.build.indexer import stale_reason
     from qa.cli import main
+    from qa.ingest.indexer import stale_reason
 
     _make_v1(fake_index)
     with pytest.raises(IndexOutdated, match=r"index format 1 is outdated.*run `qa index --rebuild`"):
@@ -137,7 +137,7 @@ def test_old_format_is_refused_with_the_rebuild_command(fake_index: Path, capsys
 def test_build_on_an_old_format_rebuilds_from_scratch(seed_corpus: Path, fake_index: Path,
                                                       caplog: pytest.LogCaptureFixture) -> None:
     _make_v1(fake_index)
-    with caplog.at_level(logging.WARNING, logger="qa.build.indexer"):
+    with caplog.at_level(logging.WARNING, logger="qa.ingest.indexer"):
         stats = qa.build_index(seed_corpus, fake_index)
     assert "index format 1 is outdated (now 2): rebuilding from scratch, no vectors reused" in caplog.text
     assert stats.reused == 0 and stats.embedded == len(set(IndexStore.open(fake_index).ids.tolist()))
@@ -164,6 +164,6 @@ def test_a_changed_tokenizer_forces_a_full_rebuild(seed_corpus: Path, fake_index
     manifest = json.loads((version / "manifest.json").read_text())
     manifest["tokenizer"] = {"kind": "characters"}
     (version / "manifest.json").write_text(json.dumps(manifest))
-    with caplog.at_level(logging.WARNING, logger="qa.build.indexer"):
+    with caplog.at_level(logging.WARNING, logger="qa.ingest.indexer"):
         stats = qa.build_index(seed_corpus, fake_index, rebuild=False)
     assert "tokenizer changed" in caplog.text and stats.reused == 0

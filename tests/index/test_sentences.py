@@ -8,10 +8,10 @@ import shutil
 import numpy as np
 import pytest
 
-from qa.build.segment import sentences
 from qa.errors import IndexCorrupted
 from qa.index.sentences import SentenceTable
 from qa.index.store import IndexStore, current_version
+from qa.ingest.segment import sentences
 from qa.model import get_encoder, use_encoder
 from qa.types import Span
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.build.segment import sentences
 from qa.errors import ConfigError
+from qa.ingest.segment import sentences
 from qa.model import ModelEncoder, config, get_encoder, onnx_export, torch_encoder, use_encoder
 from qa.model.encoder import Encoder
 from qa.model.onnx_encoder import OnnxEncoder

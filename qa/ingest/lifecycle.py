@@ -1,6 +1,6 @@
 """Index lifecycle beyond add and build: removing articles (``qa remove``).
 
-Adding is :func:`qa.build.indexer.add_articles`, updating after edits is :func:`qa.build.indexer.build_index`;
+Adding is :func:`qa.ingest.indexer.add_articles`, updating after edits is :func:`qa.ingest.indexer.build_index`;
 all of them hold the index's writer lock and finish by writing a complete new index version that
 becomes live atomically, so paragraphs of removed or edited articles leave FAISS, BM25 and the
 passage metadata together.
@@ -12,10 +12,11 @@ import difflib
 from collections.abc import Sequence
 from pathlib import Path
 
-from qa.build.corpus import CORPUS_SUFFIX, corpus_files, default_corpus
-from qa.build.indexer import Progress, build_lock, build_locked, resolve_dirs
 from qa.errors import ArticleError
 from qa.fsio import fsync_dir
+from qa.ingest.corpus import CORPUS_SUFFIX, corpus_files, default_corpus
+from qa.ingest.indexer import build_lock, build_locked, resolve_dirs
+from qa.ingest.records import Progress
 from qa.types import IndexStats
 
 ID_HINT = f"give an article id (a file name there without {CORPUS_SUFFIX}) or the file's path"
@@ -64,7 +65,7 @@ def remove_articles(ids_or_paths: Sequence[str | Path], *, corpus: str | Path | 
         ids_or_paths: Article ids (corpus file names without ``.md``) or paths to corpus files.
         corpus: Corpus directory (default ``$QA_CORPUS`` or ``./corpus``).
         index: Index directory (default ``$QA_INDEX`` or ``./index``).
-        progress: As for :func:`qa.build.indexer.build_index`.
+        progress: As for :func:`qa.ingest.indexer.build_index`.
 
     Returns:
         The counts of the updated index.

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.build.segment import chunk_paragraphs, passage_id, sentences
+from qa.ingest.segment import chunk_paragraphs, passage_id, sentences
 from qa.types import Article
 
 pytestmark = pytest.mark.fast

@@ -7,8 +7,8 @@ import time
 import pytest
 
 import qa
-from qa.build.feed import parse_feed
-from qa.build.fetch import FEED_TYPES, PAGE_TYPES, check_url, fetch
+from qa.ingest.feed import parse_feed
+from qa.ingest.fetch import FEED_TYPES, PAGE_TYPES, check_url, fetch
 from tests.server import free_port
 from tests.website import CANONICAL, STORY, Site
 

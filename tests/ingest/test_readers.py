@@ -3,7 +3,7 @@ import json
 import pytest
 
 from qa import ArticleError
-from qa.build.ingest import read_articles
+from qa.ingest.readers import read_articles
 from tests.conftest import ROOT, SEED_META, SEEDS
 
 pytestmark = pytest.mark.fast
@@ -12,12 +12,12 @@ pytestmark = pytest.mark.fast
 def test_qa_add_cleaning_reproduces_the_committed_corpus(tmp_path):
     """The seed files in corpus/ are exactly what `qa add` makes of the raw seed scrapes (articles a user
     added to corpus/ are left out of the comparison)."""
-    import qa.build.corpus
+    import qa.ingest.corpus
 
     made = {}
     for name, meta in SEED_META.items():
         (article,) = read_articles(SEEDS / name, **meta)
-        path = qa.build.corpus.write_article(article, tmp_path)
+        path = qa.ingest.corpus.write_article(article, tmp_path)
         made[path.name] = path.read_text()
     committed = {name: (ROOT / "corpus" / name).read_text() for name in made}
     assert made == committed

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.build.indexer import Progress, _embed_records, corpus_records
 from qa.errors import ConfigError
 from qa.index.manifest import FORMAT_VERSION
 from qa.index.open import open_backend
 from qa.index.pgschema import redact
 from qa.index.pgwriter import PgWriter
 from qa.index.record import PassageRecord
+from qa.ingest.records import Progress, corpus_records, embed_records
 from qa.types import IndexStats
 
 __all__ = ["BATCH", "batch_size", "build_into_server"]
@@ -115,7 +115,7 @@ def _write(writer: PgWriter, todo: list[PassageRecord], vectors: dict, sentences
         batch = todo[start:start + size]
         missing = [r for r in batch if r.key not in sentences]
         if missing:
-            new, new_sents = _embed_records(missing, False)
+            new, new_sents = embed_records(missing, False)
             embedded += len(missing)
             vectors.update(new)
             sentences.update(new_sents)

@@ -2,7 +2,7 @@
 
 The file stem is the article id. Files are written atomically and never overwritten silently.
 The format is exactly what :func:`render` writes, and :func:`parse_article` reads it back strictly:
-the body is taken as clean (importing and cleaning other formats is :mod:`qa.build.ingest`'s job).
+the body is taken as clean (importing and cleaning other formats is :mod:`qa.ingest.readers`'s job).
 """
 
 from __future__ import annotations

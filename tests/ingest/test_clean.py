@@ -1,6 +1,6 @@
 import pytest
 
-from qa.build.clean import clean_scrape, is_furniture, split_blocks
+from qa.ingest.clean import clean_scrape, is_furniture, split_blocks
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.fast

@@ -1,7 +1,7 @@
 """An RSS or Atom feed's bytes → its items (link, title, date), with feedparser.
 
 feedparser reads RSS 0.9x/1.0/2.0 and Atom 0.3/1.0, in any encoding the XML declares, and
-tolerates the small errors real feeds have. This module never fetches: :mod:`qa.build.fetch` does.
+tolerates the small errors real feeds have. This module never fetches: :mod:`qa.ingest.fetch` does.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import io
 import time
 from dataclasses import dataclass
 
-from qa.build.webpage import absolute_url
 from qa.errors import FetchError
+from qa.ingest.webpage import absolute_url
 
 
 @dataclass(frozen=True)

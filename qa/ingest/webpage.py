@@ -3,7 +3,7 @@
 trafilatura finds the story among menus, teasers and footers and reads the page's metadata: the
 site name (``og:site_name``), the publication date (``article:published_time``, ``<time>``, …) and
 the canonical address (``<link rel=canonical>``, ``og:url``). This module only extracts; turning the
-fields into a checked :class:`~qa.types.Article` is :mod:`qa.build.ingest`'s job.
+fields into a checked :class:`~qa.types.Article` is :mod:`qa.ingest.readers`'s job.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from qa.build.clean import clean_paragraphs, normalize_space
 from qa.errors import ArticleError
+from qa.ingest.clean import clean_paragraphs, normalize_space
 
 
 def page_fields(html: str | bytes, source: str | Path, base_url: str = "") -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Adding articles from the web: ``qa add URL`` (:func:`add_urls`) and ``qa add --feed URL`` (:func:`add_feed`).
 
-A page is fetched (:mod:`qa.build.fetch`), its story and metadata extracted (:mod:`qa.build.webpage`),
-checked as any article (:func:`qa.build.ingest.article_from_fields`) and then stored like an article
-file (:func:`qa.build.indexer.store_articles`). The outlet is the page's site name, else its host;
+A page is fetched (:mod:`qa.ingest.fetch`), its story and metadata extracted (:mod:`qa.ingest.webpage`),
+checked as any article (:func:`qa.ingest.readers.article_from_fields`) and then stored like an article
+file (:func:`qa.ingest.indexer.store_articles`). The outlet is the page's site name, else its host;
 the ``url`` is its canonical address, else the address it was served from. Nothing is written
 unless every page is good and new.
 """
@@ -15,13 +15,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.build.corpus import duplicate_keys, known_keys, url_key
-from qa.build.feed import FeedItem, parse_feed
-from qa.build.fetch import FEED_TYPES, PAGE_TYPES, FetchSettings, check_url, fetch
-from qa.build.indexer import Progress, resolve_dirs, store_articles
-from qa.build.ingest import article_from_fields, check_metadata
-from qa.build.webpage import host_outlet, page_fields
 from qa.errors import ArticleError, QAError
+from qa.ingest.corpus import duplicate_keys, known_keys, url_key
+from qa.ingest.feed import FeedItem, parse_feed
+from qa.ingest.fetch import FEED_TYPES, PAGE_TYPES, FetchSettings, check_url, fetch
+from qa.ingest.indexer import resolve_dirs, store_articles
+from qa.ingest.readers import article_from_fields, check_metadata
+from qa.ingest.records import Progress
+from qa.ingest.webpage import host_outlet, page_fields
 from qa.types import Article, IndexStats
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def fetch_article(url: str, *, settings: FetchSettings | None = None, **metadata
 
     Args:
         url: The page's ``http://`` or ``https://`` address.
-        settings: Timeouts and size limits of the fetch (default :class:`~qa.build.fetch.FetchSettings`).
+        settings: Timeouts and size limits of the fetch (default :class:`~qa.ingest.fetch.FetchSettings`).
         **metadata: ``outlet``, ``title``, ``author``, ``published``, ``url`` or extra fields that
             replace what the page says (e.g. ``outlet="Reuters"``).
 

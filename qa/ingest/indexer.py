@@ -3,61 +3,30 @@
 from __future__ import annotations
 
 import logging
-import sys
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from qa.build.corpus import (
-    corpus_files,
-    default_corpus,
-    find_duplicates,
-    fingerprint,
-    read_corpus,
-    remove_temp_files,
-    write_article,
-)
-from qa.build.ingest import read_articles
-from qa.build.segment import chunk_paragraphs, content_key, passage_id, sentences
-from qa.build.staleness import index_is_current, stale_reason  # noqa: F401 (re-exported)
 from qa.errors import ArticleError, IndexCorrupted
 from qa.fsio import check_directory
 from qa.index.open import index_target
-from qa.index.record import PassageRecord
 from qa.index.sentences import SentenceTable
 from qa.index.store import FORMAT_VERSION, IndexStore, read_manifest
 from qa.index.writer import write_index
-from qa.model import get_encoder
-from qa.types import Article, IndexStats, Span
+from qa.ingest.corpus import (
+    default_corpus,
+    find_duplicates,
+    write_article,
+)
+from qa.ingest.readers import read_articles
+from qa.ingest.records import Progress, Sentences, corpus_records, embed_records
+from qa.ingest.staleness import index_is_current, stale_reason  # noqa: F401 (re-exported)
+from qa.types import Article, IndexStats
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]
-EMBED_BATCH = 64  # small batches: queries served meanwhile wait at most one batch
-
-
-def embed_text(title: str, text: str) -> str:
-    """What the model sees for a passage: its article's title, then the paragraph."""
-    return f"{title}\n{text}" if title else text
-
-
-def passage_records(aid: str, article: Article) -> list[PassageRecord]:
-    """The retrieval units of one article, with stable ids and embedding-cache keys."""
-    seen: Counter[str] = Counter()
-    records = []
-    for chunk in chunk_paragraphs(article):
-        seen[chunk.text] += 1
-        records.append(PassageRecord(
-            id=passage_id(aid, chunk.text, seen[chunk.text]), article_id=aid, paragraph=chunk.paragraph,
-            offset=chunk.offset, text=chunk.text, key=content_key(embed_text(article.title, chunk.text)),
-            outlet=article.outlet, title=article.title, url=article.url, published=article.published,
-            author=article.author))
-    return records
-
-
 def build_index(corpus: str | Path | None = None, index: str | Path | None = None, *,
                 rebuild: bool = False, progress: bool | Progress = False,
                 from_index: str | Path | None = None) -> IndexStats:
@@ -118,31 +87,11 @@ def build_lock(root: Path | str) -> Iterator[None]:
         yield
 
 
-def corpus_records(corpus: Path) -> tuple[list[PassageRecord], dict]:
-    """The passages to index from a corpus, and the manifest fields they make (model, corpus fingerprint).
-
-    Files left by an interrupted write are removed first.
-
-    Raises:
-        ArticleError: The corpus has no article files, or one is malformed.
-    """
-    for leftover in remove_temp_files(corpus):
-        log.info("removed %s, left by an interrupted write", leftover)
-    if not corpus_files(corpus):
-        raise ArticleError("no article files (*.md) here", source=corpus,
-                           hint="add some with `qa add FILE --outlet NAME`")
-    articles, digests = read_corpus(corpus)
-    records = [r for aid, article in articles for r in passage_records(aid, article)]
-    meta = {**get_encoder().describe(), "corpus": str(corpus.resolve()),
-            "corpus_fingerprint": fingerprint(corpus, digests), "corpus_files": digests}
-    return records, meta
-
-
 def build_locked(corpus: Path, root: Path | str, *, rebuild: bool = False, progress: bool | Progress = False,
                  from_index: str | Path | None = None) -> IndexStats:
     """:func:`build_index` for a caller that already holds :func:`build_lock` of ``root``."""
-    if isinstance(root, str):  # a search server: qa.build.serverbuild (it builds on this module)
-        from qa.build.serverbuild import build_into_server
+    if isinstance(root, str):  # a search server: qa.ingest.serverbuild
+        from qa.ingest.serverbuild import build_into_server
         return build_into_server(corpus, root, rebuild=rebuild, progress=progress, from_index=from_index)
     started = time.perf_counter()
     records, meta = corpus_records(corpus)
@@ -150,7 +99,7 @@ def build_locked(corpus: Path, root: Path | str, *, rebuild: bool = False, progr
     todo = sorted({r.key: r for r in records if r.key not in sent_cache}.values(), key=lambda r: len(r.text))
     log.info("%d passages from %d articles: embedding %d new, reusing %d", len(records),
              len({r.article_id for r in records}), len(todo), len(records) - len(todo))
-    new, new_sents = _embed_records(todo, progress)
+    new, new_sents = embed_records(todo, progress)
     cache.update(new)
     sent_cache.update(new_sents)
     vectors = np.stack([cache[r.key] for r in records]).astype(np.float32)
@@ -160,9 +109,6 @@ def build_locked(corpus: Path, root: Path | str, *, rebuild: bool = False, progr
     return IndexStats(articles=len({r.article_id for r in records}), passages=len(records),
                       embedded=len(new), reused=reused, seconds=time.perf_counter() - started,
                       path=str(root))
-
-
-Sentences = tuple[list[Span], np.ndarray]
 
 
 def _reusable_vectors(root: Path, meta: dict) -> tuple[dict[str, np.ndarray], dict[str, Sentences]]:
@@ -195,38 +141,6 @@ def _reusable_vectors(root: Path, meta: dict) -> tuple[dict[str, np.ndarray], di
     except IndexCorrupted as exc:
         log.warning("previous index unusable (%s): embedding everything", exc)
         return {}, {}
-
-
-def _embed_records(todo: Sequence[PassageRecord], progress: bool | Progress
-                   ) -> tuple[dict[str, np.ndarray], dict[str, Sentences]]:
-    """Passage vectors and sentence spans + vectors of ``todo``, one model pass per passage."""
-    if not todo:
-        return {}, {}
-    texts = [embed_text(r.title, r.text) for r in todo]
-    encoder = get_encoder()
-    bar = None
-    if progress is True:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(texts), unit="para", desc="embedding", file=sys.stderr, dynamic_ncols=True)
-    out: dict[str, np.ndarray] = {}
-    sents: dict[str, Sentences] = {}
-    for start in range(0, len(texts), EMBED_BATCH):
-        batch = texts[start:start + EMBED_BATCH]
-        recs = todo[start:start + EMBED_BATCH]
-        spans = [sentences(r.text) for r in recs]
-        shifts = [len(t) - len(r.text) for t, r in zip(batch, recs, strict=True)]
-        vectors, sentence_vectors = encoder.encode_passages(batch, spans, shifts)
-        for r, v, sp, sv in zip(recs, vectors, spans, sentence_vectors, strict=True):
-            out[r.key] = v
-            sents[r.key] = (sp, sv)
-        if bar is not None:
-            bar.update(len(batch))
-        elif callable(progress):
-            progress(min(start + len(batch), len(texts)), len(texts))
-    if bar is not None:
-        bar.close()
-    return out, sents
 
 
 def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = None,

@@ -2,7 +2,7 @@
 
 Supported inputs:
     * ``.md`` / ``.txt`` with YAML front matter (our corpus format; body already clean);
-    * ``.md`` / ``.txt`` without front matter: a raw page scrape, cleaned by :mod:`qa.build.clean`;
+    * ``.md`` / ``.txt`` without front matter: a raw page scrape, cleaned by :mod:`qa.ingest.clean`;
     * ``.json`` (one article object or a list) and ``.jsonl`` (one object per line) with fields
       ``title, outlet|source, author, published|published_at, url, body|text``;
     * ``.html`` / ``.htm``: main text and metadata extracted with trafilatura.
@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
-from qa.build.clean import clean_paragraphs, clean_scrape, normalize_space
-from qa.build.webpage import page_fields
 from qa.errors import ArticleError
+from qa.ingest.clean import clean_paragraphs, clean_scrape, normalize_space
+from qa.ingest.webpage import page_fields
 from qa.types import Article
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a file may hold many articles (.json/.jsonl)

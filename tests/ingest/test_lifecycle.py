@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 import qa
-from qa.build.indexer import index_is_current, stale_reason
-from qa.build.lifecycle import remove_articles
 from qa.cli import main
 from qa.index.lexical import tokenize
 from qa.index.store import IndexStore, current_version
+from qa.ingest.indexer import index_is_current, stale_reason
+from qa.ingest.lifecycle import remove_articles
 from qa.model import get_encoder
 from tests.synth import article_text, snapshot, synth_article, write_synth_corpus
 
@@ -209,7 +209,7 @@ def test_model_change_forces_a_full_rebuild(work, caplog):
     manifest.update(model="some-other-model", dimension=768)
     manifest_path.write_text(json.dumps(manifest))
     assert "built with the model 'some-other-model'" in stale_reason(corpus, index)
-    with caplog.at_level(logging.WARNING, logger="qa.build.indexer"):
+    with caplog.at_level(logging.WARNING, logger="qa.ingest.indexer"):
         stats = qa.build_index(corpus, index)
     assert "model changed (some-other-model, dim 768 -> all-MiniLM-L6-v2, dim 384): full rebuild" in caplog.text
     assert stats.reused == 0 and stats.embedded == len(set(IndexStore.open(index).ids.tolist()))

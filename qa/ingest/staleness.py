@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.build.corpus import corpus_changes, file_digests, fingerprint
 from qa.errors import ConfigError, IndexCorrupted, IndexMissing, IndexOutdated
 from qa.index.open import index_target, server_manifest
 from qa.index.store import check_format, read_manifest
+from qa.ingest.corpus import corpus_changes, file_digests, fingerprint
 from qa.model import get_encoder
 
 __all__ = ["index_is_current", "stale_reason"]
