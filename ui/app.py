@@ -18,7 +18,7 @@ from typing import Any
 import gradio as gr
 
 from ui import render
-from ui.actions import DEFAULT_K, UPLOAD_SUFFIXES, add_article, chat_turn, index_summary
+from ui.actions import DEFAULT_K, UPLOAD_SUFFIXES, add_article, chat_turn, differences_view, index_summary
 from ui.cite import COPY_JS
 from ui.style import CSS, THEME
 
@@ -94,6 +94,17 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
                 with gr.Column(scale=2, min_width=340):
                     sources = gr.HTML(render.empty_sources_html(), elem_id="sources-panel",
                                       label="Sources", max_height=680, js_on_load=COPY_JS)
+            with gr.Tab("Where outlets differ", id="differ-tab"), gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=420):
+                    with gr.Row():
+                        topic = gr.Textbox(elem_id="differ-topic", show_label=False, scale=5, max_lines=1,
+                                           placeholder="A story or topic (empty: every story in the index)")
+                        differ_btn = gr.Button("Find differences", variant="primary", elem_id="differ-btn",
+                                               scale=1, min_width=140)
+                    differ_out = gr.Markdown("Claims that outlets print with different numbers, dates or names "
+                                             "appear here, with each outlet's own words.", elem_id="differ-out")
+                with gr.Column(scale=2, min_width=340):
+                    differ_sources = gr.HTML(render.empty_sources_html(), elem_id="differ-sources")
             with gr.Tab("Add article", id="add-tab"), gr.Row(equal_height=False):
                 with gr.Column(scale=3):
                     upload = gr.File(label="Upload an article (.md .txt .html .json .jsonl, up to 10 MB)",
@@ -128,6 +139,10 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
                       [status, outlet_filter, info, pasted, upload, outlet, title, author, published, url],
                       api_name="add_article",
                       concurrency_limit=1, show_progress_on=[status])
+        differ_io = {"outputs": [differ_out, differ_sources], "concurrency_limit": 2, "api_name": "differences"}
+        differ_btn.click(lambda t, o: differences_view(t, o, index=index), [topic, outlet_filter], **differ_io)
+        topic.submit(lambda t, o: differences_view(t, o, index=index), [topic, outlet_filter],
+                     **{**differ_io, "api_visibility": "private", "api_name": None})
         demo.load(refresh, None, [outlet_filter, info], api_visibility="private")
     return demo
 

@@ -79,10 +79,14 @@ def _values(s: _Sentence, kind: str) -> list[tuple[AnswerValue, Span]]:
                 out.append((v, Span(base + m.start(), base + m.end())))
     else:
         for m in _NAME.finditer(text):
-            words = m.group(0).split()
-            if (m.start() == 0 and len(words) == 1) or words[0].lower() in _NOT_NAMES:
-                continue
-            out.append((AnswerValue("name", " ".join(words).lower()), Span(base + m.start(), base + m.end())))
+            words, start = m.group(0).split(), m.start()
+            if m.start() == 0 and len(words) == 1:
+                continue  # a capitalised first word is no sign of a name
+            while words and words[0].lower() in _NOT_NAMES:  # "The Kessel dam": the name is "Kessel"
+                start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
+                words = words[1:]
+            if words:
+                out.append((AnswerValue("name", " ".join(words).lower()), Span(base + start, base + m.end())))
     return out
 
 

@@ -66,7 +66,8 @@ def _unit(rest: str) -> str:
 
 
 def _number(text: str) -> AnswerValue | None:
-    digits = _digits(text)
+    scaled = re.search(r"\d\s+(?:thousand|million|billion|trillion|bn)\b", text, re.IGNORECASE)
+    digits = text if scaled else _digits(text)  # "2.5 million" stays as printed (text2num makes "2.5 1000000")
     found = list(_NUMBER.finditer(digits))
     if len(found) != 1:  # "between 10 and 20", or no number: not one number
         return None
