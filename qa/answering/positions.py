@@ -60,19 +60,24 @@ def stances(readings: Sequence[tuple[Reading, float]], questions: Sequence[str],
             reading: ReaderSettings, only: Sequence[str] = ()) -> list[Stance]:
     """Each outlet's most confident sure answer (at most one per outlet), most confident first.
 
+    Sure: the reader's margin reaches ``position_margin`` and the confidence is at least ``abstain_below``
+    and ``corroborate_within`` of the most confident reading's.
+
     Args:
         readings: Every read passage with its calibrated confidence.
         questions: The text of each part of the question (index 0: the whole question).
         settings: Quote shapes.
-        reading: ``position_margin`` and ``abstain_below`` decide which answers are sure.
+        reading: ``position_margin``, ``abstain_below`` and ``corroborate_within`` decide which answers are sure.
         only: When given, outlets outside it take no position (the question named these).
     """
     allowed = {outlet_key(o) for o in only}
     best: dict[str, Stance] = {}
-    for r, c in sorted(readings, key=lambda rc: -rc[1]):
+    ranked = sorted(readings, key=lambda rc: -rc[1])
+    floor = max(reading.abstain_below, (ranked[0][1] if ranked else 0.0) * reading.corroborate_within)
+    for r, c in ranked:
         p = r.scored.evidence.passage
         key = outlet_key(p.outlet)
-        if key in best or r.answer is None or r.margin < reading.position_margin or c < reading.abstain_below:
+        if key in best or r.answer is None or r.margin < reading.position_margin or c < floor:
             continue
         if allowed and key not in allowed:
             continue
