@@ -25,13 +25,16 @@ _SOURCE = re.compile(
     rf"|who\s+(?:said|says|reported|reports|wrote|published|printed|claimed|claims)\s+{_THAT}"
     rf"|where\s+(?:is|was|does|did)\s+{_THAT}\s+(?:from|come\s+from|comes\s+from)"
     rf"|where\s+did\s+you\s+(?:get|find|read)\s+{_THAT}"
-    r"|(?:what|which)\s+(?:is|was|are|were|'s|’s)\s+(?:the|your)\s+sources?"
+    r"|(?:what|which)(?:\s+(?:is|was|are|were)|'s|’s)\s+(?:the|your)\s+sources?"
     rf"|according\s+to\s+(?:whom|who|which\s+{_OUTLET_WORDS})"
     r"|sources?"
     r")\s*[?.!]*\s*$", re.IGNORECASE)
 _COMPARE = re.compile(
-    r"\b(?:compare[sd]?|comparing|comparison|contrast|differ(?:s|ent|ently|ence|ences)?|versus|vs\.?|"
-    r"side\s+by\s+side|(?:does|do|did)\s*(?:n['’]t|\s+not)|unlike)\b", re.IGNORECASE)
+    r"^\s*(?:please\s+)?(?:compare|contrast)\b"  # "Compare how A and B describe X"
+    r"|\bhow\s+(?:do|does|did)\b.+\b(?:differ|compare|contrast)\b"  # "How do A and B differ on X?"
+    r"|\b(?:differences?|contrast)\s+between\b"
+    r"|^\s*what\b.+\bthat\s+\S+(?:\s+\S+){0,4}?\s+(?:does|do|did)\s*(?:n['’]t|\s+not)\b"  # "… that B doesn't?"
+    r"|\b(?:side\s+by\s+side|versus|vs\.?)(?:\s|$)", re.IGNORECASE)
 _DISAGREE = re.compile(
     r"\b(?:disagree\w*|differ(?:s|ent|ence|ences)?|contradict\w*|conflict\w*|inconsisten\w*|discrepanc\w*|"
     r"dispute\w*)\b", re.IGNORECASE)
@@ -57,17 +60,21 @@ def asks_source(question: str) -> bool:
     return bool(_SOURCE.match(question))
 
 
+_YES_NO = re.compile(r"^\s*(?:does|did|do|is|was|are|were|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)
+
+
 def is_comparison(question: str, named_outlets: int) -> bool:
-    """True for a comparison of the outlets a question names ("Compare how A and B describe X")."""
-    return named_outlets >= 2 and bool(_COMPARE.search(question))
+    """True for a comparison of the outlets a question names ("Compare how A and B describe X", "What does A
+    say that B doesn't?"); a yes/no question ("Does A report X, while B ...?") asks for a verdict, not this."""
+    return named_outlets >= 2 and not _YES_NO.match(question) and bool(_COMPARE.search(question))
 
 
 def disagreement_topic(question: str, named_outlets: int = 0) -> str | None:
     """For "Where do the outlets disagree (about X)?": the topic X, ``""`` for none; None for other questions.
 
-    A question that names two outlets and asks how they differ on X is a comparison, not this.
+    A question that names outlets asks about those ("How do A and B differ on X?" is a comparison), not this.
     """
-    if named_outlets >= 2 or not _DISAGREE.search(question) or not _GENERIC_SUBJECT.search(question):
+    if named_outlets or not _DISAGREE.search(question) or not _GENERIC_SUBJECT.search(question):
         return None
     topic = _TOPIC.search(question)
     if topic is None:
