@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from qa.answering.evidence import Retrieved
+from qa.answering.intents import is_yes_no
 from qa.answering.positions import find_positions, stances
 from qa.answering.query import Query
 from qa.answering.reading import Reading, confidence, quote_of, read
@@ -140,6 +141,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
     ranked = best_quotes(query, head, settings)
     positions: tuple[Position, ...] = ()
     disagreement = False
+    further: list[Quote] = []
     if reader is None:
         quotes = [_scorer_quote(s, settings) for s, _ in ranked]
         parts = [n for _, n in ranked]
@@ -156,11 +158,13 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         read_out = [rc for rc in read_all if rc[0].scored.evidence.row in head_rows or compare]
         readings = [r for r, _ in read_out]
         quotes = [_read_quote(r, c, settings, reading) for r, c in read_out]
+        further = [_read_quote(r, c, settings, reading) for r, c in read_all
+                   if r.scored.evidence.row not in head_rows and not compare]
         parts = [r.part for r in readings]
         floor, within = reading.abstain_below, reading.corroborate_within
         abstain_below = reading.abstain_below
         questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
-        if quotes and quotes[0].score >= abstain_below:
+        if quotes and quotes[0].score >= abstain_below and not is_yes_no(query.text):  # no span answers yes/no
             positions, disagreement = find_positions(stances(read_all, questions, settings, reading, scope))
 
         def agrees(i: int, j: int) -> bool:  # an outlet corroborates when the reader finds the same answer
@@ -178,6 +182,9 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             for q in position.quotes:
                 if q.outlet not in by_outlet:
                     by_outlet[q.outlet] = [q]
+        named = [q for q in [*quotes, *further] if q.score >= abstain_below]
+        for q in side_by_side(named, scope).values():  # and each outlet the question asks about, when it speaks
+            by_outlet.setdefault(q.outlet, [q])
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
     taken = {outlet_key(o) for p in positions for o in p.outlets} | {outlet_key(g.outlet) for g in groups}
     silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()

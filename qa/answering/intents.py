@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["asks_source", "disagreement_topic", "is_comparison", "says_so_too"]
+__all__ = ["asks_source", "disagreement_topic", "is_comparison", "is_yes_no", "says_so_too"]
 
 _THAT = r"(?:that|this|it|so|these|those|them)"
 _OUTLET_WORDS = r"(?:outlets?|sources?|papers?|newspapers?|publications?|sites?|websites?|media|articles?|reports?)"
@@ -61,6 +61,11 @@ def asks_source(question: str) -> bool:
 
 
 _YES_NO = re.compile(r"^\s*(?:does|did|do|is|was|are|were|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)
+
+
+def is_yes_no(question: str) -> bool:
+    """True for a yes/no question ("Does A report X?"): no span of an article answers it (no positions)."""
+    return bool(_YES_NO.match(question))
 
 
 def is_comparison(question: str, named_outlets: int) -> bool:
