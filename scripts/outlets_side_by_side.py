@@ -21,6 +21,7 @@ WORKER = r"""
 import json, sys, time
 from dataclasses import asdict
 import qa
+print("answering with", qa.__file__, file=sys.stderr)
 items, index, out = json.load(open(sys.argv[1])), sys.argv[2], open(sys.argv[3], "w")
 for item in items:
     t = time.perf_counter()
@@ -54,7 +55,8 @@ def _answer(d: dict):
 
 def run(checkout: Path, items_file: Path, index: str, out: Path) -> list[dict]:
     env = {**os.environ, "PYTHONPATH": str(checkout.resolve()), "HF_HUB_OFFLINE": "1"}
-    subprocess.run([sys.executable, "-c", WORKER, str(items_file), index, str(out)], env=env, check=True)
+    subprocess.run([sys.executable, "-c", WORKER, str(items_file), str(Path(index).resolve()), str(out)], env=env,
+                   check=True, cwd=out.parent)  # not here: `python -c` puts the working directory first on the path
     return [json.loads(line) for line in out.read_text().splitlines()]
 
 

@@ -21,6 +21,7 @@ from qa.answering.query import Query
 from qa.answering.reading import Reading, confidence, quote_of, read
 from qa.answering.scoring import Scored, calibrate, prepare, score_evidence
 from qa.answering.settings import DEFAULT_QUOTES, DEFAULT_READER, QuoteSettings, ReaderSettings
+from qa.index.lexical import tokenize
 from qa.model.reader import Reader
 from qa.outlets import outlet_key
 from qa.textmatch import same_answer
@@ -79,6 +80,9 @@ def _agrees(a: Reading, b: Reading) -> bool:
     other = b.scored.evidence.passage.text
     return a.answer is not None and b.answer is not None and \
         same_answer(text[a.answer.start:a.answer.end], other[b.answer.start:b.answer.end])
+
+
+NAMED_OVERLAP = 2  # search words (outlet names aside) a named outlet's passage shares with the question to be quoted
 
 
 def _extra_outlets(retrieved: Retrieved, k: int, limit: int) -> Retrieved | None:
@@ -182,7 +186,8 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             for q in position.quotes:
                 if q.outlet not in by_outlet:
                     by_outlet[q.outlet] = [q]
-        named = [q for q in [*quotes, *further] if q.score >= abstain_below]
+        topic = set(tokenize(query.text)) - {t for o in scope for t in tokenize(o)}
+        named = [q for q in [*quotes, *further] if len(topic & set(tokenize(q.passage.text))) >= NAMED_OVERLAP]
         for q in side_by_side(named, scope).values():  # and each outlet the question asks about, when it speaks
             by_outlet.setdefault(q.outlet, [q])
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
