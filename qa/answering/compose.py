@@ -188,8 +188,12 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
                     by_outlet[q.outlet] = [q]
         topic = set(tokenize(query.text)) - {t for o in scope for t in tokenize(o)}
         named = [q for q in [*quotes, *further] if len(topic & set(tokenize(q.passage.text))) >= NAMED_OVERLAP]
-        for q in side_by_side(named, scope).values():  # and each outlet the question asks about, when it speaks
-            by_outlet.setdefault(q.outlet, [q])
+        for _ in range(reading.named_quotes):  # each outlet the question asks about, when it speaks: its best quotes
+            for q in side_by_side(named, scope).values():
+                have = by_outlet.setdefault(q.outlet, [])
+                if len(have) < reading.named_quotes and all(h.passage.id != q.passage.id for h in have):
+                    have.append(q)
+                named.remove(q)
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
     taken = {outlet_key(o) for p in positions for o in p.outlets} | {outlet_key(g.outlet) for g in groups}
     silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()
