@@ -48,8 +48,8 @@ def address_kind(ip: IPAddress) -> str | None:
         return address_kind(embedded)
     for kind, flag in (("unspecified", ip.is_unspecified), ("loopback", ip.is_loopback),
                        ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
-                       ("private", ip.is_private), ("reserved", ip.is_reserved),
-                       ("site-local", getattr(ip, "is_site_local", False))):
+                       ("reserved", ip.is_reserved), ("site-local", getattr(ip, "is_site_local", False)),
+                       ("private", ip.is_private)):
         if flag:
             return kind
     return None if ip.is_global else "non-public"
