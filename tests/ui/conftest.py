@@ -73,10 +73,17 @@ def ui_index(ui_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index
 
 
+ALLOWED_HOST = "news.example.test"  # the server trusts it (--allow-url-host); both names resolve to 127.0.0.1 there
+SNEAKY_HOST = "sneaky.example.test"  # not trusted: a name that resolves to this machine is refused
+FAKE_DNS = {ALLOWED_HOST: "127.0.0.1", SNEAKY_HOST: "127.0.0.1"}
+
+
 @pytest.fixture(scope="session")
 def ui_server(ui_index: Path, ui_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The UI served by a real subprocess on a free port; yields its URL."""
-    with qa_serve(ui_index, ui_corpus, tmp_path_factory.mktemp("ui-server") / "server.log") as url:
+    """The UI served by a real subprocess on a free port (loopback: read-write; pages on public addresses only,
+    except the trusted test host); yields its URL."""
+    with qa_serve(ui_index, ui_corpus, tmp_path_factory.mktemp("ui-server") / "server.log",
+                  "--allow-url-host", ALLOWED_HOST, "--rate-limit", "600", dns=FAKE_DNS) as url:
         yield url
 
 
