@@ -87,6 +87,26 @@ def ui_server(ui_index: Path, ui_corpus: Path, tmp_path_factory: pytest.TempPath
         yield url
 
 
+def copies(ui_corpus: Path, ui_index: Path, where: Path) -> tuple[Path, Path]:
+    """A private copy of the UI corpus and index under ``where``: ``(corpus, index)``."""
+    corpus, index = where / "corpus", where / "index"
+    shutil.copytree(ui_corpus, corpus)
+    shutil.copytree(ui_index, index)
+    return corpus, index
+
+
+@pytest.fixture(scope="session")
+def read_only_server(ui_corpus: Path, ui_index: Path, tmp_path_factory: pytest.TempPathFactory
+                     ) -> Iterator[tuple[str, Path]]:
+    """`qa serve --host 0.0.0.0` (reached through 127.0.0.1) with no admin token and a limit of 5 questions a
+    minute per client: read-only; yields (url, server log)."""
+    where = tmp_path_factory.mktemp("read-only")
+    corpus, index = copies(ui_corpus, ui_index, where)
+    with qa_serve(index, corpus, where / "serve.log", "--rate-limit", "5", host="0.0.0.0",
+                  env={"QA_ADMIN_TOKEN": ""}) as url:
+        yield url, where / "serve.log"
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright (never skipped: missing Chromium fails)."""

@@ -6,7 +6,6 @@ The read-only server binds 0.0.0.0 (as a shared instance would) and is reached t
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.server import qa_serve
 from tests.synth import snapshot
+from tests.ui.conftest import copies
 
 pytestmark = pytest.mark.browser
 TOKEN = "newsroom-admin-7f3a9c2e"
@@ -23,30 +23,12 @@ ARTICLE = ("Vesterby opens a seaweed farm\n\nThe Vesterby seaweed farm will harv
            "from the strait, the fisheries office said on Friday.\n")
 
 
-def _copies(ui_corpus: Path, ui_index: Path, where: Path) -> tuple[Path, Path]:
-    corpus, index = where / "corpus", where / "index"
-    shutil.copytree(ui_corpus, corpus)
-    shutil.copytree(ui_index, index)
-    return corpus, index
-
-
-@pytest.fixture(scope="module")
-def read_only_server(ui_corpus: Path, ui_index: Path, tmp_path_factory: pytest.TempPathFactory
-                     ) -> Iterator[tuple[str, Path]]:
-    """`qa serve --host 0.0.0.0` with no admin token, 5 questions a minute per client; yields (url, log)."""
-    where = tmp_path_factory.mktemp("read-only")
-    corpus, index = _copies(ui_corpus, ui_index, where)
-    with qa_serve(index, corpus, where / "serve.log", "--rate-limit", "5", host="0.0.0.0",
-                  env={"QA_ADMIN_TOKEN": ""}) as url:
-        yield url, where / "serve.log"
-
-
 @pytest.fixture(scope="module")
 def token_server(ui_corpus: Path, ui_index: Path, tmp_path_factory: pytest.TempPathFactory
                  ) -> Iterator[tuple[str, Path, Path, Path]]:
     """`qa serve` on loopback with $QA_ADMIN_TOKEN set; yields (url, corpus, index, log)."""
     where = tmp_path_factory.mktemp("token")
-    corpus, index = _copies(ui_corpus, ui_index, where)
+    corpus, index = copies(ui_corpus, ui_index, where)
     with qa_serve(index, corpus, where / "serve.log", env={"QA_ADMIN_TOKEN": TOKEN}) as url:
         yield url, corpus, index, where / "serve.log"
 
