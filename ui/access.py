@@ -85,7 +85,8 @@ class Access:
                 else "pages on public addresses only")
         if self.needs_token:
             return f"mode: admin token: adding articles asks for the admin token; {urls}"
-        return f"mode: read-write (this machine only): anyone on it can add articles; {urls}"
+        return (f"mode: read-write (this machine only): anyone on it can add articles; {urls} (behind a reverse "
+                "proxy, use --read-only or an admin token)")
 
 
 class TokenCheck:

@@ -95,6 +95,7 @@ def test_history_takes_earlier_responses_or_turns() -> None:
 
 def _call(middleware: RequestLimits, path: str, headers: dict[str, str], client: str = "10.9.8.7") -> tuple[int, str]:
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     sent: list[dict] = []
     reached: list[str] = []
@@ -113,7 +114,8 @@ def _call(middleware: RequestLimits, path: str, headers: dict[str, str], client:
     middleware.app = app
     scope = {"type": "http", "method": "POST", "path": path, "client": (client, 5000),
              "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}
-    asyncio.run(middleware(scope, receive, send))
+    with ThreadPoolExecutor(1) as pool:  # its own thread: Playwright may hold an event loop in this one
+        pool.submit(asyncio.run, middleware(scope, receive, send)).result()
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body").decode()
     return sent[0]["status"], body if not reached else "reached"
 
