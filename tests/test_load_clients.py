@@ -61,7 +61,8 @@ def _json_asker(url: str, address: str):
 def _chat_asker(url: str, address: str):
     from gradio_client import Client
 
-    client = Client(url, verbose=False, headers={"X-Forwarded-For": address})
+    client = Client(url, verbose=False, headers={"X-Forwarded-For": address},
+                    httpx_kwargs={"timeout": 300})  # its default 5 s is too short for a loaded 2-core server
 
     def ask(question: str) -> tuple[int, str]:
         reply = str(client.predict(question, [], [], 5, api_name="/ask")[0][-1]["content"])

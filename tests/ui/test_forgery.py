@@ -24,7 +24,7 @@ REFUSED = "(this server fetches public web pages only); give the address of the 
 def _add_url(url: str, server: str) -> str:
     from gradio_client import Client
 
-    client = Client(server, verbose=False)
+    client = Client(server, verbose=False, httpx_kwargs={"timeout": 300})
     out = client.predict(None, "", "", "", "", "", url, api_name="/add_article")
     return html.unescape(str(out[0]))
 

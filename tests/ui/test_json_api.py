@@ -73,7 +73,7 @@ def test_a_client_over_its_questions_per_minute_gets_the_message_in_json_and_in_
     assert over.json()["code"] == "rate_limited"
     assert message.startswith("too many questions: this server answers at most 5 a minute from one address; "
                               "try again in "), message
-    chat = Client(url, verbose=False, headers={"X-Forwarded-For": abuser})
+    chat = Client(url, verbose=False, headers={"X-Forwarded-For": abuser}, httpx_kwargs={"timeout": 300})
     history = chat.predict(ASKED, [], [], 5, api_name="/ask")[0]
     reply = str(history[-1]["content"])
     assert "Could not answer:** too many questions: this server answers at most 5 a minute" in reply, reply

@@ -80,7 +80,7 @@ def test_the_admin_token_unlocks_adding_and_a_wrong_one_is_refused(token_server,
     url, corpus, index, log = token_server
     assert "mode: admin token: adding articles asks for the admin token" in log.read_text()
     before = snapshot(corpus, index)
-    client = Client(url, verbose=False)
+    client = Client(url, verbose=False, httpx_kwargs={"timeout": 300})
     for token, said in (("", "adding articles on this server needs the admin token"),
                         ("newsroom-admin-guess", "wrong admin token")):
         status = client.predict(None, ARTICLE, "Strait Post", "", "", "", "", token, api_name="/add_article")[0]
