@@ -12,7 +12,7 @@ measurement tools (:mod:`qa.tools`) use only the names listed in ``__all__``. Im
 no model and no UI toolkit.
 """
 
-from qa.api import answer, open_index, read_answers, reader_configured, retrieve
+from qa.api import answer, differences, open_index, read_answers, reader_configured, retrieve
 from qa.errors import (
     ArticleError,
     ConfigError,
@@ -33,13 +33,14 @@ from qa.ingest.readers import check_published
 from qa.ingest.webadd import FeedResult, SkippedItem, add_feed, add_urls, fetch_article
 from qa.status import IndexStatus, index_status
 from qa.textmatch import answer_f1, exact_match, normalize_answer, same_answer
-from qa.types import Answer, Article, IndexStats, OutletQuotes, Passage, Quote, Span, Turn
+from qa.types import Answer, Article, Difference, IndexStats, OutletQuotes, Passage, Position, Quote, Span, Turn
 
 __all__ = [
     "Answer",
     "Article",
     "ArticleError",
     "ConfigError",
+    "Difference",
     "FeedResult",
     "FetchError",
     "FetchSettings",
@@ -52,6 +53,7 @@ __all__ = [
     "ModelMismatch",
     "OutletQuotes",
     "Passage",
+    "Position",
     "QAError",
     "QuestionError",
     "Quote",
@@ -67,6 +69,7 @@ __all__ = [
     "check_published",
     "default_corpus",
     "default_index",
+    "differences",
     "exact_match",
     "fetch_article",
     "index_status",

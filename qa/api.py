@@ -9,7 +9,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.answering.compose import build_answer
+from qa.answering.differences import find_differences
+from qa.answering.evidence import EvidencePool
 from qa.answering.followup import resolve_followup
+from qa.answering.intents import asks_source, disagreement_topic, is_comparison
 from qa.answering.query import check_question, make_query
 from qa.answering.retrieve import search
 from qa.answering.settings import ReaderSettings
@@ -21,8 +24,10 @@ from qa.index.store import IndexStore
 from qa.model import Reader, get_encoder, get_reader
 from qa.model.reader import Span as ReaderSpan
 from qa.outlets import outlet_key
-from qa.types import Answer, Passage, Turn
+from qa.types import Answer, Difference, OutletQuotes, Passage, Turn
 
+DIFFERENCES_DEPTH = 40  # passages compared for a topic
+DIFFERENCES_WHOLE_INDEX = 3000  # largest index compared whole (no topic)
 _cache: dict[str, SearchBackend] = {}
 _cache_lock = threading.Lock()
 IndexLike = str | Path | IndexStore | SearchBackend | None
@@ -169,10 +174,79 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None, outlets: Seque
     check_outlets(names, outlets)
     asked = check_question(question)
     turns = [t if isinstance(t, Turn) else Turn.of(t) for t in history or ()]
+    if turns and asks_source(asked):  # "Which outlet said that?": the previous answer, no new search
+        recalled = _recall(turns[-1], asked)
+        if recalled is not None:
+            return recalled
     searched = resolve_followup(asked, turns, names)
     query = make_query(searched, names, get_encoder())
-    retrieved = search(store, query, max(k, depth or k), outlets)
+    topic = disagreement_topic(searched, len(query.named_outlets))
+    if topic is not None:  # "What do the outlets disagree about?"
+        found = _differences(store, topic or None, outlets)
+        return differences_answer(asked, searched, found, store.n_articles)
     reader = get_reader()
-    result = build_answer(query, retrieved.head(k), reader=reader, reading=_reading(reader))
-    passages = tuple(retrieved.passages) if len(retrieved.evidence) > k else result.passages
+    reading = _reading(reader)
+    retrieved = search(store, query, max(k, depth or k, 2 * k if reader is not None else k), outlets)
+    scope = tuple(outlets or query.named_outlets)
+    compare = is_comparison(searched, len(scope))
+    result = build_answer(query, retrieved, reader=reader, reading=reading, k=k, scope=scope, compare=compare)
+    passages = tuple(retrieved.passages[:max(k, depth or k)])
     return replace(result, question=asked, searched=searched, passages=passages)
+
+
+def differences_answer(asked: str, searched: str, found: Sequence[Difference], n_articles: int) -> Answer:
+    """The answer to "What do the outlets disagree about?": the differences, every outlet's quotes."""
+    quotes = [q for d in found for q in d.quotes]
+    by_outlet: dict[str, list] = {}
+    for q in quotes:
+        by_outlet.setdefault(q.outlet, []).append(q)
+    return Answer(question=asked, quotes=tuple(quotes), abstained=not found, searched=searched,
+                  outlets=tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items()), n_articles=n_articles,
+                  disagreement=bool(found), differences=tuple(found))
+
+
+def _recall(turn: Turn, asked: str) -> Answer | None:
+    """The previous answer restated for a question about its source (None: no earlier answer to restate)."""
+    if turn.source is None:
+        return None
+    return replace(turn.source, question=asked, searched=turn.source.searched or turn.source.question,
+                   recalled=True)
+
+
+def _differences(store: SearchBackend, topic: str | None, outlets: Sequence[str] | None) -> list[Difference]:
+    if topic:
+        query = make_query(topic, store.outlet_names(), get_encoder())
+        evidence = search(store, query, DIFFERENCES_DEPTH, outlets).evidence
+    else:
+        if len(store) > DIFFERENCES_WHOLE_INDEX:
+            raise QuestionError(f"the index has {len(store):,} passages: too many to compare all of them",
+                                field="topic", hint="name a topic (qa differences TOPIC)")
+        evidence = EvidencePool(store).gather({row: 0.0 for row in range(len(store))}, []).evidence
+        if outlets:
+            keys = {outlet_key(o) for o in outlets}
+            evidence = tuple(e for e in evidence if outlet_key(e.passage.outlet) in keys)
+    return find_differences(evidence)
+
+
+def differences(topic: str | None = None, outlets: Sequence[str] | None = None, *,
+                index: IndexLike = None) -> list[Difference]:
+    """Where the outlets differ: claims several outlets print with different numbers, dates or names.
+
+    Sentences that several outlets print about the same story are aligned by meaning; those whose
+    numbers, dates or names differ are returned, each with every outlet's verbatim quote.
+
+    Args:
+        topic: Only passages about this (the best ``DIFFERENCES_DEPTH`` for it); None: the whole index
+            (up to ``DIFFERENCES_WHOLE_INDEX`` passages).
+        outlets: Only these outlets.
+        index: Index directory, search-server URL or an opened index.
+
+    Raises:
+        QuestionError: An empty or over-long topic, an outlet with no article in the index, or no topic
+            for an index too large to compare whole.
+    """
+    store = open_index(index)
+    check_outlets(store.outlet_names(), outlets)
+    if topic is not None:
+        topic = check_question(topic)
+    return _differences(store, topic, outlets)

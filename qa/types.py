@@ -123,6 +123,53 @@ class OutletQuotes:
 
 
 @dataclass(frozen=True)
+class Position:
+    """One distinct answer to the question and the outlets that give it, each in its own words.
+
+    Attributes:
+        answer: The short answer as shown (the most confident outlet's wording).
+        outlets: The outlets that give this answer, most confident first.
+        quotes: Each outlet's own verbatim quote(s); every quote marks the answer inside it
+            (``answer_start``/``answer_end``).
+    """
+
+    answer: str
+    outlets: tuple[str, ...]
+    quotes: tuple[Quote, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict (JSON) form."""
+        return {"answer": self.answer, "outlets": list(self.outlets), "quotes": [q.to_dict() for q in self.quotes]}
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A claim several outlets print about the same story with different numbers, dates or names.
+
+    Attributes:
+        kind: What differs: ``"number"``, ``"date"`` or ``"name"``.
+        values: The differing values, one per quote, as printed.
+        quotes: One verbatim quote per outlet (a whole sentence), aligned on the same claim.
+        similarity: How alike the aligned sentences are apart from the values (cosine, 0..1).
+    """
+
+    kind: str
+    values: tuple[str, ...]
+    quotes: tuple[Quote, ...]
+    similarity: float
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        """The outlets of the quotes, in order."""
+        return tuple(q.outlet for q in self.quotes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict (JSON) form."""
+        return {"kind": self.kind, "values": list(self.values), "outlets": list(self.outlets),
+                "similarity": self.similarity, "quotes": [q.to_dict() for q in self.quotes]}
+
+
+@dataclass(frozen=True)
 class Answer:
     """The result of :func:`qa.answer`.
 
@@ -136,6 +183,13 @@ class Answer:
         passages: The retrieved passages the quotes were drawn from, in retrieval order.
         searched: What was searched: the question itself, or its stand-alone form when it was a
             follow-up resolved from the conversation (``qa.answer(..., history=...)``).
+        positions: One :class:`Position` per distinct answer, the best-supported first: what each
+            outlet says, each outlet's passages read on their own.
+        disagreement: True when two positions give different answers to the same question.
+        silent: Outlets asked about (named in the question, or ``outlets=``) that say nothing on it.
+        differences: For "What do the outlets disagree about?": the claims outlets print differently.
+        recalled: True when the answer restates the previous one ("Which outlet said that?"), with no
+            new search.
     """
 
     question: str
@@ -145,6 +199,11 @@ class Answer:
     n_articles: int = 0
     passages: tuple[Passage, ...] = ()
     searched: str = ""
+    positions: tuple[Position, ...] = ()
+    disagreement: bool = False
+    silent: tuple[str, ...] = ()
+    differences: tuple[Difference, ...] = ()
+    recalled: bool = False
 
     @property
     def rewritten(self) -> bool:
@@ -169,7 +228,10 @@ class Answer:
                 "answer_start": short.answer_start if short else -1,
                 "answer_end": short.answer_end if short else -1,
                 "quotes": [q.to_dict() for q in self.quotes],
-                "outlets": [{"outlet": g.outlet, "quotes": [q.text for q in g.quotes]} for g in self.outlets]}
+                "outlets": [{"outlet": g.outlet, "quotes": [q.text for q in g.quotes]} for g in self.outlets],
+                "positions": [p.to_dict() for p in self.positions], "disagreement": self.disagreement,
+                "silent": list(self.silent), "differences": [d.to_dict() for d in self.differences],
+                "recalled": self.recalled}
 
 
 @dataclass(frozen=True)
@@ -193,16 +255,22 @@ class Turn:
         searched: What was searched for it (its stand-alone form; empty: the question).
         answer: The short answer given (the reader's span), or "".
         quote: The best quote given, or "" when the answer abstained.
+        outlets: The outlets the answer quoted (its outlet groups), best first.
+        source: The :class:`Answer` itself when the turn was made from one ("Which outlet said that?" is
+            answered from it without a new search).
     """
 
     question: str
     searched: str = ""
     answer: str = ""
     quote: str = ""
+    outlets: tuple[str, ...] = ()
+    source: Answer | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, answer: Answer) -> Turn:
         """The turn an :class:`Answer` makes (what the user was shown)."""
         short = answer.short_answer
         top = answer.quotes[0].text if answer.quotes and not answer.abstained else ""
-        return cls(answer.question, answer.searched, short.answer_text if short else "", top)
+        outlets = tuple(g.outlet for g in answer.outlets) if not answer.abstained else ()
+        return cls(answer.question, answer.searched, short.answer_text if short else "", top, outlets, answer)

@@ -92,6 +92,17 @@ def chat_turn(question: Any, outlets: Sequence[str] | None, k: Any, *, index: st
     return reply, render.sources_html(result), qa.Turn.of(result)
 
 
+def differences_view(topic: Any, outlets: Sequence[str] | None, *, index: str | Path) -> tuple[str, str]:
+    """The "Where outlets differ" view: ``(markdown, sources panel html)`` for a topic ("" : everything).
+
+    Asked as the question "Where do the outlets differ (on TOPIC)?", answered with :func:`qa.differences`.
+    """
+    words = " ".join(str(topic or "").split())
+    reply, panel, _ = chat_turn(f"Where do the outlets differ on {words}?" if words else
+                                "Where do the outlets differ?", outlets, DEFAULT_K, index=index)
+    return reply, panel
+
+
 def _clean_field(name: str, value: Any) -> str:
     text = " ".join(str(value or "").split())
     if len(text) > FIELD_LIMITS[name]:

@@ -21,7 +21,7 @@ import gradio as gr
 
 from ui import render
 from ui.access import Access, TokenCheck
-from ui.actions import DEFAULT_K, UPLOAD_SUFFIXES, add_article, chat_turn, index_summary
+from ui.actions import DEFAULT_K, UPLOAD_SUFFIXES, add_article, chat_turn, differences_view, index_summary
 from ui.cite import COPY_JS
 from ui.limits import Gate, client_key
 
@@ -82,6 +82,13 @@ def build_app(index: str | Path, corpus: str | Path, access: Access | None = Non
         cleared = ("", None, "", "", "", "", "") if ok else (gr.skip(),) * 7
         return (render.status_html(ok, message), gr.Dropdown(choices=names), new_summary, *cleared)
 
+    def differences(topic: Any, outlets: list | None, request: gr.Request) -> tuple:
+        refused = gate.refusal(request)  # a search like a question: the same per-client limit
+        if refused is not None:
+            return render.error_markdown(refused), gr.skip()
+        with gate.slots.hold():  # answered like a question: shares the answer slots
+            return differences_view(topic, outlets, index=index)
+
     def refresh() -> tuple:
         new_summary, names = index_summary(index)
         return gr.Dropdown(choices=names), new_summary
@@ -119,6 +126,20 @@ def build_app(index: str | Path, corpus: str | Path, access: Access | None = Non
                 with gr.Column(scale=2, min_width=340):
                     sources = gr.HTML(render.empty_sources_html(), elem_id="sources-panel",
                                       label="Sources", max_height=680, js_on_load=COPY_JS)
+            with gr.Tab("Where outlets differ", id="differ-tab"), gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=420):
+                    with gr.Row():
+                        topic = gr.Textbox(elem_id="differ-topic", label="Topic", show_label=False, scale=5,
+                                           max_lines=1,
+                                           placeholder="A story or topic (empty: every story in the index)")
+                        differ_btn = gr.Button("Find differences", variant="primary", elem_id="differ-btn",
+                                               scale=1, min_width=140)
+                    differ_out = gr.Markdown("Claims that outlets print with different numbers, dates or names "
+                                             "appear here, with each outlet's own words.", elem_id="differ-out",
+                                             label="Differences")
+                with gr.Column(scale=2, min_width=340):
+                    differ_sources = gr.HTML(render.empty_sources_html(), elem_id="differ-sources",
+                                             label="Sources of the differences")
             form = _add_tab(access.needs_token) if access.can_add else None  # read-only: no tab at all
 
         chat_io = {"outputs": [chatbot, sources, question, turns], "concurrency_limit": 4,
@@ -131,13 +152,17 @@ def build_app(index: str | Path, corpus: str | Path, access: Access | None = Non
         clear.click(lambda: ([], render.empty_sources_html(), "", []), None, [chatbot, sources, question, turns],
                     api_visibility="private")
         if form is not None:  # the only endpoint that writes
-            inputs, status, button = form
-            upload, pasted, outlet, title, author, published, url = inputs[:7]
-            button.click(add, inputs, [status, outlet_filter, info, pasted, upload, outlet, title, author, published,
-                                       url], api_name="add_article", concurrency_limit=1, show_progress_on=[status])
+            add_inputs, status, add_button = form
+            upload, pasted, outlet, title, author, published, url = add_inputs[:7]
+            add_button.click(add, add_inputs, [status, outlet_filter, info, pasted, upload, outlet, title, author,
+                                               published, url], api_name="add_article", concurrency_limit=1,
+                             show_progress_on=[status])
+        differ_io = {"outputs": [differ_out, differ_sources], "concurrency_limit": 2, "api_name": "differences"}
+        differ_btn.click(differences, [topic, outlet_filter], **differ_io)
+        topic.submit(differences, [topic, outlet_filter],
+                     **{**differ_io, "api_visibility": "private", "api_name": None})
         demo.load(refresh, None, [outlet_filter, info], api_visibility="private")
     return demo
-
 
 
 def _add_tab(needs_token: bool) -> tuple[list[gr.components.Component], gr.HTML, gr.Button]:

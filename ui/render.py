@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from qa import Answer, Passage, Quote
 from ui.cite import cite_html, quoted
 from ui.safe import esc, safe_url
+from ui.stances import differences_lines, outlets_differ_line, position_lines, silent_lines
 
 __all__ = ["answer_markdown", "empty_sources_html", "error_markdown", "esc", "highlight", "index_summary",
            "md_text", "plan_cards", "question_markdown", "safe_url", "sources_html", "status_html"]
@@ -87,7 +88,9 @@ def _key(q: Quote) -> tuple[int, int, int]:
 
 def plan_cards(answer: Answer) -> list[Card]:
     """The cards of an answer, numbered: supporting passages first, then the other quotes."""
-    supporting = [] if answer.abstained else [q for oq in answer.outlets for q in oq.quotes]
+    supporting = [] if answer.abstained else [
+        *(q for oq in answer.outlets for q in oq.quotes), *(q for p in answer.positions for q in p.quotes),
+        *(q for d in answer.differences for q in d.quotes)]
     sup_keys = {_key(q) for q in supporting}
     ordered = supporting + [q for q in answer.quotes if _key(q) not in sup_keys]
     cards: dict[int, Card] = {}
@@ -171,16 +174,25 @@ def _abstention_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list
 
 def _answer_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list[str]:
     numbers = _numbers(cards)
+
+    def block(outlet: str, quotes: Sequence[Quote]) -> list[str]:
+        return [line for qs in _by_article(quotes) for line in _article_lines(outlet, qs, numbers)]
+
+    if answer.differences:
+        return differences_lines(answer, md_text, block)
     shown = [oq for oq in answer.outlets if oq.quotes]  # the count is the outlets shown with a quote
-    lines = []
+    lines = ["*From the previous answer:*", ""] if answer.recalled else []
+    differ = outlets_differ_line(answer, md_text)
+    if differ:  # outlets give different answers: say so first, each position with its outlets' own words
+        lines += [differ, *position_lines(answer, md_text, block), *silent_lines(answer, md_text)]
+        return lines + _also_retrieved(cards, {o for p in answer.positions for o in p.outlets})
     short = answer.short_answer
     if short is not None:
         lines += [f'<b class="short-answer">{md_text(short.answer_text)}</b> — *{md_text(short.outlet)}*', ""]
     lines.append(f"**Reported by {_plural(len(shown), 'outlet')}**{scope}")
     for oq in shown:
-        for quotes in _by_article(oq.quotes):
-            lines += _article_lines(oq.outlet, quotes, numbers)
-    return lines + _also_retrieved(cards, {oq.outlet for oq in shown})
+        lines += block(oq.outlet, oq.quotes)
+    return lines + silent_lines(answer, md_text) + _also_retrieved(cards, {oq.outlet for oq in shown})
 
 
 def _also_retrieved(cards: Sequence[Card], supporting: set[str]) -> list[str]:

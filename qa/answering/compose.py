@@ -11,7 +11,11 @@ grouped by outlet: with a reader, an outlet agrees when the reader finds the sam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from qa.answering.evidence import Retrieved
+from qa.answering.positions import find_positions, stances
 from qa.answering.query import Query
 from qa.answering.reading import Reading, confidence, quote_of, read
 from qa.answering.scoring import Scored, calibrate, prepare, score_evidence
@@ -19,9 +23,9 @@ from qa.answering.settings import DEFAULT_QUOTES, DEFAULT_READER, QuoteSettings,
 from qa.model.reader import Reader
 from qa.outlets import outlet_key
 from qa.textmatch import same_answer
-from qa.types import Answer, OutletQuotes, Quote
+from qa.types import Answer, OutletQuotes, Position, Quote
 
-__all__ = ["best_quotes", "build_answer", "read_quotes"]
+__all__ = ["best_quotes", "build_answer", "read_quotes", "side_by_side"]
 
 
 def best_quotes(query: Query, retrieved: Retrieved, settings: QuoteSettings) -> list[tuple[Scored, int]]:
@@ -76,18 +80,66 @@ def _agrees(a: Reading, b: Reading) -> bool:
         same_answer(text[a.answer.start:a.answer.end], other[b.answer.start:b.answer.end])
 
 
+def _extra_outlets(retrieved: Retrieved, k: int, limit: int) -> Retrieved | None:
+    """The best passage beyond the first ``k`` of each outlet missing from them (at most ``limit``)."""
+    seen = {outlet_key(e.passage.outlet) for e in retrieved.evidence[:k]}
+    extra = []
+    for e in retrieved.evidence[k:]:
+        key = outlet_key(e.passage.outlet)
+        if key not in seen and len(extra) < limit:
+            seen.add(key)
+            extra.append(e)
+    return replace(retrieved, evidence=tuple(extra)) if extra else None
+
+
+def _groups(quotes: list[Quote], parts: list[int], abstain_below: float, floor: float, within: float,
+            agrees) -> dict[str, list[Quote]]:
+    """The answering quotes by outlet: each part's best quote, and those that agree with it."""
+    top: dict[int, int] = {}
+    for i, n in enumerate(parts):
+        top.setdefault(n, i)
+    by_outlet: dict[str, list[Quote]] = {}
+    for i, (q, n) in enumerate(zip(quotes, parts, strict=True)):
+        leads = i == top[n] and q.score >= abstain_below  # each part's best quote answers: never 0 outlets
+        if leads or (q.score >= max(floor, quotes[top[n]].score * within) and agrees(i, top[n])):
+            by_outlet.setdefault(q.outlet, []).append(q)
+    return by_outlet
+
+
+def side_by_side(pool: Sequence[Quote], scope: Sequence[str]) -> dict[str, Quote]:
+    """For a comparison: each named outlet's best quote (retrieval searched each outlet for the topic)."""
+    wanted = {outlet_key(o) for o in scope}
+    chosen: dict[str, Quote] = {}
+    for q in sorted(pool, key=lambda q: -q.score):
+        key = outlet_key(q.outlet)
+        if key in wanted and key not in chosen:
+            chosen[key] = q
+    return chosen
+
+
 def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = DEFAULT_QUOTES, *,
-                 reader: Reader | None = None, reading: ReaderSettings = DEFAULT_READER) -> Answer:
-    """Turn retrieved evidence into an :class:`Answer` (quotes, short answers, abstention, outlet groups).
+                 reader: Reader | None = None, reading: ReaderSettings = DEFAULT_READER, k: int | None = None,
+                 scope: Sequence[str] = (), compare: bool = False) -> Answer:
+    """Turn retrieved evidence into an :class:`Answer` (quotes, short answers, abstention, positions, outlets).
 
     Args:
         query: The analysed question.
-        retrieved: The evidence retrieval chose for it.
+        retrieved: The evidence retrieval chose for it; quotes come from its first ``k`` passages.
         settings: Sentence scoring weights, quote shapes, and the scorer's calibration and thresholds.
-        reader: The extractive reader; None for the sentence scorer alone.
+        reader: The extractive reader; None for the sentence scorer alone (then no positions).
         reading: How the reader is used, its calibration and thresholds.
+        k: Passages quotes are drawn from (default: all); further down, the best passage of each outlet
+            missing from them is read too, in the same call, for the positions.
+        scope: Outlets the question asks about (named in it, or the ``outlets=`` filter): positions come
+            from these alone, and those without one are :attr:`Answer.silent`.
+        compare: A comparison of the ``scope`` outlets: each one's own best quote on the topic, side by side
+            (the answer abstains only when none of them writes about it).
     """
-    ranked = best_quotes(query, retrieved, settings)
+    k = len(retrieved.evidence) if k is None else k
+    head = retrieved.head(k)
+    ranked = best_quotes(query, head, settings)
+    positions: tuple[Position, ...] = ()
+    disagreement = False
     if reader is None:
         quotes = [_scorer_quote(s, settings) for s, _ in ranked]
         parts = [n for _, n in ranked]
@@ -97,26 +149,38 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         def agrees(i: int, j: int) -> bool:
             return True
     else:
-        read_out = read_quotes(query, ranked, reader, reading)
+        extra = _extra_outlets(retrieved, k, reading.extra_outlets)
+        more = best_quotes(query, extra, settings) if extra is not None else []
+        read_all = read_quotes(query, [*ranked, *more], reader, reading)  # one batched call per part
+        head_rows = {e.row for e in head.evidence}
+        read_out = [rc for rc in read_all if rc[0].scored.evidence.row in head_rows or compare]
         readings = [r for r, _ in read_out]
         quotes = [_read_quote(r, c, settings, reading) for r, c in read_out]
         parts = [r.part for r in readings]
         floor, within = reading.abstain_below, reading.corroborate_within
         abstain_below = reading.abstain_below
+        questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
+        if quotes and quotes[0].score >= abstain_below:
+            positions, disagreement = find_positions(stances(read_all, questions, settings, reading, scope))
 
         def agrees(i: int, j: int) -> bool:  # an outlet corroborates when the reader finds the same answer
             return i == j or _agrees(readings[i], readings[j])
     abstained = not quotes or quotes[0].score < abstain_below
     groups: tuple[OutletQuotes, ...] = ()
-    if not abstained:
-        top: dict[int, int] = {}
-        for i, n in enumerate(parts):
-            top.setdefault(n, i)
-        by_outlet: dict[str, list[Quote]] = {}
-        for i, (q, n) in enumerate(zip(quotes, parts, strict=True)):
-            leads = i == top[n] and q.score >= abstain_below  # each part's best quote answers: never 0 outlets
-            if leads or (q.score >= max(floor, quotes[top[n]].score * within) and agrees(i, top[n])):
-                by_outlet.setdefault(q.outlet, []).append(q)
+    if compare and scope:
+        chosen = side_by_side(quotes, scope)
+        abstained = not chosen
+        groups = tuple(OutletQuotes(q.outlet, (q,)) for q in chosen.values())
+        quotes = [*chosen.values(), *(q for q in quotes if q not in chosen.values())]
+    elif not abstained:
+        by_outlet = _groups(quotes, parts, abstain_below, floor, within, agrees)
+        for position in positions:  # every outlet that gives an answer is heard, in its own words
+            for q in position.quotes:
+                if q.outlet not in by_outlet:
+                    by_outlet[q.outlet] = [q]
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
+    taken = {outlet_key(o) for p in positions for o in p.outlets} | {outlet_key(g.outlet) for g in groups}
+    silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()
     return Answer(question=query.text, quotes=tuple(quotes), abstained=abstained, outlets=groups,
-                  n_articles=retrieved.n_articles, passages=tuple(retrieved.passages))
+                  n_articles=retrieved.n_articles, passages=tuple(head.passages), positions=positions,
+                  disagreement=disagreement, silent=silent)

@@ -8,10 +8,9 @@ A question that leans on an earlier turn is rewritten with what the conversation
 - a leading "and"/"but"/"also" ("And how long is the contract?"): the earlier topic is added;
 - "what about X?" / "and X?": X replaces the outlet the earlier question named (or is added as its
   outlet) when X is an outlet, else the earlier topic;
-- a bare question word ("When?", "How many?"): asked of the earlier question.
-
-A question with none of these stands alone and is returned unchanged, whatever the history.
-Everything here is pure text work on the questions and answers of the conversation.
+- a bare question word ("When?", "How many?"): asked of the earlier question;
+- "Does Newsweek say so too?": the earlier question, within that outlet. Any other question stands
+  alone and is returned unchanged, whatever the history.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.answering.intents import says_so_too
 from qa.answering.routing import outlet_spans
 from qa.types import Turn
 
@@ -48,8 +48,7 @@ _NP_STOP = {"of", "to", "for", "into", "in", "on", "at", "by", "with", "from", "
 _NAME_SKIP = {*WH, "did", "does", "do", "is", "was", "are", "were", "can", "could", "will", "would", "should",
               "has", "have", "had", "the", "a", "an", "in", "on", "and", "but", "according", "president", "mr",
               "ms", "mrs", "dr"}
-NP_MAX_WORDS = 3
-HISTORY_TURNS = 6  # the latest turns a follow-up is resolved from
+NP_MAX_WORDS, HISTORY_TURNS = 3, 6  # longest topic phrase; the latest turns a follow-up is resolved from
 _PLURAL = re.compile(r"^[a-z]{3,}[^su'’]s$")
 
 
@@ -268,11 +267,15 @@ def resolve_followup(question: str, history: Sequence[Turn], outlets: Sequence[s
         outlets: Outlet names of the index ("what about Newsweek?" switches outlet).
 
     Returns:
-        ``question`` unchanged when it stands alone or there is no history, else the rewritten question.
+        ``question`` unchanged when it stands alone or there is no history, else the rewritten question
+        ("Does Newsweek say so too?": the previous question, within Newsweek).
     """
-    if not history or not needs_context(question):
+    who = says_so_too(question) if history else None  # "Does Newsweek say so too?"
+    if not history or not (needs_context(question) or (who and outlet_spans(who, outlets))):
         return question
     ref = referents(list(history)[-HISTORY_TURNS:], outlets)
+    if who and outlet_spans(who, outlets):
+        return _with_outlet(ref.previous, who, outlets)
     about = _ABOUT.match(question) or _AND_X.match(question)
     if about and not _pronouns(about["x"]):
         x = about["x"].strip()

@@ -101,6 +101,11 @@ class ReaderSettings:
         corroborate_within: Another outlet's quote corroborates when the reader found the same answer
             in it and its confidence is at least this share of the best quote's for the same part (and
             not under ``abstain_below``); the best quote of each part of the question stands on its own.
+        position_margin: An outlet takes a position (says what the answer is) when the reader's margin on
+            its passage reaches this (answering passages score >= 5, others <= -1 on the dev data) and its
+            confidence is at least ``corroborate_within`` of the most confident reading's.
+        extra_outlets: Outlets missing from the first ``k`` passages whose best passage further down is
+            read too (in the same batched call), so each outlet that answers is heard.
     """
 
     window_words: int = 60
@@ -109,6 +114,8 @@ class ReaderSettings:
     abstain_below: float = 0.2
     show_span_above: float = 0.5
     corroborate_within: float = 0.5
+    position_margin: float = 2.0
+    extra_outlets: int = 5
 
     @classmethod
     def from_config(cls, config: dict) -> ReaderSettings:

@@ -14,13 +14,14 @@ from collections.abc import Sequence
 
 from qa.cli.chat import CHAT
 from qa.cli.commands import ADD, ASK, INDEX, REMOVE, SERVE
+from qa.cli.compare import DIFFERENCES
 from qa.cli.measure import BENCH, EVAL
 from qa.cli.options import Command
 from qa.cli.train import CALIBRATE, TRAIN
 
 __all__ = ["COMMANDS", "Command", "build_parser", "main"]
 
-COMMANDS: tuple[Command, ...] = (INDEX, ADD, ASK, CHAT, SERVE, REMOVE, EVAL, BENCH, TRAIN, CALIBRATE)
+COMMANDS: tuple[Command, ...] = (INDEX, ADD, ASK, CHAT, SERVE, REMOVE, DIFFERENCES, EVAL, BENCH, TRAIN, CALIBRATE)
 
 EPILOG = """\
 examples:

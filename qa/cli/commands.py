@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import qa
+from qa.cli.compare import print_stances
 from qa.cli.options import Command, add_dirs, add_quiet, work_done
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # any scheme: qa.add_urls names the ones it refuses
@@ -115,6 +116,10 @@ def print_answer(result: qa.Answer, k: int) -> None:
     """Print an answer for a terminal: the short answer, then each outlet's quotes with title and date."""
     if result.rewritten:
         print(f"Searched: {result.searched}\n")
+    if result.recalled:
+        print("From the previous answer:\n")
+    if print_stances(result):
+        return
     if result.abstained:
         print(f"None of the {result.n_articles} indexed articles answers this.")
         if result.quotes:
@@ -132,6 +137,8 @@ def print_answer(result: qa.Answer, k: int) -> None:
         print(f"\n  {q.text}" if opens else f"\n  “{q.text}”")
         print(textwrap.indent(f"— {p.outlet}, “{p.title}”" + (f", {p.published}" if p.published else "")
                               + f"  [score {q.score:.2f}]" + (f"\n  {p.url}" if p.url else ""), "    "))
+    if result.silent:
+        print("\nSays nothing on this: " + ", ".join(result.silent))
 
 
 def _serve_arguments(p: argparse.ArgumentParser) -> None:

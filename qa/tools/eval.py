@@ -32,6 +32,9 @@ LABELS = {
     "reader_gold_f1": "reader F1, gold paragraph", "reader": "reader",
     "short_answer_shown": "short answer shown", "short_answer_hit": "short answer on a gold span",
     "shown_short_answer_precision": "shown short answers on a gold span",
+    "multi_outlet_questions": "questions with evidence from 2+ outlets",
+    "outlet_coverage": "gold outlets quoted (2+ outlets)", "fact_coverage": "gold facts quoted from their outlet",
+    "all_outlets_rate": "every gold outlet quoted",
 }
 
 

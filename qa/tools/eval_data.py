@@ -25,7 +25,7 @@ from statistics import mean
 from typing import Any
 
 import qa
-from qa import Answer, IndexStore, Passage, Quote, outlet_key
+from qa import Answer, IndexStore, Passage, Quote, normalize_answer, outlet_key
 
 QUOTE_K = 5  # passages an answer draws its quotes from (the default of qa.answer)
 Progress = Callable[[int, int], None] | None
@@ -173,33 +173,55 @@ def eval_seed(store: IndexStore, items: list[dict], k: int, progress: Progress =
 
 
 def eval_multihop(store: IndexStore, items: list[dict], k: int, progress: Progress = None) -> dict[str, Any]:
-    """MultiHop-RAG: passage hit@1/@4/@10, fact recall@10, MRR@10, top-quote outlet, null abstention.
+    """MultiHop-RAG: passage hit@1/@4/@10, fact recall@10, MRR@10, top-quote outlet, null abstention, and on
+    questions with evidence from 2+ outlets whether each outlet is heard (:func:`multihop_figures`).
 
     ``max(k, 10)`` passages are retrieved per question; the metrics read the first 10.
     """
     run = Runner(store, max(k, 10))
-    hit = {1: [], 4: [], 10: []}
-    recall, rr, outlet_ok, abstain_answerable = [], [], [], []
-    null_abstained = []
+    runs = []
     for i, item in enumerate(items):
-        passages, result = run(item["query"])
+        runs.append(run(item["query"]))
+        if progress:
+            progress(i + 1, len(items))
+    return {**multihop_figures(items, runs), **run.timing()}
+
+
+def multihop_figures(items: Sequence[dict], runs: Sequence[tuple[Sequence[Passage], Answer]]) -> dict[str, Any]:
+    """The MultiHop-RAG figures of answers already made: ``runs[i]`` is ``(ranked passages, answer)`` of ``items[i]``.
+
+    On questions whose evidence comes from 2+ outlets: outlet coverage (the share of gold outlets quoted among
+    the answer's outlet groups or positions), fact coverage (the share of gold (outlet, fact) pairs where a quote
+    of that outlet holds 60% of the fact's words, or its passage holds the fact), and the all-outlets rate (the
+    share of questions where every gold outlet is quoted).
+    """
+    hit: dict[int, list[bool]] = {1: [], 4: [], 10: []}
+    recall, rr, outlet_ok, abstain_answerable, null_abstained = [], [], [], [], []
+    outlet_cov: list[bool] = []
+    fact_cov: list[bool] = []
+    all_outlets: list[bool] = []
+    for item, (passages, result) in zip(items, runs, strict=True):
         evidence = item.get("evidence_list") or []
         if item.get("question_type") == "null_query" or not evidence:
             null_abstained.append(result.abstained)
-        else:
-            facts = list(dict.fromkeys(_norm(e["fact"]) for e in evidence if e.get("fact")))
-            texts = [_norm(p.text) for p in passages[:10]]
-            gold_rank = next((r for r, t in enumerate(texts) if any(f in t for f in facts)), None)
-            for n in hit:
-                hit[n].append(gold_rank is not None and gold_rank < n)
-            rr.append(1.0 / (gold_rank + 1) if gold_rank is not None else 0.0)
-            recall.append(sum(any(f in t for t in texts) for f in facts) / len(facts) if facts else 0.0)
-            sources = {outlet_key(e.get("source", "")) for e in evidence}
-            outlet_ok.append(bool(result.quotes) and not result.abstained
-                             and outlet_key(result.quotes[0].outlet) in sources)
-            abstain_answerable.append(result.abstained)
-        if progress:
-            progress(i + 1, len(items))
+            continue
+        facts = list(dict.fromkeys(_norm(e["fact"]) for e in evidence if e.get("fact")))
+        texts = [_norm(p.text) for p in passages[:10]]
+        gold_rank = next((r for r, t in enumerate(texts) if any(f in t for f in facts)), None)
+        for n in hit:
+            hit[n].append(gold_rank is not None and gold_rank < n)
+        rr.append(1.0 / (gold_rank + 1) if gold_rank is not None else 0.0)
+        recall.append(sum(any(f in t for t in texts) for f in facts) / len(facts) if facts else 0.0)
+        sources = {outlet_key(e.get("source", "")) for e in evidence}
+        outlet_ok.append(bool(result.quotes) and not result.abstained
+                         and outlet_key(result.quotes[0].outlet) in sources)
+        abstain_answerable.append(result.abstained)
+        if len(sources - {""}) >= 2:  # evidence from several outlets: is each outlet heard?
+            quoted = quotes_by_outlet(result)
+            outlet_cov.extend(o in quoted for o in sources)
+            all_outlets.append(sources <= set(quoted))
+            fact_cov.extend(any(fact_covered(q, e["fact"]) for q in quoted.get(outlet_key(e.get("source", "")), []))
+                            for e in evidence if e.get("fact"))
     n_abst = sum(null_abstained) + sum(abstain_answerable)
     return {
         "queries": len(items), "answerable": len(rr), "null": len(null_abstained),
@@ -207,8 +229,30 @@ def eval_multihop(store: IndexStore, items: list[dict], k: int, progress: Progre
         "recall@10": rate(recall), "mrr@10": rate(rr), "top_quote_outlet_acc": rate(outlet_ok),
         "null_abstain_rate": rate(null_abstained),
         "abstain_precision": sum(null_abstained) / n_abst if n_abst else 1.0,
-        "answerable_abstain_rate": rate(abstain_answerable), **run.timing(),
+        "answerable_abstain_rate": rate(abstain_answerable), "multi_outlet_questions": len(all_outlets),
+        "outlet_coverage": rate(outlet_cov), "fact_coverage": rate(fact_cov), "all_outlets_rate": rate(all_outlets),
     }
+
+
+def quotes_by_outlet(result: Answer) -> dict[str, list[Quote]]:
+    """The quotes an answer shows, by outlet key: its outlet groups and its positions (none when it abstained)."""
+    out: dict[str, list[Quote]] = {}
+    if result.abstained:
+        return out
+    for q in [*(q for g in result.outlets for q in g.quotes), *(q for p in result.positions for q in p.quotes)]:
+        out.setdefault(outlet_key(q.outlet), []).append(q)
+    return out
+
+
+def fact_covered(quote: Quote, fact: str, share: float = 0.6) -> bool:
+    """A gold fact is covered by a quote when the quote holds ``share`` of its words, or its passage holds it."""
+    words = normalize_answer(fact).split()
+    if not words:
+        return False
+    if _norm(fact) in _norm(quote.passage.text):
+        return True
+    quoted = set(normalize_answer(quote.text).split())
+    return sum(w in quoted for w in words) / len(words) >= share
 
 
 def rate(values: Sequence[float | bool]) -> float:

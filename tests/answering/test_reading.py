@@ -78,12 +78,14 @@ def test_the_short_answer_is_marked_inside_the_quote_of_the_best_reading():
     assert "reopened on Friday" in short.text
 
 
-def test_outlets_corroborate_only_when_the_reader_finds_the_same_answer():
+def test_outlets_share_a_position_only_when_the_reader_finds_the_same_answer():
     reader = FakeReader({"Friday": 4.0, "Sunday": 3.0})
     rows = [("Valley Post", BRIDGE), ("Daily Ledger", SAME), ("Harbor Times", OTHER)]
     result = ask("When did the river bridge reopen?", rows, reader)
     assert not result.abstained
-    assert {g.outlet for g in result.outlets} == {"Valley Post", "Daily Ledger"}
+    assert [set(p.outlets) for p in result.positions] == [{"Valley Post", "Daily Ledger"}, {"Harbor Times"}]
+    assert result.disagreement  # Friday against Sunday: said first, each outlet heard in its own words
+    assert {g.outlet for g in result.outlets} == {"Valley Post", "Daily Ledger", "Harbor Times"}
 
 
 def test_a_reader_that_finds_no_answer_makes_the_answer_abstain():

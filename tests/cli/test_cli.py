@@ -12,7 +12,7 @@ from tests.conftest import SEEDS
 @pytest.mark.fast
 def test_every_command_is_in_the_table_and_has_help(capsys):
     names = [c.name for c in COMMANDS]
-    assert names == ["index", "add", "ask", "chat", "serve", "remove", "eval", "bench", "train-reader",
+    assert names == ["index", "add", "ask", "chat", "serve", "remove", "differences", "eval", "bench", "train-reader",
                      "calibrate-reader"]
     with pytest.raises(SystemExit) as exc:
         main(["--help"])

@@ -58,7 +58,7 @@ def test_beyond_loopback_without_a_token_there_is_no_add_tab_and_nothing_writes(
     finally:
         page.context.close()
     endpoints = _endpoints(url)
-    assert list(endpoints) == ["/ask"], list(endpoints)  # nothing that adds or removes
+    assert set(endpoints) == {"/ask", "/differences"}, list(endpoints)  # questions only: nothing adds or removes
     assert not [name for name in endpoints if re.search(r"add|remove|upload|delete", name)]
     upload = httpx.post(f"{url}gradio_api/upload", files={"files": ("a.md", b"---\ntitle: x\n---\n\nx\n")}, timeout=30)
     assert upload.status_code == 403 and upload.json()["error"] == "this server is read-only: uploads are not accepted"
@@ -66,7 +66,7 @@ def test_beyond_loopback_without_a_token_there_is_no_add_tab_and_nothing_writes(
 
 def test_every_endpoint_output_is_labelled(token_server) -> None:
     endpoints = _endpoints(token_server[0])
-    assert set(endpoints) == {"/ask", "/add_article"}
+    assert set(endpoints) == {"/ask", "/differences", "/add_article"}
     for name, spec in endpoints.items():
         labels = [p["label"] for p in spec["parameters"]] + [r["label"] for r in spec["returns"]]
         assert all(label and not re.fullmatch(r"(value|parameter)_\d+", label) for label in labels), (name, labels)

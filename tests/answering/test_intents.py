@@ -1,0 +1,42 @@
+"""Questions about the outlets themselves: the previous answer's source, comparisons, differences. Model-free."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answering.intents import asks_source, disagreement_topic, is_comparison, says_so_too
+
+pytestmark = pytest.mark.fast
+
+
+@pytest.mark.parametrize("question", ["Which outlet said that?", "Who reported that?", "Where is that from?",
+                                      "which outlets reported this", "And who said that?", "What's the source?"])
+def test_questions_about_the_previous_answers_source(question: str) -> None:
+    assert asks_source(question)
+
+
+@pytest.mark.parametrize("question", ["Which outlet said the contract lasts three years?", "Who signed it?",
+                                      "Where is Avdiivka?", "Which ministry runs the National Guard?"])
+def test_other_questions_are_not_about_the_source(question: str) -> None:
+    assert not asks_source(question)
+
+
+def test_comparisons_name_two_outlets_and_ask_how_they_differ() -> None:
+    assert is_comparison("Compare how Newsweek and ZeroHedge describe the reason for the decree", 2)
+    assert is_comparison("What does Newsweek say that Kyiv Independent doesn't?", 2)
+    assert not is_comparison("Compare how Newsweek describes the decree", 1)
+    assert not is_comparison("Does TechCrunch report X, while The Verge reports Y, thus comparing them?", 2)
+
+
+def test_disagreement_questions_and_their_topic() -> None:
+    assert disagreement_topic("What do the outlets disagree about?") == ""
+    assert disagreement_topic("Where do the outlets differ on the shelter?") == "the shelter"
+    assert disagreement_topic("Do the reports contradict each other?") == ""
+    assert disagreement_topic("Why did the talks fail?") is None
+    assert disagreement_topic("How do Newsweek and ZeroHedge differ on the decree?", named_outlets=2) is None
+
+
+def test_does_another_outlet_say_so_too() -> None:
+    assert says_so_too("Does Newsweek say so too?") == "Newsweek"
+    assert says_so_too("And did the Kyiv Independent report that as well?") == "the Kyiv Independent"
+    assert says_so_too("Does the decree allow women?") is None

@@ -1,0 +1,106 @@
+"""What each outlet says, on small conflict corpora (tests/data/conflicts), with the real model and reader."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import qa
+from qa.answering.values import answer_value, same_value
+from tests.conftest import ROOT
+
+CONFLICTS = ROOT / "tests" / "data" / "conflicts"
+
+
+@pytest.fixture(scope="module")
+def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = {}
+    for name in ("shelter", "storm"):
+        corpus = shutil.copytree(CONFLICTS / name, tmp_path_factory.mktemp(f"{name}-corpus"), dirs_exist_ok=True)
+        out[name] = tmp_path_factory.mktemp(f"{name}-index")
+        qa.build_index(corpus, out[name])
+    return out
+
+
+def stances(answer: qa.Answer) -> list[tuple[float | str, tuple[str, ...]]]:
+    return [(answer_value(p.answer).value, tuple(sorted(p.outlets))) for p in answer.positions]
+
+
+def test_different_figures_are_positions_and_a_disagreement(indexes) -> None:
+    a = qa.answer("How many applications did the Dock Street shelter receive in its first week?",
+                  index=indexes["shelter"])
+    assert a.disagreement
+    assert stances(a) == [(120.0, ("Daily Ledger", "Metro Post")), (140.0, ("City Wire",))]
+    assert {g.outlet for g in a.outlets} == {"Daily Ledger", "Metro Post", "City Wire"}
+    assert "Harbor Times" not in {g.outlet for g in a.outlets}
+
+
+def test_casualty_counts_in_words_and_digits(indexes) -> None:
+    a = qa.answer("How many people died in the valley storm?", index=indexes["storm"])
+    assert a.disagreement
+    assert stances(a) == [(12.0, ("River Observer", "Valley Gazette")), (15.0, ("Mountain Courier",))]
+
+
+def test_different_names_disagree(indexes) -> None:
+    a = qa.answer("Who built the Kessel dam?", index=indexes["storm"])
+    assert a.disagreement
+    assert {p.answer for p in a.positions} == {"Norbuild", "Castell Engineering"}
+
+
+def test_agreement_counts_every_outlet(indexes) -> None:
+    a = qa.answer("Who declared a state of emergency?", index=indexes["storm"])
+    assert not a.disagreement and len(a.positions) == 1
+    assert set(a.positions[0].outlets) == {"Valley Gazette", "Mountain Courier", "River Observer"}
+    d = a.to_dict()
+    assert d["disagreement"] is False and len(d["positions"]) == 1 and d["silent"] == []
+
+
+def test_a_named_outlet_that_says_nothing_is_silent(indexes) -> None:
+    a = qa.answer("How many applications did the shelter receive, according to the Daily Ledger and Harbor Times?",
+                  index=indexes["shelter"])
+    assert a.silent == ("Harbor Times",)
+    assert [p.outlets for p in a.positions] == [("Daily Ledger",)]
+
+
+def test_which_outlet_said_that_names_the_outlet_of_a_one_outlet_answer(indexes) -> None:
+    first = qa.answer("How many applications did the shelter receive, according to City Wire?",
+                      index=indexes["shelter"])
+    assert [g.outlet for g in first.outlets] == ["City Wire"]
+    for question in ("Which outlet said that?", "Who reported that?", "Where is that from?"):
+        again = qa.answer(question, index=indexes["shelter"], history=[first])
+        assert again.recalled and [g.outlet for g in again.outlets] == ["City Wire"]
+        assert again.quotes == first.quotes  # restated, not searched again
+
+
+def test_does_another_outlet_say_so_too_searches_that_outlet(indexes) -> None:
+    first = qa.answer("How many applications did the shelter receive, according to the Daily Ledger?",
+                      index=indexes["shelter"])
+    too = qa.answer("Does City Wire say so too?", index=indexes["shelter"], history=[first])
+    assert "City Wire" in too.searched and too.rewritten
+    assert [(p.answer, p.outlets) for p in too.positions] == [("140", ("City Wire",))]
+
+
+def test_a_comparison_of_two_outlets_quotes_both(indexes) -> None:
+    for question in ("Compare how Valley Gazette and Mountain Courier describe the death toll",
+                     "What does Mountain Courier say about the dam that Valley Gazette doesn't?"):
+        a = qa.answer(question, index=indexes["storm"])
+        assert not a.abstained, question
+        assert {g.outlet for g in a.outlets} == {"Valley Gazette", "Mountain Courier"}, question
+
+
+def test_differences_align_claims_and_quote_every_outlet(indexes) -> None:
+    found = qa.differences(index=indexes["storm"])
+    by_kind = {d.kind: d for d in found}
+    toll = by_kind["number"]
+    assert set(toll.outlets) == {"Valley Gazette", "Mountain Courier", "River Observer"}
+    assert {answer_value(v).value for v in toll.values} == {12.0, 15.0}
+    assert set(by_kind["name"].values) == {"Norbuild", "Castell Engineering"}
+    for d in found:
+        for q in d.quotes:
+            assert q.passage.text[q.start:q.end] == q.text and q.start <= q.answer_start < q.answer_end <= q.end
+    a = qa.answer("What do the outlets disagree about?", index=indexes["storm"])
+    assert a.disagreement and not a.abstained and len(a.differences) == len(found)
+    shelter = qa.differences("Dock Street shelter applications", index=indexes["shelter"])
+    assert any(not same_value(answer_value(d.values[0]), answer_value(v)) for d in shelter for v in d.values)
