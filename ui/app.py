@@ -1,6 +1,6 @@
 """The Gradio app: a chat that answers with quoted, outlet-labelled sources, and an Add-article tab.
 
-Run it with :func:`launch` (binds 127.0.0.1 by default). :func:`build_app` returns the
+Serve it with :func:`ui.serving.launch` (``qa serve``; binds 127.0.0.1 by default). :func:`build_app` returns the
 ``gr.Blocks`` without launching; pass ``css=CSS, theme=THEME`` (from :mod:`ui.style`) to
 ``launch()`` yourself then (Gradio 6 takes styling at launch, not in ``gr.Blocks``).
 
@@ -93,7 +93,8 @@ def build_app(index: str | Path, corpus: str | Path, access: Access | None = Non
         new_summary, names = index_summary(index)
         return gr.Dropdown(choices=names), new_summary
 
-    with gr.Blocks(title="News QA — quoted answers", analytics_enabled=False) as demo:
+    # uploads land in Gradio's cache: files older than an hour are deleted every half hour
+    with gr.Blocks(title="News QA — quoted answers", analytics_enabled=False, delete_cache=(1800, 3600)) as demo:
         with gr.Column(elem_id="app-header"):
             gr.Markdown("# News QA\nAnswers are verbatim quotes from the indexed articles, "
                         "labelled with the outlet that printed them.")
@@ -189,9 +190,3 @@ def _add_tab(needs_token: bool) -> tuple[list[gr.components.Component], gr.HTML,
             status = gr.HTML("", elem_id="add-status-box", label="Add status", js_on_load=None)
     return inputs, status, button
 
-
-def launch(index: str | Path, corpus: str | Path, host: str = "127.0.0.1", port: int = 7860, **options: Any) -> None:
-    """Serve the UI (blocking); see :func:`ui.serving.launch` for ``options`` (mode, token, limits)."""
-    from ui.serving import launch as serve
-
-    serve(index, corpus, host=host, port=port, **options)

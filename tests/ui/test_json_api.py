@@ -24,7 +24,7 @@ def test_the_answer_comes_back_as_data_and_follow_ups_use_the_history(read_only_
     first = _post(url, "198.51.100.1", {"question": ASKED, "k": 3})
     assert first.status_code == 200 and first.headers["content-type"] == "application/json"
     data = first.json()
-    assert set(data) == KEYS and data["question"] == ASKED and not data["abstained"]
+    assert set(data) >= KEYS and data["question"] == ASKED and not data["abstained"]  # Answer.to_dict()
     top = data["quotes"][0]
     assert top["passage"]["text"][top["start"]:top["end"]] == top["text"]  # verbatim, with offsets
     assert "Zelensky" in top["text"] and data["outlets"][0]["outlet"] == top["outlet"]
