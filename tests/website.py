@@ -155,6 +155,7 @@ class Site:
     base: str
     slow_seconds: float = 3.0
     requests: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
@@ -195,8 +196,13 @@ def _routes(site: Site) -> dict[str, tuple[int, dict[str, str], bytes]]:
 
 
 @contextmanager
-def serve_site() -> Iterator[Site]:
-    """Serve the test site on a free port of 127.0.0.1 in a daemon thread; stop it afterwards."""
+def serve_site(tls: tuple[str, str] | None = None) -> Iterator[Site]:
+    """Serve the test site on a free port of 127.0.0.1 in a daemon thread; stop it afterwards.
+
+    Args:
+        tls: ``(certificate file, key file)``: serve https with them (``site.base`` stays ``http://`` + port;
+            callers build their https address). ``site.hosts`` records each request's ``Host`` header.
+    """
     site = Site(base="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -204,6 +210,7 @@ def serve_site() -> Iterator[Site]:
 
         def do_GET(self) -> None:
             site.requests.append(self.path)
+            site.hosts.append(self.headers.get("Host", ""))
             if self.path == "/slow.html":
                 time.sleep(site.slow_seconds)
             if self.path == "/chunked-huge.html":  # no Content-Length: the client must count
@@ -239,6 +246,12 @@ def serve_site() -> Iterator[Site]:
             pass  # a client hanging up early (size limit, timeout) is expected here
 
     server = Server(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        import ssl
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     site.base = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

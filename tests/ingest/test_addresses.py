@@ -147,3 +147,26 @@ def test_add_urls_with_allow_private_false_refuses_and_writes_nothing(site: Site
     with pytest.raises(qa.FetchError):
         qa.fetch_article("http://[::1]/story", allow_private=False)
     assert snapshot(corpus, index) == before
+
+
+def test_https_is_pinned_too_and_the_certificate_is_checked_against_the_host_name(tmp_path, monkeypatch) -> None:
+    import subprocess
+
+    from tests.website import serve_site
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", str(key),
+                    "-out", str(cert), "-subj", f"/CN={ALLOWED}", "-addext", f"subjectAltName=DNS:{ALLOWED}"],
+                   check=True, capture_output=True, timeout=60)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # httpx trusts the test certificate, and only it
+    with serve_site(tls=(str(cert), str(key))) as tls_site:
+        url = f"https://{ALLOWED}:{_port(tls_site)}/story.html"
+        with fake_dns({ALLOWED: ["127.0.0.1", "127.0.0.3"]}) as dns, loopback_only() as connects:
+            got = fetch(url, allow_private=False, settings=TRUSTING)
+        assert STORY[0].encode() in got.body and got.url == url
+        assert dns.lookups == [ALLOWED] and [c[0] for c in connects] == ["127.0.0.1"]
+        assert tls_site.hosts == [f"{ALLOWED}:{_port(tls_site)}"]  # the Host header names the host, not the IP
+        with fake_dns({"other.example.test": ["127.0.0.1"]}), pytest.raises(qa.FetchError) as exc:
+            fetch(url.replace(ALLOWED, "other.example.test"), allow_private=False,
+                  settings=qa.FetchSettings(allowed_hosts=("other.example.test",)))
+        assert exc.value.reason == "unreachable" and "certificate" in exc.value.problem.lower()  # checked by name
