@@ -68,7 +68,8 @@ class FetchError(QAError):
     Attributes:
         reason: Which failure, for code to branch on: ``bad_url`` (not an http(s) address),
             ``unreachable``, ``timeout``, ``http_status`` (4xx/5xx), ``wrong_type`` (not HTML, not a
-            feed), ``too_big``, ``too_many_redirects`` or ``not_a_feed``.
+            feed), ``too_big``, ``too_many_redirects``, ``not_a_feed`` or ``private_address`` (refused: not a
+            public address, when private addresses are not allowed).
     """
 
     code = "fetch_failed"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,18 +26,35 @@ def free_port() -> int:
 
 
 @contextmanager
-def qa_serve(index: Path, corpus: Path, log: Path) -> Iterator[str]:
+def qa_serve(index: Path, corpus: Path, log: Path, *options: str, host: str = "127.0.0.1",
+             env: Mapping[str, str] | None = None, dns: Mapping[str, str] | None = None) -> Iterator[str]:
     """Start `qa serve` on a free port, wait until it answers HTTP 200, yield its URL, stop it.
+
+    Args:
+        index: The index served.
+        corpus: Its corpus.
+        log: Where the server's output goes.
+        *options: More `qa serve` options (e.g. ``"--read-only"``).
+        host: The address bound (the URL yielded is always http://127.0.0.1:PORT/).
+        env: More environment variables for the server.
+        dns: Made-up host names and the loopback address each resolves to in the server
+            (:mod:`tests.fakedns`; no other name resolves there then).
 
     The test fails (with the end of the server's log) if the server exits or does not answer in time.
     """
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
-           "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
+           "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1", **(env or {})}
     url = f"http://127.0.0.1:{port}/"
+    program: Sequence[str] = ["-m", "qa.cli"]
+    if dns:
+        from tests.fakedns import ENV, SERVE_WITH_FAKE_DNS
+
+        env[ENV] = ",".join(f"{name}={address}" for name, address in dns.items())
+        program = ["-c", SERVE_WITH_FAKE_DNS]
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--corpus", str(corpus), "--index",
-                                 str(index), "--host", "127.0.0.1", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, *program, "serve", "--corpus", str(corpus), "--index",
+                                 str(index), "--host", host, "--port", str(port), *options],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + START_TIMEOUT

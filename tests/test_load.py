@@ -38,7 +38,8 @@ def server(seed_corpus: Path, tmp_path: Path):
     shutil.copytree(seed_corpus, corpus)
     write_synth_corpus(corpus, 6, 4)
     qa.build_index(corpus, index)
-    with qa_serve(index, corpus, tmp_path / "serve.log") as url:
+    # one address, 200 questions: throughput, not the per-client limit (tests/test_load_clients.py has that)
+    with qa_serve(index, corpus, tmp_path / "serve.log", "--rate-limit", "0") as url:
         yield url, corpus, index
 
 

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HTML = "text/html; charset=utf-8"
@@ -150,10 +150,12 @@ EMPTY_PAGE = """<!DOCTYPE html><html><head><title>Subscribe</title>
 
 @dataclass
 class Site:
-    """The running server: its base URL, and how long /slow.html keeps a client waiting."""
+    """The running server: its base URL, how long /slow.html keeps a client waiting, the paths requested."""
 
     base: str
     slow_seconds: float = 3.0
+    requests: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
@@ -180,6 +182,11 @@ def _routes(site: Site) -> dict[str, tuple[int, dict[str, str], bytes]]:
         "/loop2": (302, {"Location": f"{base}/loop"}, b""),
         "/moved": (301, {"Location": "/story.html"}, b""),
         "/to-ftp": (302, {"Location": "ftp://127.0.0.1/story.html"}, b""),
+        # request forgery through redirects (issue 21): to this machine, to a name that resolves to it, to metadata
+        "/to-loopback": (302, {"Location": f"{base}/story.html"}, b""),
+        "/to-loopback-v6": (302, {"Location": base.replace("127.0.0.1", "[::1]") + "/story.html"}, b""),
+        "/to-sneaky": (302, {"Location": base.replace("127.0.0.1", "sneaky.example.test") + "/story.html"}, b""),
+        "/to-metadata": (302, {"Location": "http://169.254.169.254/latest/meta-data/"}, b""),
         "/feed-with-bad-item.xml": (200, {"Content-Type": "text/xml"}, rss_feed(base).replace(
             "/feed/school.html", "/missing.html").encode()),
     }
@@ -189,14 +196,21 @@ def _routes(site: Site) -> dict[str, tuple[int, dict[str, str], bytes]]:
 
 
 @contextmanager
-def serve_site() -> Iterator[Site]:
-    """Serve the test site on a free port of 127.0.0.1 in a daemon thread; stop it afterwards."""
+def serve_site(tls: tuple[str, str] | None = None) -> Iterator[Site]:
+    """Serve the test site on a free port of 127.0.0.1 in a daemon thread; stop it afterwards.
+
+    Args:
+        tls: ``(certificate file, key file)``: serve https with them (``site.base`` stays ``http://`` + port;
+            callers build their https address). ``site.hosts`` records each request's ``Host`` header.
+    """
     site = Site(base="")
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
+            site.requests.append(self.path)
+            site.hosts.append(self.headers.get("Host", ""))
             if self.path == "/slow.html":
                 time.sleep(site.slow_seconds)
             if self.path == "/chunked-huge.html":  # no Content-Length: the client must count
@@ -232,6 +246,12 @@ def serve_site() -> Iterator[Site]:
             pass  # a client hanging up early (size limit, timeout) is expected here
 
     server = Server(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        import ssl
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     site.base = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -22,7 +22,7 @@ from ui import render
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 2**20
-MAX_PASTE_CHARS = 2_000_000
+MAX_PASTE_CHARS = 1_000_000  # the library's limit of one article
 UPLOAD_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".json", ".jsonl")
 FIELD_LIMITS = {"outlet": 200, "title": 500, "author": 300, "published": 40, "url": 2048}
 FIELD_HINTS = {  # the form's fix for a library error about this field (QAError.field)
@@ -147,10 +147,10 @@ def stage_upload(upload: Any, workdir: Path) -> tuple[Path, str]:
     return dest, shown
 
 
-def _stage_paste(text: str, workdir: Path) -> Path:
-    if len(text) > MAX_PASTE_CHARS:
+def _stage_paste(text: str, workdir: Path, limit: int = MAX_PASTE_CHARS) -> Path:
+    if len(text) > limit:
         raise ValueError(f"The pasted text is too long ({len(text):,} characters; "
-                         f"at most {MAX_PASTE_CHARS:,}). Upload it as a file instead.")
+                         f"at most {limit:,}). Upload it as a file instead.")
     suffix = ".md" if text.lstrip().startswith("---") else ".txt"
     dest = workdir / f"pasted-{uuid.uuid4().hex}{suffix}"
     dest.write_text(text, encoding="utf-8")
@@ -159,11 +159,15 @@ def _stage_paste(text: str, workdir: Path) -> Path:
 
 def add_article(upload: Any, text: Any, *, outlet: Any = "", title: Any = "", author: Any = "",
                 published: Any = "", url: Any = "", index: str | Path, corpus: str | Path,
-                progress: Callable[[int, int], None] | None = None) -> tuple[bool, str]:
+                progress: Callable[[int, int], None] | None = None, allow_private: bool = False,
+                fetch_settings: qa.FetchSettings | None = None, max_paste_chars: int = MAX_PASTE_CHARS
+                ) -> tuple[bool, str]:
     """Validate and add one uploaded file, pasted text or, with neither, the page at ``url``; ``(ok, message)``.
 
     With a file or text, ``url`` is the article's address (metadata); alone, the page is fetched from it
-    (:func:`qa.add_urls`) and the other fields replace what the page says. Never raises.
+    (:func:`qa.add_urls`, by default with ``allow_private=False``: a host that is or resolves to a
+    loopback, private, link-local, multicast, reserved or unspecified address is refused before any
+    connection, redirects included) and the other fields replace what the page says. Never raises.
     """
     text = text if isinstance(text, str) else ""
     workdir: Path | None = None
@@ -183,10 +187,12 @@ def add_article(upload: Any, text: Any, *, outlet: Any = "", title: Any = "", au
         before, outlets_before = status.n_articles, dict(status.outlets)
         if page:
             with _ADD_LOCK:
-                stats = qa.add_urls([page], corpus=corpus, index=index, progress=progress or False, **meta)
+                stats = qa.add_urls([page], corpus=corpus, index=index, progress=progress or False,
+                                    settings=fetch_settings, allow_private=allow_private, **meta)
         else:
             workdir = Path(tempfile.mkdtemp(prefix="newsqa-add-"))
-            staged, shown = stage_upload(upload, workdir) if upload else (_stage_paste(text, workdir), shown)
+            staged, shown = (stage_upload(upload, workdir) if upload
+                             else (_stage_paste(text, workdir, max_paste_chars), shown))
             with _ADD_LOCK:
                 stats = qa.add_articles([staged], corpus=corpus, index=index, progress=progress or False, **meta)
     except ValueError as exc:

@@ -146,6 +146,19 @@ def _serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1: this machine only; 0.0.0.0 exposes it)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--read-only", action="store_true",
+                   help="no Add tab and no endpoint that writes, even on 127.0.0.1 (the default beyond "
+                        "loopback without an admin token)")
+    p.add_argument("--admin-token", default=None, metavar="TOKEN",
+                   help="adding articles asks for this token (default: $QA_ADMIN_TOKEN; prefer the variable: "
+                        "a flag is visible in the process list)")
+    p.add_argument("--allow-private-urls", action="store_true",
+                   help="let the Add tab fetch pages on loopback, private and link-local addresses (local use)")
+    p.add_argument("--allow-url-host", action="append", default=[], metavar="HOST",
+                   help="a host name the Add tab fetches whatever address it resolves to, e.g. an intranet "
+                        "news site (repeatable)")
+    p.add_argument("--rate-limit", type=int, default=30, metavar="N",
+                   help="questions answered per client address per minute (default 30; 0: no limit)")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -154,9 +167,14 @@ def _serve(args: argparse.Namespace) -> int:
     if not qa.index_status(corpus, index).current:
         print(f"index {index} is missing or older than {corpus}: updating it first", file=sys.stderr)
         qa.build_index(corpus, index, progress=True)
-    from ui.app import launch  # gradio is heavy: only `qa serve` loads it
+    from ui.serving import launch  # gradio is heavy: only `qa serve` loads it
 
-    launch(index, corpus, host=args.host, port=args.port)
+    if args.rate_limit < 0:
+        raise qa.ConfigError(f"--rate-limit {args.rate_limit}: give a number of questions a minute, 0 for no limit",
+                             field="rate_limit")
+    launch(index, corpus, host=args.host, port=args.port, read_only=args.read_only, admin_token=args.admin_token,
+           allow_private_urls=args.allow_private_urls, allowed_url_hosts=args.allow_url_host,
+           questions_per_minute=args.rate_limit)
     return 0
 
 
@@ -192,8 +210,9 @@ ASK = Command("ask", "answer a question with quotes",
               "of them, e.g. 'Does the TechCrunch report published on October 31, 2023 say X, while The Verge "
               "says Y?' quotes each outlet for its own part.", _ask_arguments, _ask)
 SERVE = Command("serve", "run the browser UI",
-                "Serve the Gradio UI. Builds or updates the index first when it is missing or older than the "
-                "corpus.", _serve_arguments, _serve)
+                "Serve the Gradio UI and the JSON API (POST /api/answer). Builds or updates the index first when "
+                "it is missing or older than the corpus. Beyond 127.0.0.1 without an admin token it serves "
+                "read-only (no Add tab); pages added by URL must be on public addresses.", _serve_arguments, _serve)
 REMOVE = Command("remove", "remove articles from the corpus and the index",
                  "Delete articles (by id: the corpus file name without .md, or by path to the corpus file) and "
                  "update the index: their paragraphs leave the dense index, BM25 and the metadata together. "

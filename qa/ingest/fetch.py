@@ -5,6 +5,10 @@ have their own timeouts and the whole fetch a deadline; the body is read in chun
 a size limit (before reading, when the server announces its length); redirects are followed by hand
 up to a limit, loops named as such; the content type must be one the caller accepts. Every failure
 is a :class:`~qa.errors.FetchError` naming the address, with a ``reason`` code.
+
+With ``allow_private=False`` (the UI) every request, redirects included, first goes through
+:func:`qa.ingest.addresses.pin`: the host is resolved, refused when it is not a public address, and
+the connection goes to the address that was checked.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from qa.errors import FetchError
+from qa.ingest.addresses import Pinned, pin
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
@@ -35,6 +40,8 @@ class FetchSettings:
         max_bytes: Largest body accepted (after decompression).
         max_redirects: Redirects followed before giving up.
         user_agent: The ``User-Agent`` header sent.
+        allowed_hosts: Host names fetched even when ``allow_private=False`` and they resolve to a
+            private address (e.g. an intranet news site); their requests are still pinned.
     """
 
     connect_timeout: float = 10.0
@@ -43,6 +50,7 @@ class FetchSettings:
     max_bytes: int = 5 * 2**20
     max_redirects: int = 5
     user_agent: str = "newsqa/0.1 (news question answering; article import)"
+    allowed_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,7 @@ def check_url(url: str, source: str = "") -> str:
 
 
 def fetch(url: str, accept: Collection[str] = PAGE_TYPES, settings: FetchSettings | None = None,
-          what: str = "web page") -> Fetched:
+          what: str = "web page", *, allow_private: bool = True) -> Fetched:
     """GET ``url`` within the limits of ``settings``.
 
     Args:
@@ -101,14 +109,17 @@ def fetch(url: str, accept: Collection[str] = PAGE_TYPES, settings: FetchSetting
         accept: The media types accepted (default: HTML pages; :data:`FEED_TYPES` for feeds).
         settings: Timeouts and limits (default :class:`FetchSettings`).
         what: What is expected, for messages (``"web page"``, ``"feed"``).
+        allow_private: False: refuse hosts that are or resolve to loopback, private, link-local,
+            multicast, reserved or unspecified addresses, before connecting, on every redirect too,
+            and connect to the address checked (:mod:`qa.ingest.addresses`).
 
     Returns:
         The final address, content type and body.
 
     Raises:
         FetchError: Bad address or redirect target, unreachable host, timeout, an HTTP error status,
-            too many redirects or a loop, another content type than ``accept``, or a body over
-            ``settings.max_bytes``.
+            too many redirects or a loop, another content type than ``accept``, a body over
+            ``settings.max_bytes``, or (``allow_private=False``) a non-public address (``private_address``).
     """
     import httpx  # only adding from the web needs it
 
@@ -124,12 +135,13 @@ def fetch(url: str, accept: Collection[str] = PAGE_TYPES, settings: FetchSetting
             while True:
                 if time.monotonic() > deadline:
                     raise _too_slow(f"no {what} within {settings.total_timeout:g} s", source)
-                with client.stream("GET", current) as response:
+                hop = Pinned(current) if allow_private else pin(current, source, settings.allowed_hosts)
+                with client.stream("GET", hop.url, headers=hop.headers, extensions=hop.extensions) as response:
                     location = response.headers.get("location")
                     if response.status_code in REDIRECTS and location:
                         current = _next_hop(current, location, seen, source, settings)
                         continue
-                    return _read(response, source, accept, settings, deadline, what)
+                    return _read(response, str(httpx.URL(current)), source, accept, settings, deadline, what)
     except httpx.TimeoutException as exc:
         waited = settings.connect_timeout if isinstance(exc, httpx.ConnectTimeout) else settings.read_timeout
         raise _too_slow(f"no answer within {waited:g} s", source) from None
@@ -152,7 +164,7 @@ def _next_hop(current: str, location: str, seen: list[str], source: str, setting
     return target
 
 
-def _read(response, source: str, accept: Collection[str], settings: FetchSettings, deadline: float,
+def _read(response, url: str, source: str, accept: Collection[str], settings: FetchSettings, deadline: float,
           what: str) -> Fetched:
     """Check the status, type and size of ``response`` (an ``httpx.Response`` being streamed) and read it."""
     status = response.status_code
@@ -180,7 +192,7 @@ def _read(response, source: str, accept: Collection[str], settings: FetchSetting
         if time.monotonic() > deadline:
             raise _too_slow(f"the {what} did not arrive within {settings.total_timeout:g} s", source)
         chunks.append(chunk)
-    return Fetched(url=str(response.url), content_type=media, charset=response.charset_encoding or "",
+    return Fetched(url=url, content_type=media, charset=response.charset_encoding or "",
                    body=b"".join(chunks))
 
 

@@ -63,12 +63,16 @@ class FeedResult:
     stats: IndexStats | None
 
 
-def fetch_article(url: str, *, settings: FetchSettings | None = None, **metadata: str) -> Article:
+def fetch_article(url: str, *, settings: FetchSettings | None = None, allow_private: bool = True,
+                  **metadata: str) -> Article:
     """Fetch one web page and read the news article on it; writes nothing.
 
     Args:
         url: The page's ``http://`` or ``https://`` address.
         settings: Timeouts and size limits of the fetch (default :class:`~qa.ingest.fetch.FetchSettings`).
+        allow_private: False: refuse pages on loopback, private, link-local, multicast, reserved or
+            unspecified addresses (IPv4 and IPv6), checked again on every redirect, before connecting;
+            the connection goes to the address checked. True (the default): any address.
         **metadata: ``outlet``, ``title``, ``author``, ``published``, ``url`` or extra fields that
             replace what the page says (e.g. ``outlet="Reuters"``).
 
@@ -76,15 +80,16 @@ def fetch_article(url: str, *, settings: FetchSettings | None = None, **metadata
         The article: outlet from the site name (else the host), date as ``YYYY-MM-DD``, canonical url.
 
     Raises:
-        FetchError: The page could not be fetched or is not HTML (``reason`` says which).
+        FetchError: The page could not be fetched or is not HTML (``reason`` says which;
+            ``private_address`` for an address refused by ``allow_private=False``).
         ArticleError: No article text on the page.
     """
-    return _page_article(url, settings, metadata, {})
+    return _page_article(url, settings, metadata, {}, allow_private)
 
 
 def _page_article(url: str, settings: FetchSettings | None, override: Mapping[str, str],
-                  fill: Mapping[str, str]) -> Article:
-    page = fetch(url, PAGE_TYPES, settings, what="web page")
+                  fill: Mapping[str, str], allow_private: bool) -> Article:
+    page = fetch(url, PAGE_TYPES, settings, what="web page", allow_private=allow_private)
     fields = page_fields(_text(page.body, page.charset), url, base_url=page.url)
     fields["outlet"] = fields["outlet"] or host_outlet(fields["url"])
     given = {k: v for k, v in override.items() if v not in (None, "")}
@@ -101,7 +106,7 @@ def _text(body: bytes, charset: str) -> str | bytes:
 
 def add_urls(urls: str | Sequence[str], *, corpus: str | Path | None = None, index: str | Path | None = None,
              progress: bool | Progress = False, settings: FetchSettings | None = None,
-             **metadata: str) -> IndexStats:
+             allow_private: bool = True, **metadata: str) -> IndexStats:
     """Fetch web pages, add their articles to the corpus and update the index.
 
     Every page is fetched and checked before anything is written: one that fails, or repeats an
@@ -114,11 +119,14 @@ def add_urls(urls: str | Sequence[str], *, corpus: str | Path | None = None, ind
         index: Index directory (default ``$QA_INDEX`` or ``./index``).
         progress: As for :func:`qa.build_index`.
         settings: Timeouts and size limits of each fetch.
+        allow_private: False (what the UI passes): refuse pages whose host is or resolves to a
+            loopback, private, link-local, multicast, reserved or unspecified address, redirects
+            included, as for :func:`fetch_article`. True (the default): the caller owns the machine.
         **metadata: Fields that replace what the pages say, as for :func:`fetch_article`.
 
     Raises:
         FetchError: A page could not be fetched (bad address, unreachable, timeout, HTTP error,
-            not HTML, too big, too many redirects).
+            not HTML, too big, too many redirects, a refused private address).
         ArticleError: No article text on a page, or a duplicate (the message names the article it repeats).
     """
     corpus, root = resolve_dirs(corpus, index)
@@ -128,13 +136,13 @@ def add_urls(urls: str | Sequence[str], *, corpus: str | Path | None = None, ind
         raise ArticleError("no addresses given", hint="name at least one http:// or https:// address")
     for url in urls:
         check_url(url)  # every address is checked before the first is fetched
-    articles = [fetch_article(url, settings=settings, **metadata) for url in urls]
+    articles = [fetch_article(url, settings=settings, allow_private=allow_private, **metadata) for url in urls]
     return store_articles(articles, corpus, root, progress=progress)
 
 
 def add_feed(url: str, *, corpus: str | Path | None = None, index: str | Path | None = None,
              progress: bool | Progress = False, settings: FetchSettings | None = None,
-             max_items: int = MAX_FEED_ITEMS, **metadata: str) -> FeedResult:
+             max_items: int = MAX_FEED_ITEMS, allow_private: bool = True, **metadata: str) -> FeedResult:
     """Read an RSS or Atom feed and add the articles of its entries that the corpus does not have yet.
 
     An entry is skipped when its link or its page's canonical url is in the corpus, when its text
@@ -150,6 +158,7 @@ def add_feed(url: str, *, corpus: str | Path | None = None, index: str | Path | 
             ``f(done, total)`` for the embedding.
         settings: Timeouts and size limits of each fetch (the feed's and each page's).
         max_items: Read at most this many entries, the first ones of the feed.
+        allow_private: False: the feed and every page must be on public addresses, as for :func:`add_urls`.
         **metadata: Fields that replace what the pages say, as for :func:`fetch_article`.
 
     Raises:
@@ -158,7 +167,7 @@ def add_feed(url: str, *, corpus: str | Path | None = None, index: str | Path | 
     """
     corpus, root = resolve_dirs(corpus, index)
     check_metadata(metadata)
-    got = fetch(url, FEED_TYPES, settings, what="feed")
+    got = fetch(url, FEED_TYPES, settings, what="feed", allow_private=allow_private)
     feed = parse_feed(got.body, got.url, source=url, content_type=got.content_type)
     known = known_keys(corpus)
     added: list[Article] = []
@@ -168,7 +177,7 @@ def add_feed(url: str, *, corpus: str | Path | None = None, index: str | Path | 
         if reason is None:
             try:
                 article = _page_article(item.link, settings, metadata,
-                                        {"published": item.published, "title": item.title})
+                                        {"published": item.published, "title": item.title}, allow_private)
             except QAError as exc:
                 reason = exc.describe(source="", hint="")
             else:

@@ -104,3 +104,14 @@ def test_an_outlet_the_index_lacks_is_named_not_abstained(seed_index: Path, caps
     reply, _panel = answer_turn("Who signed the decree?", ["BBC"], 5, index=seed_index)
     assert "no articles from BBC in the index; outlets: Kyiv Independent, Newsweek, ZeroHedge" in reply
     assert main(["ask", "Who signed the decree?", "--index", str(seed_index), "--outlet", "the newsweek"]) == 0
+
+
+@pytest.mark.parametrize("flags, said", [
+    (["--admin-token", "short"], "the admin token is too short (5 characters; at least 12)"),
+    (["--rate-limit", "-1"], "--rate-limit -1: give a number of questions a minute, 0 for no limit"),
+])
+def test_serve_refuses_a_short_admin_token_and_a_negative_limit_before_serving(seed_corpus: Path, seed_index: Path,
+                                                                              capsys, flags: list[str],
+                                                                              said: str) -> None:
+    assert main(["serve", "--corpus", str(seed_corpus), "--index", str(seed_index), "--port", "1", *flags]) == 2
+    assert said in _one_line_error(capsys, "serve")

@@ -192,12 +192,14 @@ def test_qa_serve_updates_a_stale_index_before_serving(work, monkeypatch, capsys
     corpus, index = work
     (corpus / "synth-0008.md").write_text(synth_article(8))
     calls = []
-    fake = types.ModuleType("ui.app")
-    fake.launch = lambda index, corpus, host, port: calls.append((index, corpus, host, port))
-    monkeypatch.setitem(sys.modules, "ui.app", fake)
+    fake = types.ModuleType("ui.serving")
+    fake.launch = lambda index, corpus, host, port, **options: calls.append((index, corpus, host, port, options))
+    monkeypatch.setitem(sys.modules, "ui.serving", fake)
     assert main(["serve", "--corpus", str(corpus), "--index", str(index), "--port", "7999"]) == 0
     assert "updating it first" in capsys.readouterr().err
-    assert calls == [(index, corpus, "127.0.0.1", 7999)]
+    assert calls == [(index, corpus, "127.0.0.1", 7999, {
+        "read_only": False, "admin_token": None, "allow_private_urls": False, "allowed_url_hosts": [],
+        "questions_per_minute": 30})]
     assert index_is_current(corpus, index)
     assert IndexStore.open(index).n_articles == 6
 

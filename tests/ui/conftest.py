@@ -73,11 +73,38 @@ def ui_index(ui_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index
 
 
+ALLOWED_HOST = "news.example.test"  # the server trusts it (--allow-url-host); both names resolve to 127.0.0.1 there
+SNEAKY_HOST = "sneaky.example.test"  # not trusted: a name that resolves to this machine is refused
+FAKE_DNS = {ALLOWED_HOST: "127.0.0.1", SNEAKY_HOST: "127.0.0.1"}
+
+
 @pytest.fixture(scope="session")
 def ui_server(ui_index: Path, ui_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The UI served by a real subprocess on a free port; yields its URL."""
-    with qa_serve(ui_index, ui_corpus, tmp_path_factory.mktemp("ui-server") / "server.log") as url:
+    """The UI served by a real subprocess on a free port (loopback: read-write; pages on public addresses only,
+    except the trusted test host); yields its URL."""
+    with qa_serve(ui_index, ui_corpus, tmp_path_factory.mktemp("ui-server") / "server.log",
+                  "--allow-url-host", ALLOWED_HOST, "--rate-limit", "600", dns=FAKE_DNS) as url:
         yield url
+
+
+def copies(ui_corpus: Path, ui_index: Path, where: Path) -> tuple[Path, Path]:
+    """A private copy of the UI corpus and index under ``where``: ``(corpus, index)``."""
+    corpus, index = where / "corpus", where / "index"
+    shutil.copytree(ui_corpus, corpus)
+    shutil.copytree(ui_index, index)
+    return corpus, index
+
+
+@pytest.fixture(scope="session")
+def read_only_server(ui_corpus: Path, ui_index: Path, tmp_path_factory: pytest.TempPathFactory
+                     ) -> Iterator[tuple[str, Path]]:
+    """`qa serve --host 0.0.0.0` (reached through 127.0.0.1) with no admin token and a limit of 5 questions a
+    minute per client: read-only; yields (url, server log)."""
+    where = tmp_path_factory.mktemp("read-only")
+    corpus, index = copies(ui_corpus, ui_index, where)
+    with qa_serve(index, corpus, where / "serve.log", "--rate-limit", "5", host="0.0.0.0",
+                  env={"QA_ADMIN_TOKEN": ""}) as url:
+        yield url, where / "serve.log"
 
 
 @pytest.fixture(scope="session")

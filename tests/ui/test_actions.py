@@ -48,11 +48,16 @@ def test_a_url_alone_is_fetched_and_added_and_failures_write_nothing(site: Site,
                          (site.url("data.json"), "the server sent application/json, not a web page"),
                          (site.url("empty.html"), "no article text found in the HTML page"),
                          ("ftp://127.0.0.1/story.html", "URL must be a full web address starting with http://")):
-        ok, text = add_article(None, "", url=url, index=index, corpus=corpus)
+        ok, text = add_article(None, "", url=url, index=index, corpus=corpus, allow_private=True)
         assert not ok and message in text, text
     assert snapshot(corpus, index) == before
 
     ok, text = add_article(None, "  ", url=site.url("story.html"), index=index, corpus=corpus)
+    assert not ok and text == (f"Not added: {site.url('story.html')}: refused: 127.0.0.1 is a loopback address "
+                               "(this server fetches public web pages only); give the address of the article's "
+                               "page on its public site"), text  # the UI's default: public addresses only
+    assert snapshot(corpus, index) == before
+    ok, text = add_article(None, "  ", url=site.url("story.html"), index=index, corpus=corpus, allow_private=True)
     assert ok and text.startswith(f"Added 1 article from {OUTLET} ({site.url('story.html')}) — the index now "
                                   "holds 4 articles"), text
     (new,) = [p for p in corpus.glob("*.md") if p.name not in {Path(k).name for k in before}]
@@ -60,9 +65,9 @@ def test_a_url_alone_is_fetched_and_added_and_failures_write_nothing(site: Site,
     answer = qa.answer("How much will the restoration of the Gullrock lighthouse cost?", index=index)
     assert answer.quotes[0].outlet == "The Harbour Courier" and "4.2 million euros" in answer.quotes[0].text
 
-    ok, text = add_article(None, "", url=site.url("story.html"), index=index, corpus=corpus)
+    ok, text = add_article(None, "", url=site.url("story.html"), index=index, corpus=corpus, allow_private=True)
     assert not ok and "has the same text as article 2024-03-05-the-harbour-courier" in text
     ok, text = add_article(None, "", url=site.url("plain-story.html"), outlet="Vesterby Weekly", index=index,
-                           corpus=corpus)
+                           corpus=corpus, allow_private=True)
     assert ok and "Added 1 article from Vesterby Weekly" in text
     assert "Vesterby Weekly" in dict(qa.index_status(corpus, index).outlets)
