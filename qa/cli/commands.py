@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import qa
-from qa.cli.options import Command, add_dirs, add_quiet, work_done
+from qa.cli.options import Command, add_dirs, add_quiet, check_port, work_done
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # any scheme: qa.add_urls names the ones it refuses
 META_FLAGS = (("outlet", "publication name, e.g. 'Newsweek'"), ("title", "headline"), ("author", "byline"),
@@ -142,6 +142,7 @@ def _serve_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    check_port(args.host, args.port)  # one line and exit 2, before the index and Gradio load
     corpus = args.corpus or qa.default_corpus()
     index = args.index or qa.default_index()
     if not qa.index_status(corpus, index).current:
