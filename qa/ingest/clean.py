@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from qa.ingest.wire import IMAGE_CREDIT, is_wire_furniture, strip_dateline
+from qa.ingest.wire import IMAGE_CREDIT, is_related_marker, is_wire_furniture, strip_dateline
 
 # Lines that are page furniture wherever they appear.
 _FURNITURE = re.compile(
@@ -163,10 +163,18 @@ def _is_body_end(unit: str) -> bool:
 
 
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
-    """Light cleaning for text that is already an article body: whitespace, furniture lines, wire datelines."""
+    """Light cleaning for text that is already an article body: whitespace, furniture lines, wire datelines.
+
+    A "Related" line is dropped with the headline of the other story that follows it.
+    """
     out = []
+    teaser = False
     for p in paragraphs:
         p = strip_dateline(normalize_space(p))
+        if teaser and _is_headline(p):
+            teaser = False
+            continue
+        teaser = is_related_marker(p)
         if p and not is_furniture(p):
             out.append(p)
     return out

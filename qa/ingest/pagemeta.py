@@ -34,6 +34,8 @@ class PageMeta:
     publisher: str = ""
     byline: str = ""
     listing: bool = False
+    site_name: str = ""
+    page_title: str = ""
 
 
 def read_page_meta(html: str | bytes) -> PageMeta:
@@ -45,14 +47,15 @@ def read_page_meta(html: str | bytes) -> PageMeta:
     except (ValueError, TypeError, SyntaxError):
         return PageMeta()
     article = next(_articles(tree), {})
-    og_type = next((m.get("content", "") for m in tree.xpath('//meta[@property="og:type"]')), "").casefold()
+    og_type = _meta_content(tree, "og:type").casefold()
     listing = not article and (any(_is_listing(n) for n in _json_ld(tree))
                                or (og_type == "website" and len(tree.xpath("//article")) >= 3))
     published = _text(article.get("datePublished")) or _meta_published(tree)
     return PageMeta(body=_text(article.get("articleBody")), headline=_text(article.get("headline")),
                     published=published, authors=tuple(_people(article.get("author"))),
                     publisher=_name(article.get("publisher")), byline=_visible_byline(tree),
-                    listing=listing)
+                    listing=listing, site_name=_meta_content(tree, "og:site_name"),
+                    page_title=(tree.findtext(".//title") or "").strip())
 
 
 def strip_title_suffix(title: str, names: tuple[str, ...]) -> str:
@@ -65,6 +68,7 @@ def strip_title_suffix(title: str, names: tuple[str, ...]) -> str:
     """
     title = title.strip()
     keys = {_key(n) for n in names if n} | {_key(n.split(".")[0]) for n in names if n and "." in n}
+    keys |= {"".join(w[0] for w in n.split()).casefold() for n in names if len(n.split()) > 1}  # "Deutsche Welle"
     keys.discard("")
     cuts = list(_TITLE_SEPARATOR.finditer(title))
     end = len(title)
@@ -140,6 +144,10 @@ def _name(value: Any) -> str:
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def _meta_content(tree: Any, prop: str) -> str:
+    return next((m.get("content", "").strip() for m in tree.xpath(f'//meta[@property="{prop}"]')), "")
 
 
 def _meta_published(tree: Any) -> str:

@@ -30,7 +30,8 @@ def page_fields(html: str | bytes, source: str | Path, base_url: str = "") -> di
     (pages that render the story by script); wire furniture is dropped (:mod:`qa.ingest.wire`) and
     lines ending in an image credit become captions. The date is the *published* one (JSON-LD
     ``datePublished``, ``article:published_time``; never the modified date), the title loses a site
-    suffix (" | DW | 19.01.2020"), the author is a person (an organisation named as author is not a byline).
+    suffix (" | DW | 19.01.2020"), the author is a person: JSON-LD's, else the page's byline element,
+    else trafilatura's unless it names the site itself (an organisation named as author is not a byline).
 
     Args:
         html: The page, as text or as the bytes served (trafilatura then finds the encoding).
@@ -59,8 +60,8 @@ def page_fields(html: str | bytes, source: str | Path, base_url: str = "") -> di
         body = from_ld
     found = {k: getattr(doc, k, None) or "" for k in ("title", "sitename", "author", "date", "url")}
     site = found["sitename"]
-    outlet = (title_brand(found["title"], site) or site) if _is_domain(site) else site  # "DW.COM" → "DW"
-    names = (site, outlet, meta.publisher, host_outlet(base_url))
+    outlet = (title_brand(meta.page_title or found["title"], site) or site) if _is_domain(site) else site  # DW.COM→DW
+    names = (site, outlet, meta.publisher, meta.site_name, host_outlet(base_url))
     title = strip_title_suffix(normalize_space(meta.headline or found["title"]), names)
     if body and title and normalize_space(body[0]).casefold() == title.casefold():
         body = body[1:]
@@ -68,7 +69,7 @@ def page_fields(html: str | bytes, source: str | Path, base_url: str = "") -> di
         what = "a list of stories, not one article" if meta.listing and body else "only menus, links or teasers"
         raise ArticleError(f"no article text found in the HTML page ({what})", source=source, field="body",
                            hint="is this the address of an article (not a front page, paywall or app shell)?")
-    author = ", ".join(meta.authors) or _person(found["author"], names) or meta.byline
+    author = ", ".join(meta.authors) or meta.byline or _person(found["author"], names)
     return {"title": title, "outlet": outlet, "author": author, "published": meta.published or found["date"],
             "url": canonical_url(found["url"], base_url), "body": body, "captions": captions}
 

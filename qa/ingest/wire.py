@@ -34,6 +34,9 @@ _FURNITURE = re.compile(
       | citation:\ .{1,300}\ retrieved\ .{1,40}\ from\ https?://\S+
       | (?:more|journal)\ information:\s.{1,400}
       | provided\ by\ [^.]{1,80}\.?
+      | -?\s*(?:date|published|updated|posted|last\ updated)\s*:?\s*\d{1,4}[./-]\d{1,2}[./-]\d{2,4}  # "Date 19.01.2020"
+      | our\ standards:.{0,80}                                # Reuters' trust-principles line
+      | this\ (?:story|article)\ (?:was\ )?(?:originally\ )?(?:published|appeared)\ (?:by|in|on)\ [^.]{1,60}\.
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -66,6 +69,11 @@ def is_credits_trailer(line: str) -> bool:
         if not words or len(words) > 14 or any(w[:1].islower() and w.lower() not in _NAME_WORDS for w in words):
             return False
     return True
+
+
+def is_related_marker(line: str) -> bool:
+    """True for a bare "Related" line, which the headline of another story follows."""
+    return line.strip().rstrip(":").casefold() in ("related", "related stories", "related articles", "read also")
 
 
 def is_wire_furniture(line: str) -> bool:
