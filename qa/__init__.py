@@ -33,12 +33,13 @@ from qa.ingest.readers import check_published
 from qa.ingest.webadd import FeedResult, SkippedItem, add_feed, add_urls, fetch_article
 from qa.status import IndexStatus, index_status
 from qa.textmatch import answer_f1, exact_match, normalize_answer, same_answer
-from qa.types import Answer, Article, IndexStats, OutletQuotes, Passage, Quote, Span, Turn
+from qa.types import Answer, Article, ArticleFact, IndexStats, OutletQuotes, Passage, Quote, Span, Turn
 
 __all__ = [
     "Answer",
     "Article",
     "ArticleError",
+    "ArticleFact",
     "ConfigError",
     "FeedResult",
     "FetchError",

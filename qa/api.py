@@ -10,6 +10,7 @@ from pathlib import Path
 
 from qa.answering.compose import build_answer
 from qa.answering.followup import resolve_followup
+from qa.answering.metadata import with_facts
 from qa.answering.query import check_question, make_query
 from qa.answering.retrieve import search
 from qa.answering.settings import ReaderSettings
@@ -175,4 +176,4 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None, outlets: Seque
     reader = get_reader()
     result = build_answer(query, retrieved.head(k), reader=reader, reading=_reading(reader))
     passages = tuple(retrieved.passages) if len(retrieved.evidence) > k else result.passages
-    return replace(result, question=asked, searched=searched, passages=passages)
+    return with_facts(replace(result, question=asked, searched=searched, passages=passages), names)  # metadata

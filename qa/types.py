@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 
 class Span(NamedTuple):
@@ -49,9 +49,11 @@ class Passage:
         title: Article headline.
         url: Article address, may be empty.
         published: Publication date string, may be empty.
-        paragraph: Index of the paragraph within the article (0-based).
+        paragraph: Index of the paragraph within the article, 0-based (the first paragraph is 0);
+            the faces show it 1-based ("paragraph 1").
         text: The paragraph text, verbatim.
         score: Retrieval score (higher is better; comparable within one query only).
+        author: The article's byline, may be empty.
     """
 
     id: int
@@ -63,6 +65,7 @@ class Passage:
     paragraph: int
     text: str
     score: float = 0.0
+    author: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,40 @@ class OutletQuotes:
 
 
 @dataclass(frozen=True)
+class ArticleFact:
+    """A fact about an article taken from its metadata, not from its text (never a quote).
+
+    Attributes:
+        field: Which field: ``"author"``, ``"published"`` or ``"outlet"``.
+        value: The field's value, e.g. ``"Ellie Cook"``.
+        passage: A passage of the article (its outlet, title, url, date and author).
+    """
+
+    field: str
+    value: str
+    passage: Passage
+
+    LABELS: ClassVar[dict[str, str]] = {"author": "Author", "published": "Published", "outlet": "Outlet"}
+
+    @property
+    def label(self) -> str:
+        """The field's name for people: "Author", "Published", "Outlet"."""
+        return self.LABELS.get(self.field, self.field.capitalize())
+
+    def describe(self) -> str:
+        """One line for a terminal: ``Author (article metadata): Ellie Cook — Newsweek, “Title”, 2024-02-21``."""
+        p = self.passage
+        return (f"{self.label} (article metadata, not a quote): {self.value} — {p.outlet}, “{p.title}”"
+                + (f", {p.published}" if p.published else ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict (JSON) form, labelled ``"source": "metadata"``."""
+        p = self.passage
+        return {"field": self.field, "value": self.value, "source": "metadata", "article_id": p.article_id,
+                "outlet": p.outlet, "title": p.title, "url": p.url, "published": p.published, "author": p.author}
+
+
+@dataclass(frozen=True)
 class Answer:
     """The result of :func:`qa.answer`.
 
@@ -136,6 +173,8 @@ class Answer:
         passages: The retrieved passages the quotes were drawn from, in retrieval order.
         searched: What was searched: the question itself, or its stand-alone form when it was a
             follow-up resolved from the conversation (``qa.answer(..., history=...)``).
+        facts: For a question about an article's author, date or outlet ("Who wrote the Newsweek
+            article?"), the answer from the article's metadata (:class:`ArticleFact`); empty otherwise.
     """
 
     question: str
@@ -145,6 +184,7 @@ class Answer:
     n_articles: int = 0
     passages: tuple[Passage, ...] = ()
     searched: str = ""
+    facts: tuple[ArticleFact, ...] = ()
 
     @property
     def rewritten(self) -> bool:
@@ -169,7 +209,8 @@ class Answer:
                 "answer_start": short.answer_start if short else -1,
                 "answer_end": short.answer_end if short else -1,
                 "quotes": [q.to_dict() for q in self.quotes],
-                "outlets": [{"outlet": g.outlet, "quotes": [q.text for q in g.quotes]} for g in self.outlets]}
+                "outlets": [{"outlet": g.outlet, "quotes": [q.text for q in g.quotes]} for g in self.outlets],
+                "metadata": [f.to_dict() for f in self.facts]}
 
 
 @dataclass(frozen=True)

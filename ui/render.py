@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from qa import Answer, Passage, Quote
 from ui.cite import cite_html, quoted
+from ui.facts import byline, facts_markdown, facts_note
 from ui.safe import esc, safe_url
 
 __all__ = ["answer_markdown", "empty_sources_html", "error_markdown", "esc", "highlight", "index_summary",
@@ -118,7 +119,8 @@ def _article_lines(outlet: str, quotes: Sequence[Quote], numbers: dict[tuple[int
     """One header (outlet · title · date) for an article, then each of its quotes as a block quote."""
     p = quotes[0].passage
     date = f" · {md_text(p.published)}" if p.published else ""
-    lines = ["", f"**{md_text(outlet)}** · *{md_text(p.title)}*{date}"]
+    by = f" · {byline(p.author, md_text)}" if p.author else ""
+    lines = ["", f"**{md_text(outlet)}** · *{md_text(p.title)}*{by}{date}"]
     for n, q in enumerate(quotes):
         lines += [">"] * (n > 0) + [f"> {_md_quote(q)} \\[{numbers[_key(q)]}\\]"]
     return lines
@@ -153,6 +155,8 @@ def answer_markdown(answer: Answer, outlets: Sequence[str] | None = None) -> str
     cards = plan_cards(answer)
     scope = " (searched only " + ", ".join(md_text(o) for o in outlets) + ")" if outlets else ""
     lines = _abstention_lines(answer, cards, scope) if answer.abstained else _answer_lines(answer, cards, scope)
+    if answer.facts:  # a question about the article's author, date or outlet: its metadata first
+        lines = facts_markdown(answer, md_text) + ([facts_note(answer)] if answer.abstained else lines)
     return "\n".join(lines)
 
 
@@ -232,7 +236,7 @@ def _card_html(card: Card) -> str:
         f'data-number="{card.number}" data-passage-id="{int(p.id)}">'
         f'<header class="card-head"><span class="card-num">{card.number}</span>'
         f'<span class="outlet-badge" style="--badge-hue:{outlet_hue(p.outlet)}">{outlet}</span>'
-        f"{date}{tag}</header>"
+        + (f'<span class="byline">by {esc(p.author)}</span>' if p.author.strip() else "") + f"{date}{tag}</header>"
         f'<h4 class="card-title">{title}</h4>'
         f'<p class="passage">{body}</p>'
         + ("" if card.kind == "closest" else "".join(cite_html(q) for q in card.quotes)) +

@@ -115,6 +115,8 @@ def print_answer(result: qa.Answer, k: int) -> None:
     """Print an answer for a terminal: the short answer, then each outlet's quotes with title and date."""
     if result.rewritten:
         print(f"Searched: {result.searched}\n")
+    for fact in result.facts:  # "Who wrote the Newsweek article?": the byline, labelled as metadata
+        print(fact.describe() + "\n")
     if result.abstained:
         print(f"None of the {result.n_articles} indexed articles answers this.")
         if result.quotes:
@@ -130,7 +132,8 @@ def print_answer(result: qa.Answer, k: int) -> None:
         p = q.passage
         opens = q.text[:1] in "\"“‘'"  # a quote that opens with the article's own quotation mark is not re-quoted
         print(f"\n  {q.text}" if opens else f"\n  “{q.text}”")
-        print(textwrap.indent(f"— {p.outlet}, “{p.title}”" + (f", {p.published}" if p.published else "")
+        print(textwrap.indent(f"— {p.outlet}, “{p.title}”" + (f", by {p.author}" if p.author else "")
+                              + (f", {p.published}" if p.published else "")
                               + f"  [score {q.score:.2f}]" + (f"\n  {p.url}" if p.url else ""), "    "))
 
 

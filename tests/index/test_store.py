@@ -148,7 +148,7 @@ def test_querying_an_index_of_another_model_is_refused(seed_index, tmp_path):
 
 
 def test_no_page_furniture_is_indexed(seed_index):
-    from tests.build.test_clean import FURNITURE
+    from tests.ingest.test_clean import FURNITURE
 
     store = IndexStore.open(seed_index)
     passages = store.passages(store.ids.tolist())
