@@ -8,7 +8,6 @@ markup, so article text can never add elements, attributes or links. Links are o
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from qa import Answer, Passage, Quote
 from ui.cite import cite_html, quoted
 from ui.facts import byline, facts_markdown, facts_note
+from ui.palette import badge_hues
 from ui.safe import esc, safe_url
 
 __all__ = ["answer_markdown", "empty_sources_html", "error_markdown", "esc", "highlight", "index_summary",
@@ -42,8 +42,8 @@ def md_text(text: object) -> str:
 
 
 def outlet_hue(outlet: str) -> int:
-    """A stable colour hue (0-359) for an outlet's badge."""
-    return int.from_bytes(hashlib.blake2b(outlet.casefold().encode(), digest_size=2).digest(), "big") % 360
+    """The badge hue an outlet has on its own (its palette slot, :mod:`ui.palette`)."""
+    return badge_hues([outlet])[outlet]
 
 
 def highlight(text: str, quotes: Sequence[Quote], mark_class: str = "quote") -> str:
@@ -216,7 +216,7 @@ def error_markdown(message: str) -> str:
     return f"⚠️ **Could not answer:** {md_text(message)}"
 
 
-def _card_html(card: Card) -> str:
+def _card_html(card: Card, hues: dict[str, int] | None = None) -> str:
     p = card.passage
     outlet = esc(p.outlet)
     url = safe_url(p.url)
@@ -231,12 +231,14 @@ def _card_html(card: Card) -> str:
         body = highlight(p.text, card.quotes, "quote" if card.kind == "supporting" else "quote related")
         tag = '<span class="kind-tag">also retrieved</span>' if card.kind == "related" else ""
     conf = max(q.score for q in card.quotes)
+    hue = (hues or {}).get(p.outlet, outlet_hue(p.outlet))
+    by = f'<span class="byline">by {esc(p.author)}</span>' if p.author.strip() else ""
     return (
         f'<article class="source-card {card.kind}" data-outlet="{outlet}" data-kind="{card.kind}" '
         f'data-number="{card.number}" data-passage-id="{int(p.id)}">'
         f'<header class="card-head"><span class="card-num">{card.number}</span>'
-        f'<span class="outlet-badge" style="--badge-hue:{outlet_hue(p.outlet)}">{outlet}</span>'
-        + (f'<span class="byline">by {esc(p.author)}</span>' if p.author.strip() else "") + f"{date}{tag}</header>"
+        f'<span class="outlet-badge" style="--badge-hue:{hue}">{outlet}</span>{by}'
+        f"{date}{tag}</header>"
         f'<h4 class="card-title">{title}</h4>'
         f'<p class="passage">{body}</p>'
         + ("" if card.kind == "closest" else "".join(cite_html(q) for q in card.quotes)) +
@@ -249,6 +251,7 @@ def _card_html(card: Card) -> str:
 def sources_html(answer: Answer) -> str:
     """The sources panel for an answer: one card per passage a quote comes from."""
     cards = plan_cards(answer)
+    hues = badge_hues(c.passage.outlet for c in cards)  # distinct colours for the outlets of one panel
     if answer.abstained:
         if not cards:
             return empty_sources_html("No passage matched this question.")
@@ -256,7 +259,7 @@ def sources_html(answer: Answer) -> str:
                 '<h3 class="sources-heading">Closest passages</h3>'
                 '<p class="sources-note">Nothing in the index answers the question. These are the '
                 "nearest passages, not an answer.</p>"
-                + "".join(_card_html(c) for c in cards) + "</div>")
+                + "".join(_card_html(c, hues) for c in cards) + "</div>")
     parts = ['<div class="sources" data-state="answered">',
              f'<h3 class="sources-heading">Sources ({sum(c.kind == "supporting" for c in cards)})</h3>']
     related = False
@@ -264,7 +267,7 @@ def sources_html(answer: Answer) -> str:
         if card.kind == "related" and not related:
             related = True
             parts.append('<h4 class="sources-subheading">Also retrieved (weaker matches)</h4>')
-        parts.append(_card_html(card))
+        parts.append(_card_html(card, hues))
     parts.append("</div>")
     return "".join(parts)
 
