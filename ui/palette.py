@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 __all__ = ["HUES", "badge_hues", "slot"]
 
-HUES = (212, 140, 0, 272, 28, 186, 328, 52, 236, 100, 300, 164)
+HUES = (212, 138, 0, 272, 28, 188, 328, 52, 236, 100, 300, 162)
 
 
 def slot(outlet: str) -> int:
