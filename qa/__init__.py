@@ -31,6 +31,7 @@ from qa.ingest.indexer import add_articles, build_index
 from qa.ingest.lifecycle import remove_articles, resolve_articles
 from qa.ingest.readers import check_published
 from qa.ingest.webadd import FeedResult, SkippedItem, add_feed, add_urls, fetch_article
+from qa.library import get_article, list_articles
 from qa.status import IndexStatus, index_status
 from qa.textmatch import answer_f1, exact_match, normalize_answer, same_answer
 from qa.types import Answer, Article, ArticleFact, IndexStats, OutletQuotes, Passage, Quote, Span, Turn
@@ -70,7 +71,9 @@ __all__ = [
     "default_index",
     "exact_match",
     "fetch_article",
+    "get_article",
     "index_status",
+    "list_articles",
     "normalize_answer",
     "open_index",
     "outlet_key",

@@ -20,6 +20,7 @@ import gradio as gr
 from ui import render
 from ui.actions import DEFAULT_K, UPLOAD_SUFFIXES, add_article, chat_turn, index_summary
 from ui.cite import COPY_JS
+from ui.library import library_tab
 from ui.style import CSS, THEME
 
 EMPTY_HINT = "Type a question first, e.g. “Who signed the decree allowing foreigners into the National Guard?”"
@@ -103,6 +104,8 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
                 with gr.Column(scale=2, min_width=340, elem_id="sources-col"):
                     sources = gr.HTML(render.empty_sources_html(), elem_id="sources-panel",
                                       label="Sources", max_height=680, js_on_load=COPY_JS)
+            with gr.Tab("Library", id="library-tab") as library:  # ui/library.py
+                shelf = library_tab(index, corpus)
             with gr.Tab("Add article", id="add-tab"), gr.Row(equal_height=False):
                 with gr.Column(scale=3):
                     upload = gr.File(label="Upload an article (.md .txt .html .json .jsonl, up to 10 MB)",
@@ -140,6 +143,7 @@ def build_app(index: str | Path, corpus: str | Path) -> gr.Blocks:
                       api_name="add_article",
                       concurrency_limit=1, show_progress_on=[status])
         demo.load(refresh, None, [outlet_filter, info], api_visibility="private")
+        library.select(*shelf, api_visibility="private")
     return demo
 
 
