@@ -30,7 +30,7 @@ def shelf(ui_corpus: Path, ui_index: Path,
 
 @pytest.mark.fast
 def test_handlers_list_read_and_refuse_without_raising(ui_corpus: Path) -> None:
-    listed, summary = library.choices(ui_corpus, "harbour")
+    listed, summary = library.choices(ui_corpus, "batumi")
     assert [label for label, _ in listed] == ["Odesa ferry line to Batumi reopens — Harbour Herald, 2024-03-02"]
     assert summary.startswith("1 article match")
     html = library.article_html(listed[0][1], ui_corpus)
@@ -49,7 +49,7 @@ def test_search_read_and_remove_an_article(browser: Browser, shelf: tuple[str, P
     page.goto(url, wait_until="domcontentloaded")
     page.click("button[role=tab]:has-text('Library')")
     expect(page.locator("#library-count")).to_contain_text(f"{before} articles")
-    page.locator("#library-search textarea, #library-search input").first.fill("Harbour")
+    page.locator("#library-search textarea, #library-search input").first.fill("Batumi")
     expect(page.locator("#library-count")).to_contain_text("1 article match")
     page.click("#library-list input")
     page.locator("[role=option]", has_text="Odesa ferry line to Batumi reopens").click()
