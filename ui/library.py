@@ -77,6 +77,8 @@ def library_tab(index: str | Path, corpus: str | Path) -> Any:
         return gr.Dropdown(choices=listed, value=None), summary
 
     def drop(article_id: Any, search: Any) -> tuple:
+        if not article_id:  # nothing chosen, or the confirm was cancelled: nothing happens
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         ok, message = remove(article_id, corpus, index)
         listed, summary = choices(corpus, search)
         return status_html(ok, message), gr.Dropdown(choices=listed, value=None), summary, ""
