@@ -13,6 +13,7 @@ no model and no UI toolkit.
 """
 
 from qa.api import answer, differences, open_index, read_answers, reader_configured, retrieve
+from qa.conversation import Turn
 from qa.errors import (
     ArticleError,
     ConfigError,
@@ -31,14 +32,27 @@ from qa.ingest.indexer import add_articles, build_index
 from qa.ingest.lifecycle import remove_articles, resolve_articles
 from qa.ingest.readers import check_published
 from qa.ingest.webadd import FeedResult, SkippedItem, add_feed, add_urls, fetch_article
+from qa.library import get_article, list_articles
 from qa.status import IndexStatus, index_status
 from qa.textmatch import answer_f1, exact_match, normalize_answer, same_answer
-from qa.types import Answer, Article, Difference, IndexStats, OutletQuotes, Passage, Position, Quote, Span, Turn
+from qa.types import (
+    Answer,
+    Article,
+    ArticleFact,
+    Difference,
+    IndexStats,
+    OutletQuotes,
+    Passage,
+    Position,
+    Quote,
+    Span,
+)
 
 __all__ = [
     "Answer",
     "Article",
     "ArticleError",
+    "ArticleFact",
     "ConfigError",
     "Difference",
     "FeedResult",
@@ -72,7 +86,9 @@ __all__ = [
     "differences",
     "exact_match",
     "fetch_article",
+    "get_article",
     "index_status",
+    "list_articles",
     "normalize_answer",
     "open_index",
     "outlet_key",

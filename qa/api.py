@@ -13,9 +13,11 @@ from qa.answering.differences import find_differences
 from qa.answering.evidence import EvidencePool
 from qa.answering.followup import resolve_followup
 from qa.answering.intents import asks_source, disagreement_topic, is_comparison
+from qa.answering.metadata import with_facts
 from qa.answering.query import check_question, make_query
 from qa.answering.retrieve import search
 from qa.answering.settings import ReaderSettings
+from qa.conversation import Turn
 from qa.errors import ConfigError, ModelMismatch, QuestionError
 from qa.fsio import check_directory
 from qa.index.backend import SearchBackend
@@ -24,7 +26,7 @@ from qa.index.store import IndexStore
 from qa.model import Reader, get_encoder, get_reader
 from qa.model.reader import Span as ReaderSpan
 from qa.outlets import outlet_key
-from qa.types import Answer, Difference, OutletQuotes, Passage, Turn
+from qa.types import Answer, Difference, OutletQuotes, Passage
 
 DIFFERENCES_DEPTH = 40  # passages compared for a topic
 DIFFERENCES_WHOLE_INDEX = 3000  # largest index compared whole (no topic)
@@ -191,7 +193,7 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None, outlets: Seque
     compare = is_comparison(searched, len(scope))
     result = build_answer(query, retrieved, reader=reader, reading=reading, k=k, scope=scope, compare=compare)
     passages = tuple(retrieved.passages[:max(k, depth or k)])
-    return replace(result, question=asked, searched=searched, passages=passages)
+    return with_facts(replace(result, question=asked, searched=searched, passages=passages), names)  # metadata
 
 
 def differences_answer(asked: str, searched: str, found: Sequence[Difference], n_articles: int) -> Answer:

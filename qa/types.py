@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 
 class Span(NamedTuple):
@@ -49,9 +49,11 @@ class Passage:
         title: Article headline.
         url: Article address, may be empty.
         published: Publication date string, may be empty.
-        paragraph: Index of the paragraph within the article (0-based).
+        paragraph: Index of the paragraph within the article, 0-based (the first paragraph is 0);
+            the faces show it 1-based ("paragraph 1").
         text: The paragraph text, verbatim.
         score: Retrieval score (higher is better; comparable within one query only).
+        author: The article's byline, may be empty.
     """
 
     id: int
@@ -63,6 +65,7 @@ class Passage:
     paragraph: int
     text: str
     score: float = 0.0
+    author: str = ""
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,40 @@ class Difference:
 
 
 @dataclass(frozen=True)
+class ArticleFact:
+    """A fact about an article taken from its metadata, not from its text (never a quote).
+
+    Attributes:
+        field: Which field: ``"author"``, ``"published"`` or ``"outlet"``.
+        value: The field's value, e.g. ``"Ellie Cook"``.
+        passage: A passage of the article (its outlet, title, url, date and author).
+    """
+
+    field: str
+    value: str
+    passage: Passage
+
+    LABELS: ClassVar[dict[str, str]] = {"author": "Author", "published": "Published", "outlet": "Outlet"}
+
+    @property
+    def label(self) -> str:
+        """The field's name for people: "Author", "Published", "Outlet"."""
+        return self.LABELS.get(self.field, self.field.capitalize())
+
+    def describe(self) -> str:
+        """One line for a terminal: ``Author (article metadata): Ellie Cook — Newsweek, “Title”, 2024-02-21``."""
+        p = self.passage
+        return (f"{self.label} (article metadata, not a quote): {self.value} — {p.outlet}, “{p.title}”"
+                + (f", {p.published}" if p.published else ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict (JSON) form, labelled ``"source": "metadata"``."""
+        p = self.passage
+        return {"field": self.field, "value": self.value, "source": "metadata", "article_id": p.article_id,
+                "outlet": p.outlet, "title": p.title, "url": p.url, "published": p.published, "author": p.author}
+
+
+@dataclass(frozen=True)
 class Answer:
     """The result of :func:`qa.answer`.
 
@@ -190,6 +227,8 @@ class Answer:
         differences: For "What do the outlets disagree about?": the claims outlets print differently.
         recalled: True when the answer restates the previous one ("Which outlet said that?"), with no
             new search.
+        facts: For a question about an article's author, date or outlet ("Who wrote the Newsweek
+            article?"), the answer from the article's metadata (:class:`ArticleFact`); empty otherwise.
     """
 
     question: str
@@ -204,6 +243,7 @@ class Answer:
     silent: tuple[str, ...] = ()
     differences: tuple[Difference, ...] = ()
     recalled: bool = False
+    facts: tuple[ArticleFact, ...] = ()
 
     @property
     def rewritten(self) -> bool:
@@ -231,7 +271,8 @@ class Answer:
                 "outlets": [{"outlet": g.outlet, "quotes": [q.text for q in g.quotes]} for g in self.outlets],
                 "positions": [p.to_dict() for p in self.positions], "disagreement": self.disagreement,
                 "silent": list(self.silent), "differences": [d.to_dict() for d in self.differences],
-                "recalled": self.recalled}
+                "recalled": self.recalled,
+                "metadata": [f.to_dict() for f in self.facts]}
 
 
 @dataclass(frozen=True)
@@ -244,33 +285,3 @@ class IndexStats:
     reused: int
     seconds: float
     path: str
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One earlier exchange of a conversation, as follow-up questions need it.
-
-    Attributes:
-        question: The question as the user asked it.
-        searched: What was searched for it (its stand-alone form; empty: the question).
-        answer: The short answer given (the reader's span), or "".
-        quote: The best quote given, or "" when the answer abstained.
-        outlets: The outlets the answer quoted (its outlet groups), best first.
-        source: The :class:`Answer` itself when the turn was made from one ("Which outlet said that?" is
-            answered from it without a new search).
-    """
-
-    question: str
-    searched: str = ""
-    answer: str = ""
-    quote: str = ""
-    outlets: tuple[str, ...] = ()
-    source: Answer | None = field(default=None, compare=False, repr=False)
-
-    @classmethod
-    def of(cls, answer: Answer) -> Turn:
-        """The turn an :class:`Answer` makes (what the user was shown)."""
-        short = answer.short_answer
-        top = answer.quotes[0].text if answer.quotes and not answer.abstained else ""
-        outlets = tuple(g.outlet for g in answer.outlets) if not answer.abstained else ()
-        return cls(answer.question, answer.searched, short.answer_text if short else "", top, outlets, answer)

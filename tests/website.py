@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 HTML = "text/html; charset=utf-8"
+PAGES = Path(__file__).resolve().parent / "data" / "pages"
 OUTLET = "The Harbour Courier"
 CANONICAL = "https://www.harbourcourier.example/news/2024/03/05/gullrock-lighthouse-restored"
 
@@ -192,6 +194,8 @@ def _routes(site: Site) -> dict[str, tuple[int, dict[str, str], bytes]]:
     }
     for key in FEED_STORIES:
         routes[f"/feed/{key}.html"] = (200, {"Content-Type": HTML}, feed_page(key).encode())
+    for page in PAGES.glob("*.html"):  # pages reproducing real outlets' furniture (tests/data/pages)
+        routes[f"/pages/{page.name}"] = (200, {"Content-Type": HTML}, page.read_bytes())
     return routes
 
 

@@ -23,8 +23,11 @@ from ui import render
 from ui.access import Access, TokenCheck
 from ui.actions import DEFAULT_K, UPLOAD_SUFFIXES, add_article, chat_turn, differences_view, index_summary
 from ui.cite import COPY_JS
+from ui.library import library_tab
 from ui.limits import Gate, client_key
 
+EMPTY_HINT = "Type a question first, e.g. “Who signed the decree allowing foreigners into the National Guard?”"
+CLEAR_BOX = "() => ''"  # runs in the browser on Ask/Enter, after the question was read: nothing typed later is cut
 EXAMPLES = (
     "Who signed the decree allowing foreigners into the National Guard?",
     "Which ministry does the National Guard belong to?",
@@ -51,16 +54,24 @@ def build_app(index: str | Path, corpus: str | Path, access: Access | None = Non
     def chat(question: Any, history: list | None, turns: list | None, outlets: list | None, k: Any,
              request: gr.Request) -> Iterator[tuple]:
         history, turns = list(history or []), list(turns or [])
+        if not str(question or "").strip():  # a hint; no bubble, and the sources panel stays as it is
+            gr.Info(EMPTY_HINT)
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
         history.append({"role": "user", "content": render.question_markdown(str(question or ""))})
         refused = gate.refusal(request)
         if refused is not None:  # over the question limit: one line, nothing answered
-            yield [*history, {"role": "assistant", "content": render.error_markdown(refused)}], gr.skip(), "", turns
+            yield [*history, {"role": "assistant", "content": render.error_markdown(refused)}], gr.skip(), \
+                gr.skip(), turns
             return
-        yield [*history, {"role": "assistant", "content": "*Searching the articles…*"}], gr.skip(), "", gr.skip()
+        # The question box is never written here: the browser empties it on Ask (CLEAR_BOX), so text
+        # typed while the answer loads stays.
+        yield [*history, {"role": "assistant", "content": "*Searching the articles…*"}], gr.skip(), gr.skip(), \
+            gr.skip()
         with gate.slots.hold():
             reply, panel, turn = chat_turn(question, outlets, k, index=index, history=turns)
         history.append({"role": "assistant", "content": reply})
-        yield history, panel, "", [*turns, turn] if turn is not None else turns
+        yield history, panel, gr.skip(), [*turns, turn] if turn is not None else turns
 
     def add(upload, text, outlet, title, author, published, url, token: Any = "", request: gr.Request = None,
             progress=gr.Progress()) -> tuple:  # noqa: B008
@@ -102,7 +113,7 @@ def build_app(index: str | Path, corpus: str | Path, access: Access | None = Non
         turns = gr.State([])  # the conversation as follow-up questions need it (qa.Turn per answer)
         with gr.Tabs():
             with gr.Tab("Chat", id="chat-tab"), gr.Row(equal_height=False):
-                with gr.Column(scale=3, min_width=420):
+                with gr.Column(scale=3, min_width=420, elem_id="chat-col"):
                     chatbot = gr.Chatbot(
                         elem_id="chat", label="Conversation", show_label=False, height=520, sanitize_html=True,
                         render_markdown=True, allow_tags=False, latex_delimiters=[],
@@ -124,7 +135,7 @@ def build_app(index: str | Path, corpus: str | Path, access: Access | None = Non
                         k_slider = gr.Slider(1, 10, value=DEFAULT_K, step=1, label="Number of sources",
                                              elem_id="k-slider", scale=2)
                         clear = gr.Button("Clear chat", elem_id="clear-btn", scale=1, size="sm")
-                with gr.Column(scale=2, min_width=340):
+                with gr.Column(scale=2, min_width=340, elem_id="sources-col"):
                     sources = gr.HTML(render.empty_sources_html(), elem_id="sources-panel",
                                       label="Sources", max_height=680, js_on_load=COPY_JS)
             with gr.Tab("Where outlets differ", id="differ-tab"), gr.Row(equal_height=False):
@@ -141,6 +152,8 @@ def build_app(index: str | Path, corpus: str | Path, access: Access | None = Non
                 with gr.Column(scale=2, min_width=340):
                     differ_sources = gr.HTML(render.empty_sources_html(), elem_id="differ-sources",
                                              label="Sources of the differences")
+            with gr.Tab("Library", id="library-tab") as library:  # ui/library.py; removing is a write
+                shelf = library_tab(index, corpus, can_remove=access.can_add and not access.needs_token)
             form = _add_tab(access.needs_token) if access.can_add else None  # read-only: no tab at all
 
         chat_io = {"outputs": [chatbot, sources, question, turns], "concurrency_limit": 4,
@@ -148,6 +161,8 @@ def build_app(index: str | Path, corpus: str | Path, access: Access | None = Non
         inputs = [chatbot, turns, outlet_filter, k_slider]
         question.submit(chat, [question, *inputs], api_name="ask", **chat_io)
         ask.click(chat, [question, *inputs], api_visibility="private", **chat_io)
+        for trigger in (question.submit, ask.click):
+            trigger(None, None, [question], js=CLEAR_BOX, queue=False, api_visibility="private")
         for button in example_buttons:
             button.click(chat, [button, *inputs], api_visibility="private", **chat_io)
         clear.click(lambda: ([], render.empty_sources_html(), "", []), None, [chatbot, sources, question, turns],
@@ -163,6 +178,7 @@ def build_app(index: str | Path, corpus: str | Path, access: Access | None = Non
         topic.submit(differences, [topic, outlet_filter],
                      **{**differ_io, "api_visibility": "private", "api_name": None})
         demo.load(refresh, None, [outlet_filter, info], api_visibility="private")
+        library.select(*shelf, api_visibility="private")
     return demo
 
 

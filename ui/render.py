@@ -8,7 +8,6 @@ markup, so article text can never add elements, attributes or links. Links are o
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from collections.abc import Sequence
@@ -16,8 +15,10 @@ from dataclasses import dataclass, field
 
 from qa import Answer, Passage, Quote
 from ui.cite import cite_html, quoted
+from ui.facts import byline, facts_markdown, facts_note
+from ui.palette import badge_hues
 from ui.safe import esc, safe_url
-from ui.stances import differences_lines, outlets_differ_line, position_lines, silent_lines
+from ui.stances import also_retrieved_lines, differences_lines, outlets_differ_line, position_lines, silent_lines
 
 __all__ = ["answer_markdown", "empty_sources_html", "error_markdown", "esc", "highlight", "index_summary",
            "md_text", "plan_cards", "question_markdown", "safe_url", "sources_html", "status_html"]
@@ -42,8 +43,8 @@ def md_text(text: object) -> str:
 
 
 def outlet_hue(outlet: str) -> int:
-    """A stable colour hue (0-359) for an outlet's badge."""
-    return int.from_bytes(hashlib.blake2b(outlet.casefold().encode(), digest_size=2).digest(), "big") % 360
+    """The badge hue an outlet has on its own (its palette slot, :mod:`ui.palette`)."""
+    return badge_hues([outlet])[outlet]
 
 
 def highlight(text: str, quotes: Sequence[Quote], mark_class: str = "quote") -> str:
@@ -121,7 +122,8 @@ def _article_lines(outlet: str, quotes: Sequence[Quote], numbers: dict[tuple[int
     """One header (outlet · title · date) for an article, then each of its quotes as a block quote."""
     p = quotes[0].passage
     date = f" · {md_text(p.published)}" if p.published else ""
-    lines = ["", f"**{md_text(outlet)}** · *{md_text(p.title)}*{date}"]
+    by = f" · {byline(p.author, md_text)}" if p.author else ""
+    lines = ["", f"**{md_text(outlet)}** · *{md_text(p.title)}*{by}{date}"]
     for n, q in enumerate(quotes):
         lines += [">"] * (n > 0) + [f"> {_md_quote(q)} \\[{numbers[_key(q)]}\\]"]
     return lines
@@ -156,6 +158,8 @@ def answer_markdown(answer: Answer, outlets: Sequence[str] | None = None) -> str
     cards = plan_cards(answer)
     scope = " (searched only " + ", ".join(md_text(o) for o in outlets) + ")" if outlets else ""
     lines = _abstention_lines(answer, cards, scope) if answer.abstained else _answer_lines(answer, cards, scope)
+    if answer.facts:  # a question about the article's author, date or outlet: its metadata first
+        lines = facts_markdown(answer, md_text) + ([facts_note(answer)] if answer.abstained else lines)
     return "\n".join(lines)
 
 
@@ -196,14 +200,8 @@ def _answer_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list[str
 
 
 def _also_retrieved(cards: Sequence[Card], supporting: set[str]) -> list[str]:
-    others: dict[str, list[int]] = {}
-    for card in cards:
-        if card.kind == "related" and card.passage.outlet not in supporting:
-            others.setdefault(card.passage.outlet, []).append(card.number)
-    if not others:
-        return []
-    listed = "; ".join(f"{md_text(o)} " + " ".join(f"\\[{n}\\]" for n in ns) for o, ns in others.items())
-    return ["", f"*Also retrieved, without a passage that states this:* {listed}"]
+    return also_retrieved_lines([(c.passage.outlet, c.number) for c in cards if c.kind == "related"], supporting,
+                                md_text)
 
 
 def searched_markdown(answer: Answer) -> str:
@@ -224,7 +222,7 @@ def error_markdown(message: str) -> str:
     return f"⚠️ **Could not answer:** {md_text(message)}"
 
 
-def _card_html(card: Card) -> str:
+def _card_html(card: Card, hues: dict[str, int] | None = None) -> str:
     p = card.passage
     outlet = esc(p.outlet)
     url = safe_url(p.url)
@@ -239,11 +237,13 @@ def _card_html(card: Card) -> str:
         body = highlight(p.text, card.quotes, "quote" if card.kind == "supporting" else "quote related")
         tag = '<span class="kind-tag">also retrieved</span>' if card.kind == "related" else ""
     conf = max(q.score for q in card.quotes)
+    hue = (hues or {}).get(p.outlet, outlet_hue(p.outlet))
+    by = f'<span class="byline">by {esc(p.author)}</span>' if p.author.strip() else ""
     return (
         f'<article class="source-card {card.kind}" data-outlet="{outlet}" data-kind="{card.kind}" '
         f'data-number="{card.number}" data-passage-id="{int(p.id)}">'
         f'<header class="card-head"><span class="card-num">{card.number}</span>'
-        f'<span class="outlet-badge" style="--badge-hue:{outlet_hue(p.outlet)}">{outlet}</span>'
+        f'<span class="outlet-badge" style="--badge-hue:{hue}">{outlet}</span>{by}'
         f"{date}{tag}</header>"
         f'<h4 class="card-title">{title}</h4>'
         f'<p class="passage">{body}</p>'
@@ -257,6 +257,7 @@ def _card_html(card: Card) -> str:
 def sources_html(answer: Answer) -> str:
     """The sources panel for an answer: one card per passage a quote comes from."""
     cards = plan_cards(answer)
+    hues = badge_hues(c.passage.outlet for c in cards)  # distinct colours for the outlets of one panel
     if answer.abstained:
         if not cards:
             return empty_sources_html("No passage matched this question.")
@@ -264,7 +265,7 @@ def sources_html(answer: Answer) -> str:
                 '<h3 class="sources-heading">Closest passages</h3>'
                 '<p class="sources-note">Nothing in the index answers the question. These are the '
                 "nearest passages, not an answer.</p>"
-                + "".join(_card_html(c) for c in cards) + "</div>")
+                + "".join(_card_html(c, hues) for c in cards) + "</div>")
     parts = ['<div class="sources" data-state="answered">',
              f'<h3 class="sources-heading">Sources ({sum(c.kind == "supporting" for c in cards)})</h3>']
     related = False
@@ -272,7 +273,7 @@ def sources_html(answer: Answer) -> str:
         if card.kind == "related" and not related:
             related = True
             parts.append('<h4 class="sources-subheading">Also retrieved (weaker matches)</h4>')
-        parts.append(_card_html(card))
+        parts.append(_card_html(card, hues))
     parts.append("</div>")
     return "".join(parts)
 

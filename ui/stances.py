@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from qa import Answer, Quote
 
-__all__ = ["differences_lines", "outlets_differ_line", "position_lines", "silent_lines"]
+__all__ = ["also_retrieved_lines", "differences_lines", "outlets_differ_line", "position_lines", "silent_lines"]
 
 Escape = Callable[[object], str]
 QuoteBlock = Callable[[str, Sequence[Quote]], list[str]]
@@ -51,3 +51,21 @@ def differences_lines(answer: Answer, md: Escape, block: QuoteBlock) -> list[str
         for q in d.quotes:
             lines += block(q.outlet, [q])
     return lines
+
+
+def also_retrieved_lines(related: Sequence[tuple[str, int]], supporting: set[str], md: Escape) -> list[str]:
+    """"Also retrieved, without a passage that states this": outlets read whose passages hold no answer.
+
+    Args:
+        related: ``(outlet, card number)`` of the passages read but not quoted as an answer.
+        supporting: Outlets quoted as answering (they are not listed).
+        md: The chat's escaping.
+    """
+    others: dict[str, list[int]] = {}
+    for outlet, number in related:
+        if outlet not in supporting:
+            others.setdefault(outlet, []).append(number)
+    if not others:
+        return []
+    listed = "; ".join(f"{md(o)} " + " ".join(f"\\[{n}\\]" for n in ns) for o, ns in others.items())
+    return ["", f"*Also retrieved, without a passage that states this:* {listed}"]

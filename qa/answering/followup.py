@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from qa.answering.intents import says_so_too
 from qa.answering.routing import outlet_spans
-from qa.types import Turn
+from qa.conversation import Turn
 
 __all__ = ["Referents", "needs_context", "referents", "resolve_followup"]
 

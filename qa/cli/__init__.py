@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter if command.raw_description
                            else argparse.HelpFormatter)
         command.arguments(p)
-        p.set_defaults(run=command.run, passthrough=command.passthrough)
+        p.set_defaults(run=command.run, passthrough=command.passthrough, subparser=p)
     return parser
 
 
@@ -65,8 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     args, extra = build_parser().parse_known_args(argv)
-    if extra and not getattr(args, "passthrough", False):
-        build_parser().parse_args(argv)  # reports the unknown arguments and exits 2
+    if extra and not getattr(args, "passthrough", False):  # the sub-command's usage, not qa's; exits 2
+        args.subparser.error(f"unrecognized arguments: {' '.join(extra)}")
     if getattr(args, "passthrough", False):
         args.options = extra
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import qa
 from qa.cli.compare import print_stances
-from qa.cli.options import Command, add_dirs, add_quiet, work_done
+from qa.cli.options import Command, add_dirs, add_quiet, check_port, work_done
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # any scheme: qa.add_urls names the ones it refuses
 META_FLAGS = (("outlet", "publication name, e.g. 'Newsweek'"), ("title", "headline"), ("author", "byline"),
@@ -116,6 +116,8 @@ def print_answer(result: qa.Answer, k: int) -> None:
     """Print an answer for a terminal: the short answer, then each outlet's quotes with title and date."""
     if result.rewritten:
         print(f"Searched: {result.searched}\n")
+    for fact in result.facts:  # "Who wrote the Newsweek article?": the byline, labelled as metadata
+        print(fact.describe() + "\n")
     if result.recalled:
         print("From the previous answer:\n")
     if print_stances(result):
@@ -135,7 +137,8 @@ def print_answer(result: qa.Answer, k: int) -> None:
         p = q.passage
         opens = q.text[:1] in "\"“‘'"  # a quote that opens with the article's own quotation mark is not re-quoted
         print(f"\n  {q.text}" if opens else f"\n  “{q.text}”")
-        print(textwrap.indent(f"— {p.outlet}, “{p.title}”" + (f", {p.published}" if p.published else "")
+        print(textwrap.indent(f"— {p.outlet}, “{p.title}”" + (f", by {p.author}" if p.author else "")
+                              + (f", {p.published}" if p.published else "")
                               + f"  [score {q.score:.2f}]" + (f"\n  {p.url}" if p.url else ""), "    "))
     if result.silent:
         print("\nSays nothing on this: " + ", ".join(result.silent))
@@ -162,6 +165,7 @@ def _serve_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    check_port(args.host, args.port)  # one line and exit 2, before the index and Gradio load
     corpus = args.corpus or qa.default_corpus()
     index = args.index or qa.default_index()
     if not qa.index_status(corpus, index).current:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import qa
 from qa import IndexStats
 
 
@@ -54,3 +56,21 @@ def add_quiet(p: argparse.ArgumentParser) -> None:
 def work_done(stats: IndexStats) -> str:
     """``"(embedded E new, reused R) in S s"``: what an index update did."""
     return f"(embedded {stats.embedded} new, reused {stats.reused}) in {stats.seconds:.1f} s"
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse a port out of range or already taken on ``host``, before anything slow runs.
+
+    Raises:
+        qa.ConfigError: ``port`` is not 1-65535, or another program listens on it.
+    """
+    if not 1 <= port <= 65535:
+        raise qa.ConfigError(f"port {port} is out of range", field="port", hint="give a port from 1 to 65535")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is free
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise qa.ConfigError(f"cannot listen on {host}:{port} ({exc.strerror or exc})", field="port",
+                                 hint="another program uses it: pick another with --port") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,15 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+def _bm25s():
+    """The bm25s module, its logger back at WARNING: bm25s sets it to DEBUG on import, so every build
+    printed "DEBUG bm25s: Building index from tokens" under any logging set-up that shows records."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stop-word-free, Snowball-stemmed word tokens of ``text``."""
     stop = _stopwords()
@@ -45,9 +55,7 @@ class BM25Index:
     @classmethod
     def build(cls, texts: list[str]) -> BM25Index:
         """Index ``texts`` (one per row)."""
-        import bm25s
-
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever = _bm25s().BM25(k1=1.2, b=0.75)
         retriever.index([tokenize(t) or ["\u2205"] for t in texts], show_progress=False)
         return cls(retriever)
 
@@ -58,9 +66,7 @@ class BM25Index:
     @classmethod
     def load(cls, directory: Path, mmap: bool = False) -> BM25Index:
         """Open an index written by :meth:`save`."""
-        import bm25s
-
-        return cls(bm25s.BM25.load(str(directory), mmap=mmap, show_progress=False, allow_pickle=False))
+        return cls(_bm25s().BM25.load(str(directory), mmap=mmap, show_progress=False, allow_pickle=False))
 
     def idf(self, tokens: list[str]) -> np.ndarray:
         """Inverse document frequency of each token (0 for unknown tokens)."""

@@ -25,8 +25,8 @@ __all__ = ["K1", "B", "PgBackend", "PgRestriction"]
 
 K1, B = 1.2, 0.75
 TIE_MARGIN = 16  # extra rows fetched so that ties at the k-th place are ordered as the embedded index does
-_PASSAGE = ("SELECT p.id, p.article_id, a.outlet, a.title, a.url, a.published, p.paragraph, p.text "
-            "FROM passages p JOIN articles a USING (article_id) WHERE p.id = ANY(%s)")
+_PASSAGE = ("SELECT p.id, p.article_id, a.outlet, a.title, a.url, a.published, p.paragraph, p.text, "
+            "a.author FROM passages p JOIN articles a USING (article_id) WHERE p.id = ANY(%s)")
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,8 @@ class PgBackend:
         ids = [int(r) for r in rows]
         by_id = {r[0]: r for r in self._rows(_PASSAGE, [ids])}
         scores = list(scores) if scores is not None else [0.0] * len(ids)
-        return [Passage(*by_id[i], score=float(s)) for i, s in zip(ids, scores, strict=True) if i in by_id]
+        return [Passage(*by_id[i][:-1], score=float(s), author=by_id[i][-1] or "")
+                for i, s in zip(ids, scores, strict=True) if i in by_id]
 
     def passages(self, ids: Sequence[int], scores: Sequence[float] | None = None) -> list[Passage]:
         """Passages by passage id (the rows of this backend)."""

@@ -241,11 +241,12 @@ class IndexStore:
         rows = [int(r) for r in rows]
         marks = ",".join("?" * len(rows))
         found = self._query(
-            f"SELECT p.row, p.id, p.article_id, a.outlet, a.title, a.url, a.published, p.paragraph, p.text "
-            f"FROM passages p JOIN articles a USING(article_id) WHERE p.row IN ({marks})", rows)
+            f"SELECT p.row, p.id, p.article_id, a.outlet, a.title, a.url, a.published, p.paragraph, p.text, "
+            f"a.author FROM passages p JOIN articles a USING(article_id) WHERE p.row IN ({marks})", rows)
         by_row = {r[0]: r[1:] for r in found}
         scores = list(scores) if scores is not None else [0.0] * len(rows)
-        return [Passage(*by_row[r], score=float(s)) for r, s in zip(rows, scores, strict=True)]
+        return [Passage(*by_row[r][:-1], score=float(s), author=by_row[r][-1] or "")
+                for r, s in zip(rows, scores, strict=True)]
 
     def records(self) -> list[PassageRecord]:
         """Every stored passage with its article's fields, in row order (the order of the vectors)."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from qa.ingest.wire import IMAGE_CREDIT, is_related_marker, is_wire_furniture, strip_dateline
+
 # Lines that are page furniture wherever they appear.
 _FURNITURE = re.compile(
     r"""^(?:
@@ -29,7 +31,8 @@ _TAIL_MARKER = re.compile(
     r"|related(?:\ articles|\ stories)?|more\ from\ .{1,40}|recommended(?:\ for\ you)?)$",
     re.IGNORECASE | re.VERBOSE,
 )
-_BYLINE = re.compile(r"^by\s+[A-Z][\w.'\- ]{1,60}$")
+# "by Tyler Durden", "By A. Writer, BBC News", "By Jane Roe | Reuters": the name, then maybe a role or outlet.
+_BYLINE = re.compile(r"^(?i:by)\s+(?P<name>[A-Z][\w.'\- ]{1,60}?)(?:\s*(?:,|\||\s[-–—])\s*[^.!?]{1,60})?$")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DATELINE = re.compile(
     rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}"
@@ -42,7 +45,8 @@ _DATELINE = re.compile(
 _CREDIT = re.compile(
     r"(?:\([^()]*(?:getty|afp|reuters|ap photo|shutterstock|images|photo)[^()]*\)\s*$"
     r"|(?:getty images|afp|reuters|ap photo|shutterstock)(?:/[^.]*)?\s*$"
-    r"|,\s+via\s+[A-Z][\w.&' ]{0,30}$)",
+    r"|,\s+via\s+[A-Z][\w.&' ]{0,30}$)"
+    r"|" + IMAGE_CREDIT.pattern,
     re.IGNORECASE,
 )
 _TERMINAL = ('.', '!', '?', '"', '”', "'", '’', ':', ';', '…', ')')
@@ -54,6 +58,7 @@ class CleanedText(NamedTuple):
     title: str
     paragraphs: list[str]
     captions: list[str]
+    author: str = ""
 
 
 def normalize_space(text: str) -> str:
@@ -62,8 +67,8 @@ def normalize_space(text: str) -> str:
 
 
 def is_furniture(line: str) -> bool:
-    """True for a line that is navigation or page chrome, never article text."""
-    return bool(_FURNITURE.match(line.strip()))
+    """True for a line that is navigation or page chrome (:mod:`qa.ingest.wire` too), never article text."""
+    return bool(_FURNITURE.match(line.strip())) or is_wire_furniture(line)
 
 
 def _is_headline(line: str) -> bool:
@@ -108,7 +113,8 @@ def clean_scrape(text: str, title: str = "") -> CleanedText:
         title: The headline if known; otherwise the first headline-like line is used.
 
     Returns:
-        The title, the body paragraphs in order, and the photo captions.
+        The title, the body paragraphs in order (a wire dateline dropped), the photo captions and the
+        author of a byline line ("By A. Writer, BBC News" → "A. Writer"; "" when there is none).
     """
     units = split_blocks(text)
     # Everything from the first tail marker on is bios and teasers of other stories.
@@ -125,6 +131,7 @@ def clean_scrape(text: str, title: str = "") -> CleanedText:
     first_body = next((i for i, u in enumerate(units) if _is_body(u)), len(units))
     paragraphs: list[str] = []
     captions: list[str] = []
+    author = next((m.group("name").strip() for u in units if (m := _BYLINE.match(u))), "")
     for i, unit in enumerate(units):
         if _is_caption(unit):
             captions.append(unit)
@@ -140,8 +147,8 @@ def clean_scrape(text: str, title: str = "") -> CleanedText:
             continue
         if _BYLINE.match(unit) or _DATELINE.match(unit) or unit == title:
             continue
-        paragraphs.append(unit)
-    return CleanedText(title=title, paragraphs=paragraphs, captions=captions)
+        paragraphs.append(strip_dateline(unit))
+    return CleanedText(title=title, paragraphs=paragraphs, captions=captions, author=author)
 
 
 def _is_body_end(unit: str) -> bool:
@@ -156,10 +163,18 @@ def _is_body_end(unit: str) -> bool:
 
 
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
-    """Light cleaning for text that is already an article body: whitespace and furniture lines."""
+    """Light cleaning for text that is already an article body: whitespace, furniture lines, wire datelines.
+
+    A "Related" line is dropped with the headline of the other story that follows it.
+    """
     out = []
+    teaser = False
     for p in paragraphs:
-        p = normalize_space(p)
+        p = strip_dateline(normalize_space(p))
+        if teaser and _is_headline(p):
+            teaser = False
+            continue
+        teaser = is_related_marker(p)
         if p and not is_furniture(p):
             out.append(p)
     return out

@@ -98,7 +98,8 @@ def parse_markdown(text: str, source: str = "<text>", **metadata: str) -> Articl
         record = {**front, "body": paragraphs, "captions": captions}
         return article_from_fields(record, metadata, source)
     cleaned = clean_scrape(text, title=metadata.get("title", ""))
-    record = {"title": cleaned.title, "body": cleaned.paragraphs, "captions": cleaned.captions}
+    record = {"title": cleaned.title, "body": cleaned.paragraphs, "captions": cleaned.captions,
+              "author": cleaned.author}
     return article_from_fields(record, metadata, source)
 
 

@@ -113,7 +113,8 @@ def test_answer_to_dict_is_the_json_of_qa_ask():
                                  "outlet": "Newsweek", "answer_text": "Zelensky", "answer_start": 0, "answer_end": 8,
                                  "passage": {"id": 7, "article_id": "a1", "outlet": "Newsweek", "title": "T", "url": "",
                                              "published": "2024-02-21", "paragraph": 0,
-                                             "text": "Zelensky signed the decree on Feb. 21.", "score": 0.5}}
+                                             "text": "Zelensky signed the decree on Feb. 21.", "score": 0.5,
+                                             "author": ""}}
     assert data["outlets"] == [{"outlet": "Newsweek", "quotes": ["Zelensky signed the decree"]}]
     assert (data["question"], data["abstained"], data["n_articles"]) == ("Who signed?", False, 3)
     assert (data["answer_text"], data["answer_outlet"], data["answer_passage_id"], data["answer_start"],

@@ -18,6 +18,7 @@ from qa.index.store import IndexStore, current_version
 from qa.ingest.indexer import index_is_current, stale_reason
 from qa.ingest.lifecycle import remove_articles
 from qa.model import get_encoder
+from tests.server import free_port
 from tests.synth import article_text, snapshot, synth_article, write_synth_corpus
 
 
@@ -195,9 +196,10 @@ def test_qa_serve_updates_a_stale_index_before_serving(work, monkeypatch, capsys
     fake = types.ModuleType("ui.serving")
     fake.launch = lambda index, corpus, host, port, **options: calls.append((index, corpus, host, port, options))
     monkeypatch.setitem(sys.modules, "ui.serving", fake)
-    assert main(["serve", "--corpus", str(corpus), "--index", str(index), "--port", "7999"]) == 0
+    port = free_port()  # `qa serve` refuses a busy port up front
+    assert main(["serve", "--corpus", str(corpus), "--index", str(index), "--port", str(port)]) == 0
     assert "updating it first" in capsys.readouterr().err
-    assert calls == [(index, corpus, "127.0.0.1", 7999, {
+    assert calls == [(index, corpus, "127.0.0.1", port, {
         "read_only": False, "admin_token": None, "allow_private_urls": False, "allowed_url_hosts": [],
         "questions_per_minute": 30})]
     assert index_is_current(corpus, index)
