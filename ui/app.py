@@ -27,7 +27,11 @@ from ui.library import library_tab
 from ui.limits import Gate, client_key
 
 EMPTY_HINT = "Type a question first, e.g. “Who signed the decree allowing foreigners into the National Guard?”"
-CLEAR_BOX = "() => ''"  # runs in the browser on Ask/Enter, after the question was read: nothing typed later is cut
+# Runs in the browser on Ask/Enter as part of the answer event: the inputs are read first, then the box is
+# emptied, so the question cannot be lost to a race and nothing typed while the answer loads is cut.
+SEND_AND_CLEAR = ("(...values) => { const box = document.querySelector('#question textarea');"
+                  " if (box) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }"
+                  " return values.slice(0, 5); }")
 EXAMPLES = (
     "Who signed the decree allowing foreigners into the National Guard?",
     "Which ministry does the National Guard belong to?",
@@ -64,7 +68,7 @@ def build_app(index: str | Path, corpus: str | Path, access: Access | None = Non
             yield [*history, {"role": "assistant", "content": render.error_markdown(refused)}], gr.skip(), \
                 gr.skip(), turns
             return
-        # The question box is never written here: the browser empties it on Ask (CLEAR_BOX), so text
+        # The question box is never written here: the browser empties it on Ask (SEND_AND_CLEAR), so text
         # typed while the answer loads stays.
         yield [*history, {"role": "assistant", "content": "*Searching the articles…*"}], gr.skip(), gr.skip(), \
             gr.skip()
@@ -159,10 +163,8 @@ def build_app(index: str | Path, corpus: str | Path, access: Access | None = Non
         chat_io = {"outputs": [chatbot, sources, question, turns], "concurrency_limit": 4,
                    "concurrency_id": "answer", "show_progress_on": [sources]}
         inputs = [chatbot, turns, outlet_filter, k_slider]
-        question.submit(chat, [question, *inputs], api_name="ask", **chat_io)
-        ask.click(chat, [question, *inputs], api_visibility="private", **chat_io)
-        for trigger in (question.submit, ask.click):
-            trigger(None, None, [question], js=CLEAR_BOX, queue=False, api_visibility="private")
+        question.submit(chat, [question, *inputs], api_name="ask", js=SEND_AND_CLEAR, **chat_io)
+        ask.click(chat, [question, *inputs], api_visibility="private", js=SEND_AND_CLEAR, **chat_io)
         for button in example_buttons:
             button.click(chat, [button, *inputs], api_visibility="private", **chat_io)
         clear.click(lambda: ([], render.empty_sources_html(), "", []), None, [chatbot, sources, question, turns],
