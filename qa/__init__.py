@@ -13,6 +13,7 @@ no model and no UI toolkit.
 """
 
 from qa.api import answer, differences, open_index, read_answers, reader_configured, retrieve
+from qa.config import Config, default_corpus, default_index
 from qa.conversation import Turn
 from qa.errors import (
     ArticleError,
@@ -25,8 +26,8 @@ from qa.errors import (
     QAError,
     QuestionError,
 )
-from qa.index.store import IndexStore, default_index, outlet_key
-from qa.ingest.corpus import default_corpus, write_article
+from qa.index.store import IndexStore, outlet_key
+from qa.ingest.corpus import write_article
 from qa.ingest.fetch import FetchSettings
 from qa.ingest.indexer import add_articles, build_index
 from qa.ingest.lifecycle import remove_articles, resolve_articles
@@ -53,6 +54,7 @@ __all__ = [
     "Article",
     "ArticleError",
     "ArticleFact",
+    "Config",
     "ConfigError",
     "Difference",
     "FeedResult",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.ingest.corpus import default_corpus, iter_corpus, read_article
+from qa.config import default_corpus
+from qa.ingest.corpus import iter_corpus, read_article
 from qa.ingest.lifecycle import resolve_articles
 from qa.types import Article
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.index.settings import BM25Settings, bm25_idf
+
 _TOKEN = re.compile(r"(?u)\b\w\w+\b|\b\d\b")
 
 
@@ -45,38 +47,35 @@ def tokenize(text: str) -> list[str]:
 class BM25Index:
     """A BM25 index over passages in row order, persisted as bm25s's ``.npy`` + JSON files."""
 
-    def __init__(self, retriever) -> None:
+    def __init__(self, retriever, settings: BM25Settings | None = None) -> None:
         self._r = retriever
+        self.settings = settings or BM25Settings()
         self._vocab: dict[str, int] = retriever.vocab_dict
         indptr = np.asarray(retriever.scores["indptr"])
         self.n_docs = int(retriever.scores["num_docs"])
         self._df = np.diff(indptr)
 
     @classmethod
-    def build(cls, texts: list[str]) -> BM25Index:
-        """Index ``texts`` (one per row)."""
-        retriever = _bm25s().BM25(k1=1.2, b=0.75)
+    def build(cls, texts: list[str], settings: BM25Settings | None = None) -> BM25Index:
+        """Index ``texts`` (one per row) with ``settings`` (k1, b, IDF variant; default :class:`BM25Settings`)."""
+        settings = settings or BM25Settings()
+        retriever = _bm25s().BM25(k1=settings.k1, b=settings.b, method=settings.idf)
         retriever.index([tokenize(t) or ["\u2205"] for t in texts], show_progress=False)
-        return cls(retriever)
+        return cls(retriever, settings)
 
     def save(self, directory: Path) -> None:
         """Write the index files into ``directory`` (no pickle)."""
         self._r.save(str(directory), show_progress=False, allow_pickle=False)
 
     @classmethod
-    def load(cls, directory: Path, mmap: bool = False) -> BM25Index:
-        """Open an index written by :meth:`save`."""
-        return cls(_bm25s().BM25.load(str(directory), mmap=mmap, show_progress=False, allow_pickle=False))
+    def load(cls, directory: Path, mmap: bool = False, settings: BM25Settings | None = None) -> BM25Index:
+        """Open an index written by :meth:`save` (``settings``: those it was built with, from the manifest)."""
+        return cls(_bm25s().BM25.load(str(directory), mmap=mmap, show_progress=False, allow_pickle=False), settings)
 
     def idf(self, tokens: list[str]) -> np.ndarray:
-        """Inverse document frequency of each token (0 for unknown tokens)."""
-        n = max(self.n_docs, 1)
-        out = np.zeros(len(tokens), dtype=np.float32)
-        for i, tok in enumerate(tokens):
-            j = self._vocab.get(tok)
-            df = int(self._df[j]) if j is not None else 0
-            out[i] = np.log(1 + (n - df + 0.5) / (df + 0.5)) if df else np.log(1 + (n + 0.5) / 0.5)
-        return out
+        """Inverse document frequency of each token (:func:`~qa.index.settings.bm25_idf`; unknown tokens as df 0)."""
+        df = [int(self._df[j]) if (j := self._vocab.get(tok)) is not None else 0 for tok in tokens]
+        return bm25_idf(np.asarray(df, dtype=np.int64), self.n_docs, self.settings.idf).astype(np.float32)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every row for the query tokens (float32; zeros when no token is known)."""

@@ -7,22 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from qa.errors import IndexCorrupted, IndexOutdated
 
-__all__ = ["CHECKSUM_LIMIT", "FORMAT_VERSION", "check_format", "current_version", "default_index", "file_digest",
+__all__ = ["CHECKSUM_LIMIT", "FORMAT_VERSION", "check_format", "current_version", "file_digest",
            "read_manifest"]
 
 FORMAT_VERSION = 2
 CHECKSUM_LIMIT = 256 * 2**20  # files up to this size are hashed on open; larger ones size-checked
-
-
-def default_index() -> Path | str:
-    """``$QA_BACKEND_URL`` (a search server) when set, else ``$QA_INDEX`` or ``./index``."""
-    url = os.environ.get("QA_BACKEND_URL", "").strip()
-    return url if url else Path(os.environ.get("QA_INDEX", "index"))
 
 
 def file_digest(path: Path) -> str:

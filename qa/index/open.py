@@ -3,15 +3,16 @@
 A target is a directory (the embedded index: FAISS + BM25 + SQLite, :class:`qa.index.store.IndexStore`)
 or a ``postgresql://`` URL (a PostgreSQL + pgvector server or Citus cluster,
 :class:`qa.index.postgres.PgBackend`). With no target, ``$QA_BACKEND_URL`` wins over
-``$QA_INDEX``/``./index`` (:func:`qa.index.manifest.default_index`).
+``$QA_INDEX``/``./index`` (:func:`qa.config.default_index`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from qa.config import default_index
 from qa.index.backend import SearchBackend
-from qa.index.manifest import current_version, default_index
+from qa.index.manifest import current_version
 from qa.index.pgschema import URL_SCHEMES, is_url
 
 __all__ = ["as_url", "cache_key", "index_target", "is_url", "open_backend", "server_manifest", "still_live"]

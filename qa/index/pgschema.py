@@ -21,19 +21,17 @@ reads (index-only scans once vacuumed: BM25 p50 at 28k 27 → 15 ms).
 
 from __future__ import annotations
 
-import os
 import re
 
+from qa.config import Config
 from qa.errors import ConfigError, IndexMissing
+from qa.index.settings import ServerVectorSettings
 
-__all__ = ["CITUS_DISTRIBUTE", "EF_SEARCH", "HNSW_EF_CONSTRUCTION", "HNSW_M", "SCHEMA_VERSION", "URL_SCHEMES",
+__all__ = ["CITUS_DISTRIBUTE", "SCHEMA_VERSION", "URL_SCHEMES",
            "build_hnsw", "connect", "create_schema", "has_schema", "is_url", "redact", "require_schema",
            "search_settings"]
 
 SCHEMA_VERSION = 3
-HNSW_M = 16
-HNSW_EF_CONSTRUCTION = 64
-EF_SEARCH = 200  # HNSW candidate list; retrieval asks for 100 rows per ranking
 URL_SCHEMES = ("postgresql://", "postgres://")
 
 TABLES = """
@@ -60,8 +58,8 @@ CREATE INDEX IF NOT EXISTS postings_outlet_term ON postings (outlet_key, term) I
 CREATE TABLE IF NOT EXISTS term_stats (term text PRIMARY KEY, df bigint NOT NULL);
 """
 
-HNSW_INDEX = (f"CREATE INDEX IF NOT EXISTS passages_embedding ON passages USING hnsw (embedding vector_ip_ops) "
-              f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})")
+HNSW_INDEX = ("CREATE INDEX IF NOT EXISTS passages_embedding ON passages USING hnsw (embedding vector_ip_ops) "
+              "WITH (m = {m}, ef_construction = {ef_construction})")
 
 # Run once on a Citus coordinator on the empty tables (create_schema does it when $QA_CITUS_SHARDS is set):
 CITUS_DISTRIBUTE = (
@@ -124,25 +122,26 @@ def require_schema(conn, url: str) -> None:
                            hint=f"run `qa index --backend {redact(url)}` to build it")
 
 
-def create_schema(conn, dimension: int) -> None:
-    """Create the tables (idempotent) for vectors of ``dimension``; on a Citus coordinator with
-    ``$QA_CITUS_SHARDS`` set, distribute them (:data:`CITUS_DISTRIBUTE`) before the first load."""
+def create_schema(conn, dimension: int, shards: int | None = None) -> None:
+    """Create the tables (idempotent) for vectors of ``dimension``; on a Citus coordinator with ``shards``
+    (default ``$QA_CITUS_SHARDS``, :class:`qa.config.Config`), distribute them (:data:`CITUS_DISTRIBUTE`) before
+    the first load."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(7342001)")  # concurrent first builds create it once
         conn.execute(TABLES.replace("{dim}", str(int(dimension))))
         conn.execute("INSERT INTO qa_meta VALUES ('schema_version', %s::jsonb) ON CONFLICT DO NOTHING",
                      (str(SCHEMA_VERSION),))
-    shards = os.environ.get("QA_CITUS_SHARDS", "").strip()
+    shards = Config.from_env().citus_shards if shards is None else shards
     if shards and _has_citus(conn) and not conn.execute(
             "SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = 'passages'::regclass").fetchone()[0]:
         for statement in CITUS_DISTRIBUTE:  # once, while the tables are empty
             conn.execute(statement, {"shards": int(shards)} if "%(shards)s" in statement else None)
 
 
-def search_settings(conn) -> None:
+def search_settings(conn, ef_search: int = ServerVectorSettings.ef_search) -> None:
     """Per-transaction search settings (inside a transaction; a Citus coordinator passes them on)."""
     conn.execute("SET LOCAL citus.propagate_set_commands = 'local'") if _has_citus(conn) else None
-    conn.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
+    conn.execute(f"SET LOCAL hnsw.ef_search = {int(ef_search)}")
     conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
 
 
@@ -154,7 +153,8 @@ def _has_citus(conn) -> bool:
     return cached
 
 
-def build_hnsw(conn) -> None:
+def build_hnsw(conn, settings: ServerVectorSettings | None = None) -> None:
     """Build the HNSW index over the passage vectors if missing (after a bulk load: much faster than row by row)."""
+    settings = settings or ServerVectorSettings()
     conn.execute("SET maintenance_work_mem = '512MB'")
-    conn.execute(HNSW_INDEX)
+    conn.execute(HNSW_INDEX.format(m=int(settings.hnsw_m), ef_construction=int(settings.ef_construction)))

@@ -20,6 +20,7 @@ from qa.index import pgschema
 from qa.index.lexical import tokenize
 from qa.index.record import PassageRecord
 from qa.index.rowtable import publication_day
+from qa.index.settings import IndexSettings
 from qa.outlets import outlet_key
 from qa.types import Span
 
@@ -148,12 +149,15 @@ class PgWriter:
         self._conn.execute("UPDATE qa_stats SET n_docs = n_docs + %s, total_len = total_len + %s", [docs, length])
 
     def finish(self, meta: dict) -> None:
-        """Record the manifest (``meta`` plus counts), build the HNSW index if missing, vacuum and analyse."""
+        """Record the manifest (``meta`` plus counts), build the HNSW index if missing, vacuum and analyse.
+
+        ``meta["server_vectors"]`` (:class:`~qa.index.settings.IndexSettings`) sets the HNSW graph's M and ef.
+        """
         counts = self._conn.execute("SELECT (SELECT n_docs FROM qa_stats), (SELECT count(*) FROM articles)").fetchone()
         manifest = {**meta, "count": int(counts[0]), "articles": int(counts[1])}
         self._conn.execute("INSERT INTO qa_meta VALUES ('manifest', %s::jsonb) ON CONFLICT (key) DO UPDATE "
                            "SET value = excluded.value", [json.dumps(manifest)])
-        pgschema.build_hnsw(self._conn)
+        pgschema.build_hnsw(self._conn, IndexSettings.from_manifest(meta).server_vectors)
         self._conn.execute("DELETE FROM term_stats WHERE df <= 0")
         for table in ("passages", "postings", "term_stats", "articles", "qa_stats"):  # index-only scans, true counts
             self._conn.execute(f"VACUUM ANALYZE {table}")

@@ -18,13 +18,12 @@ import numpy as np
 from qa.errors import IndexMissing
 from qa.index import pgschema
 from qa.index.backend import Window
+from qa.index.settings import IndexSettings, bm25_idf
 from qa.outlets import outlet_key
 from qa.types import Passage, Span
 
-__all__ = ["K1", "B", "PgBackend", "PgRestriction"]
+__all__ = ["PgBackend", "PgRestriction"]
 
-K1, B = 1.2, 0.75
-TIE_MARGIN = 16  # extra rows fetched so that ties at the k-th place are ordered as the embedded index does
 _PASSAGE = ("SELECT p.id, p.article_id, a.outlet, a.title, a.url, a.published, p.paragraph, p.text, "
             "a.author FROM passages p JOIN articles a USING (article_id) WHERE p.id = ANY(%s)")
 
@@ -60,6 +59,7 @@ class PgBackend:
         self.url, self._conn = url, conn
         self._lock = threading.Lock()
         self.manifest = self._meta()
+        self.settings = IndexSettings.from_manifest(self.manifest)  # k1, b, IDF, ef: as recorded by the build
 
     @classmethod
     def open(cls, url: str) -> PgBackend:
@@ -145,7 +145,7 @@ class PgBackend:
 
         def search(conn) -> list[tuple]:
             with conn.transaction():
-                pgschema.search_settings(conn)
+                pgschema.search_settings(conn, self.settings.server_vectors.ef_search)
                 return conn.execute(f"SELECT p.id, -(p.embedding <#> %s) FROM passages p WHERE {where} "
                                     f"ORDER BY p.embedding <#> %s LIMIT %s", [query, *args, query, int(k)]).fetchall()
 
@@ -162,18 +162,25 @@ class PgBackend:
             return empty
         terms, counts = np.unique(np.asarray(tokens, dtype=object), return_counts=True)
         cond, args = (restriction or PgRestriction((), None)).where("po")  # postings carry outlet and day
-        n_docs, total = self._rows("SELECT n_docs, total_len FROM qa_stats")[0]
-        c0, c1 = K1 * (1 - B), K1 * B * max(n_docs, 1) / max(total, 1)  # tf / (tf + c0 + c1 * doc_len)
+        n_docs, total, known, dfs = self._rows(
+            "SELECT (SELECT n_docs FROM qa_stats), (SELECT total_len FROM qa_stats), array_agg(term), array_agg(df) "
+            "FROM term_stats WHERE term = ANY(%s) AND df > 0", [list(map(str, terms))])[0]
+        if not known:
+            return empty
+        bm25 = self.settings.bm25
+        df_of = dict(zip(known, dfs, strict=True))
+        found_terms = [(str(t), int(c)) for t, c in zip(terms, counts, strict=True) if str(t) in df_of]
+        idf = bm25_idf(np.array([df_of[t] for t, _ in found_terms], dtype=np.int64), n_docs, bm25.idf)
+        weights = [float(w) * c for w, (_, c) in zip(idf, found_terms, strict=True)]  # one weight per query term
+        c0, c1 = bm25.k1 * (1 - bm25.b), bm25.k1 * bm25.b * max(n_docs, 1) / max(total, 1)  # tf/(tf + c0 + c1 * len)
         found = self._rows(  # constants as parameters: the plan never depends on qa_stats's statistics
-            "WITH q AS (SELECT t.term, u.cnt * ln(1 + (%s - t.df + 0.5) / (t.df + 0.5)) AS w "
-            "           FROM unnest(%s::text[], %s::int[]) AS u(term, cnt) JOIN term_stats t USING (term) "
-            "           WHERE t.df > 0), "
+            "WITH q AS (SELECT u.term, u.w FROM unnest(%s::text[], %s::float8[]) AS u(term, w)), "
             "top AS (SELECT po.passage_id, sum(q.w * po.tf / (po.tf + %s + %s * po.doc_len)) AS score "
             f"       FROM postings po JOIN q USING (term) WHERE {cond} "
             "       GROUP BY po.passage_id ORDER BY score DESC, po.passage_id LIMIT %s) "
             "SELECT top.passage_id, top.score, p.article_id, p.paragraph, p.\"offset\" "
             "FROM top JOIN passages p ON p.id = top.passage_id",
-            [float(n_docs), list(map(str, terms)), [int(c) for c in counts], c0, c1, *args, int(k) + TIE_MARGIN])
+            [[t for t, _ in found_terms], weights, c0, c1, *args, int(k) + self.settings.server_vectors.tie_margin])
         # Equal float32 scores in corpus order (article, paragraph, offset), as the embedded index ranks them.
         found = sorted((r for r in found if r[1] > 0), key=lambda r: (-np.float32(r[1]), r[2], r[3], r[4]))[:k]
         if not found:
@@ -182,14 +189,10 @@ class PgBackend:
                 np.array([r[1] for r in found], dtype=np.float32))
 
     def idf(self, tokens: list[str]) -> np.ndarray:
-        """BM25 (Lucene) inverse document frequency of each token; unknown tokens as df 0."""
-        n = max(len(self), 1)
+        """BM25 inverse document frequency of each token (:func:`~qa.index.settings.bm25_idf`); unknown as df 0."""
         df = dict(self._rows("SELECT term, df FROM term_stats WHERE term = ANY(%s)", [list(tokens)]))
-        out = np.zeros(len(tokens), dtype=np.float32)
-        for i, tok in enumerate(tokens):
-            d = int(df.get(tok, 0))
-            out[i] = np.log(1 + (n - d + 0.5) / (d + 0.5)) if d else np.log(1 + (n + 0.5) / 0.5)
-        return out
+        found = np.array([max(int(df.get(tok, 0)), 0) for tok in tokens], dtype=np.int64)
+        return bm25_idf(found, len(self), self.settings.bm25.idf).astype(np.float32)
 
     def passages_at(self, rows: Sequence[int], scores: Sequence[float] | None = None) -> list[Passage]:
         """Passages of these ids in the order given (ids not stored are left out)."""

@@ -35,19 +35,19 @@ from qa.index.manifest import (
     FORMAT_VERSION,
     check_format,
     current_version,
-    default_index,
     file_digest,
     read_manifest,
 )
 from qa.index.record import PassageRecord
 from qa.index.rowtable import RowTable
 from qa.index.sentences import SentenceTable
+from qa.index.settings import IndexSettings
 from qa.index.vectors import FlatIndex, HNSWIndex, VectorIndex
 from qa.outlets import outlet_key
 from qa.types import Passage, Span
 
 __all__ = ["FORMAT_VERSION", "FlatIndex", "HNSWIndex", "IndexStore", "VectorIndex", "check_format",
-           "current_version", "default_index", "file_digest", "outlet_key", "read_manifest"]
+           "current_version", "file_digest", "outlet_key", "read_manifest"]
 
 class IndexStore:
     """An opened, read-only index version. Thread-safe for concurrent queries."""
@@ -56,6 +56,7 @@ class IndexStore:
                  db: sqlite3.Connection, sentences: SentenceTable) -> None:
         self.version, self.manifest, self.ids = version, manifest, ids
         self.dense, self.bm25, self.sentences = dense, bm25, sentences
+        self.settings = IndexSettings.from_manifest(manifest)  # what it was built with (BM25, vectors)
         self._db = db
         self._lock = threading.Lock()
         self._outlets: list[tuple[str, int]] | None = None
@@ -93,9 +94,10 @@ class IndexStore:
             if verify and info["size"] <= CHECKSUM_LIMIT and file_digest(p) != info["blake2b"]:
                 raise IndexCorrupted("contents do not match the manifest (corrupted)", source=p)
         try:
-            dense = vector_indexes.load(version / "dense.faiss")
+            settings = IndexSettings.from_manifest(manifest)
+            dense = vector_indexes.load(version / "dense.faiss", settings.vectors)
             ids = np.load(version / "ids.npy", allow_pickle=False)
-            bm25 = BM25Index.load(version / "bm25", mmap=True)
+            bm25 = BM25Index.load(version / "bm25", mmap=True, settings=settings.bm25)
             db = sqlite3.connect(f"file:{version / 'passages.sqlite'}?mode=ro", uri=True,
                                  check_same_thread=False)
             (n_rows,) = db.execute("SELECT count(*) FROM passages").fetchone()

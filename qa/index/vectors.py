@@ -5,7 +5,7 @@ Rows are positions ``0..n-1`` (the store maps rows to passage ids). Two FAISS im
 - :class:`FlatIndex`: exact inner-product search (``IndexFlatIP``), used below the size threshold;
   at 28k paragraphs a query costs a few milliseconds.
 - :class:`HNSWIndex`: a graph index over float16 vectors (``IndexHNSWSQ``, half the memory of
-  float32, reconstruction exact to ~1e-3), used from ``QA_ANN_THRESHOLD`` rows (default 200,000)
+  float32, reconstruction exact to ~1e-3), used from ``VectorSettings.ann_threshold`` rows (200,000)
   where exact search costs ~200 ms/query at 1M. Recall@10 against exact search is measured by
   ``qa bench``.
 
@@ -14,7 +14,6 @@ A distributed engine (OpenSearch k-NN, Qdrant, Milvus) is one more class with th
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -22,12 +21,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-ANN_THRESHOLD = 200_000  # rows from which the HNSW index replaces exact search
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 64
-HNSW_EF_SEARCH = 768  # recall@10 vs exact at 1M (qa bench): ef 128 0.885, 512 0.98, 768 0.9975; ~2.3 ms
-EXACT_SUBSET = 50_000  # a restricted search over at most this many rows is done exactly
-SUBSET_CACHE_ROWS = 250_000  # float32 vectors of recently searched subsets kept, in rows (~370 MB)
+from qa.index.settings import VectorSettings
 
 
 @runtime_checkable
@@ -52,9 +46,9 @@ class VectorIndex(Protocol):
         """Write the index to one file."""
 
 
-def ann_threshold() -> int:
-    """Row count from which the approximate (HNSW) index is used: ``$QA_ANN_THRESHOLD`` or 200,000."""
-    return int(os.environ.get("QA_ANN_THRESHOLD", ANN_THRESHOLD))
+def kind_for(n: int, settings: VectorSettings | None = None) -> str:
+    """``hnsw`` from ``settings.ann_threshold`` rows on, else ``flat``."""
+    return "hnsw" if n >= (settings or VectorSettings()).ann_threshold else "flat"
 
 
 def _faiss():
@@ -74,8 +68,9 @@ def _exact(vectors: np.ndarray, query: np.ndarray, k: int, rows: np.ndarray) -> 
 class _FaissIndex:
     kind = "faiss"
 
-    def __init__(self, index) -> None:
+    def __init__(self, index, settings: VectorSettings | None = None) -> None:
         self.index = index
+        self.settings = settings or VectorSettings()
 
     @property
     def ntotal(self) -> int:
@@ -103,7 +98,7 @@ class _FaissIndex:
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
-        if rows is not None and len(rows) <= EXACT_SUBSET:
+        if rows is not None and len(rows) <= self.settings.exact_subset:
             rows = np.asarray(rows, dtype=np.int64)
             return _exact(self.reconstruct(rows), query, k, rows)
         params = None if rows is None else self._params(rows)
@@ -118,8 +113,8 @@ class FlatIndex(_FaissIndex):
     kind = "flat"
 
     @classmethod
-    def create(cls, dim: int) -> FlatIndex:
-        return cls(_faiss().IndexFlatIP(dim))
+    def create(cls, dim: int, settings: VectorSettings | None = None) -> FlatIndex:
+        return cls(_faiss().IndexFlatIP(dim), settings)
 
 
 class HNSWIndex(_FaissIndex):
@@ -127,21 +122,22 @@ class HNSWIndex(_FaissIndex):
 
     kind = "hnsw"
 
-    def __init__(self, index, ef_search: int = HNSW_EF_SEARCH) -> None:
-        super().__init__(index)
-        self.ef_search = ef_search
+    def __init__(self, index, settings: VectorSettings | None = None) -> None:
+        super().__init__(index, settings)
+        self.ef_search = self.settings.ef_search
         # Subsets (an outlet's rows, its rows of some dates) searched again soon: each question
         # searches its outlets with the whole question and each of its parts.
         self._subsets: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._subset_lock = threading.Lock()
 
     @classmethod
-    def create(cls, dim: int, m: int = HNSW_M, ef_construction: int = HNSW_EF_CONSTRUCTION) -> HNSWIndex:
+    def create(cls, dim: int, settings: VectorSettings | None = None) -> HNSWIndex:
+        settings = settings or VectorSettings()
         faiss = _faiss()
-        index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_fp16, m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = ef_construction
+        index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_fp16, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = settings.ef_construction
         index.train(np.zeros((1, dim), dtype=np.float32))  # fp16 needs no statistics
-        return cls(index)
+        return cls(index, settings)
 
     def _params(self, rows: np.ndarray | None, k: int = 0):
         params = _faiss().SearchParametersHNSW()
@@ -176,7 +172,8 @@ class HNSWIndex(_FaissIndex):
         vectors = self.reconstruct(rows)
         with self._subset_lock:
             self._subsets[id(rows)] = (rows, vectors)
-            while sum(len(r) for r, _ in self._subsets.values()) > SUBSET_CACHE_ROWS and len(self._subsets) > 1:
+            limit = self.settings.subset_cache_rows
+            while sum(len(r) for r, _ in self._subsets.values()) > limit and len(self._subsets) > 1:
                 self._subsets.popitem(last=False)
         return vectors
 
@@ -190,7 +187,7 @@ class HNSWIndex(_FaissIndex):
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
-        if rows is not None and len(rows) <= EXACT_SUBSET:  # exact, over the float16 vectors as float32
+        if rows is not None and len(rows) <= self.settings.exact_subset:  # exact, over the float16 vectors as float32
             rows = np.asarray(rows, dtype=np.int64)
             return _exact(self._subset_vectors(rows), query[0], k, rows)
         scores, found = self.index.search(query, k, params=self._params(rows, k))
@@ -198,18 +195,18 @@ class HNSWIndex(_FaissIndex):
         return found[0][keep].astype(np.int64), scores[0][keep]
 
 
-def create(dim: int, n: int, kind: str | None = None) -> VectorIndex:
-    """A new empty index for ``n`` vectors: ``kind`` ("flat"/"hnsw") or chosen by size."""
-    kind = kind or ("hnsw" if n >= ann_threshold() else "flat")
+def create(dim: int, n: int, kind: str | None = None, settings: VectorSettings | None = None) -> VectorIndex:
+    """A new empty index for ``n`` vectors: ``kind`` ("flat"/"hnsw") or chosen by size (:func:`kind_for`)."""
+    kind = kind or kind_for(n, settings)
     if kind == "flat":
-        return FlatIndex.create(dim)
+        return FlatIndex.create(dim, settings)
     if kind == "hnsw":
-        return HNSWIndex.create(dim)
+        return HNSWIndex.create(dim, settings)
     raise ValueError(f"unknown vector index kind {kind!r} (flat or hnsw)")
 
 
-def load(path: Path) -> VectorIndex:
-    """Open an index written by :meth:`VectorIndex.save`."""
+def load(path: Path, settings: VectorSettings | None = None) -> VectorIndex:
+    """Open an index written by :meth:`VectorIndex.save` (``settings``: those it was built with)."""
     faiss = _faiss()
     index = faiss.read_index(str(path), faiss.IO_FLAG_READ_ONLY)
-    return HNSWIndex(index) if isinstance(index, faiss.IndexHNSW) else FlatIndex(index)
+    return HNSWIndex(index, settings) if isinstance(index, faiss.IndexHNSW) else FlatIndex(index, settings)

@@ -22,6 +22,7 @@ from qa.index import vectors as vector_indexes
 from qa.index.lexical import BM25Index
 from qa.index.record import PassageRecord
 from qa.index.sentences import SentenceTable
+from qa.index.settings import IndexSettings, VectorSettings
 from qa.index.store import FORMAT_VERSION, file_digest
 from qa.index.vectors import VectorIndex
 from qa.outlets import outlet_key
@@ -33,15 +34,16 @@ __all__ = ["REQUIRED_META", "PassageRecord", "write_index"]
 REQUIRED_META = ("model", "dimension", "tokenizer")
 
 
-def _make_dense(vectors: np.ndarray, kind: str | None) -> VectorIndex:
-    index = vector_indexes.create(vectors.shape[1], len(vectors), kind)
+def _make_dense(vectors: np.ndarray, kind: str, settings: VectorSettings) -> VectorIndex:
+    index = vector_indexes.create(vectors.shape[1], len(vectors), kind, settings)
     for start in range(0, len(vectors), 100_000):
         index.add(vectors[start:start + 100_000])
     return index
 
 
 def write_index(root: Path, records: Sequence[PassageRecord], vectors: np.ndarray, meta: dict, *,
-                sentences: SentenceTable, vector_index: str | None = None) -> Path:
+                sentences: SentenceTable, vector_index: str | None = None,
+                settings: IndexSettings | None = None) -> Path:
     """Write a complete new index version under ``root`` and make it live atomically.
 
     Args:
@@ -51,7 +53,9 @@ def write_index(root: Path, records: Sequence[PassageRecord], vectors: np.ndarra
         meta: Manifest fields: the encoder's ``describe()`` (model, model_path, dimension, tokenizer,
             backend), corpus fingerprint, ...
         sentences: Sentence spans and vectors of every row, in row order (mandatory).
-        vector_index: "flat" or "hnsw"; by default chosen by size (:func:`qa.index.vectors.ann_threshold`).
+        vector_index: "flat" or "hnsw"; by default chosen by size (:func:`qa.index.vectors.kind_for`).
+        settings: BM25 and vector settings (default :class:`~qa.index.settings.IndexSettings`), recorded in the
+            manifest and read back when the index is opened.
 
     Returns:
         The new version directory.
@@ -64,6 +68,7 @@ def write_index(root: Path, records: Sequence[PassageRecord], vectors: np.ndarra
         raise ValueError(f"index metadata lacks {', '.join(missing)} (record the encoder's describe())")
     if len(sentences) != len(records) or len(vectors) != len(records):
         raise ValueError(f"{len(records)} passages, {len(vectors)} vectors, {len(sentences)} rows of sentences")
+    settings = settings or IndexSettings()
     root.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
     tmp = root / f".tmp-{stamp}"
@@ -71,17 +76,19 @@ def write_index(root: Path, records: Sequence[PassageRecord], vectors: np.ndarra
     try:
         ids = np.fromiter((r.id for r in records), dtype=np.int64, count=len(records))
         np.save(tmp / "ids.npy", ids, allow_pickle=False)
-        dense = _make_dense(np.ascontiguousarray(vectors, dtype=np.float32), vector_index)
+        kind = vector_index or vector_indexes.kind_for(len(records), settings.vectors)
+        dense = _make_dense(np.ascontiguousarray(vectors, dtype=np.float32), kind, settings.vectors)
         dense.save(tmp / "dense.faiss")
         del dense
         _write_sqlite(tmp / "passages.sqlite", records)
-        BM25Index.build([r.text for r in records]).save(tmp / "bm25")
+        BM25Index.build([r.text for r in records], settings.bm25).save(tmp / "bm25")
         sentences.save(tmp)
         files = sorted(p for p in tmp.rglob("*") if p.is_file())
         manifest = {
             "format_version": FORMAT_VERSION,
             **meta,
-            "vector_index": vector_index or ("hnsw" if len(records) >= vector_indexes.ann_threshold() else "flat"),
+            "vector_index": kind,
+            **settings.to_manifest(),
             "count": len(records),
             "articles": len({r.article_id for r in records}),
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -26,11 +26,6 @@ REQUIRED = ("title", "outlet")
 FIX_HINT = "fix the file (format: '---', YAML fields, '---', blank line, paragraphs separated by blank lines)"
 
 
-def default_corpus() -> Path:
-    """``$QA_CORPUS`` or ``./corpus``."""
-    return Path(os.environ.get("QA_CORPUS", "corpus"))
-
-
 def slugify(text: str, limit: int = 60) -> str:
     """Lower-case ASCII slug of ``text`` (letters, digits and dashes), at most ``limit`` chars."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

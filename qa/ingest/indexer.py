@@ -10,17 +10,15 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.config import Config, default_corpus
 from qa.errors import ArticleError, IndexCorrupted
 from qa.fsio import check_directory
 from qa.index.open import index_target
 from qa.index.sentences import SentenceTable
+from qa.index.settings import IndexSettings, VectorSettings
 from qa.index.store import FORMAT_VERSION, IndexStore, read_manifest
 from qa.index.writer import write_index
-from qa.ingest.corpus import (
-    default_corpus,
-    find_duplicates,
-    write_article,
-)
+from qa.ingest.corpus import find_duplicates, write_article
 from qa.ingest.readers import read_articles
 from qa.ingest.records import Progress, Sentences, corpus_records, embed_records
 from qa.ingest.staleness import index_is_current, stale_reason  # noqa: F401 (re-exported)
@@ -29,7 +27,7 @@ from qa.types import Article, IndexStats
 log = logging.getLogger(__name__)
 def build_index(corpus: str | Path | None = None, index: str | Path | None = None, *,
                 rebuild: bool = False, progress: bool | Progress = False,
-                from_index: str | Path | None = None) -> IndexStats:
+                from_index: str | Path | None = None, settings: IndexSettings | None = None) -> IndexStats:
     """Build or update the index from every article file in ``corpus``.
 
     Paragraphs whose embedded text is unchanged reuse their stored vectors; only new or edited
@@ -43,6 +41,9 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
         rebuild: Ignore the stored vectors and embed everything again.
         progress: True for a terminal progress bar, or a callback ``f(done, total)``.
         from_index: Into a server only: take vectors from this embedded index of the same model.
+        settings: BM25 and vector settings of the new version (default: those the index was built with, as
+            its manifest records them, else :class:`~qa.index.settings.IndexSettings` with
+            ``$QA_ANN_THRESHOLD``).
 
     Returns:
         Counts of articles, passages, newly embedded and reused vectors.
@@ -52,7 +53,24 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
     """
     corpus, root = resolve_dirs(corpus, index)
     with build_lock(root):
-        return build_locked(corpus, root, rebuild=rebuild, progress=progress, from_index=from_index)
+        return build_locked(corpus, root, rebuild=rebuild, progress=progress, from_index=from_index,
+                            settings=settings)
+
+
+def index_settings(root: Path, given: IndexSettings | None = None, config: Config | None = None) -> IndexSettings:
+    """The settings a new version of the index at ``root`` is written with (see :func:`build_index`)."""
+    if given is not None:
+        return given
+    try:
+        old = read_manifest(root)
+    except IndexCorrupted:
+        old = None
+    settings = IndexSettings.from_manifest(old or {})
+    threshold = (config or Config.from_env()).ann_threshold
+    if threshold is None:
+        return settings
+    vectors = VectorSettings(**{**settings.vectors.__dict__, "ann_threshold": threshold})
+    return IndexSettings(settings.bm25, vectors, settings.server_vectors)
 
 
 def resolve_dirs(corpus: str | Path | None, index: str | Path | None) -> tuple[Path, Path | str]:
@@ -88,12 +106,14 @@ def build_lock(root: Path | str) -> Iterator[None]:
 
 
 def build_locked(corpus: Path, root: Path | str, *, rebuild: bool = False, progress: bool | Progress = False,
-                 from_index: str | Path | None = None) -> IndexStats:
+                 from_index: str | Path | None = None, settings: IndexSettings | None = None) -> IndexStats:
     """:func:`build_index` for a caller that already holds :func:`build_lock` of ``root``."""
     if isinstance(root, str):  # a search server: qa.ingest.serverbuild
         from qa.ingest.serverbuild import build_into_server
-        return build_into_server(corpus, root, rebuild=rebuild, progress=progress, from_index=from_index)
+        return build_into_server(corpus, root, rebuild=rebuild, progress=progress, from_index=from_index,
+                                 settings=settings)
     started = time.perf_counter()
+    chosen = index_settings(root, settings)
     records, meta = corpus_records(corpus)
     cache, sent_cache = ({}, {}) if rebuild else _reusable_vectors(root, meta)
     todo = sorted({r.key: r for r in records if r.key not in sent_cache}.values(), key=lambda r: len(r.text))
@@ -104,7 +124,7 @@ def build_locked(corpus: Path, root: Path | str, *, rebuild: bool = False, progr
     sent_cache.update(new_sents)
     vectors = np.stack([cache[r.key] for r in records]).astype(np.float32)
     table = SentenceTable.build([sent_cache[r.key][0] for r in records], [sent_cache[r.key][1] for r in records])
-    write_index(root, records, vectors, meta, sentences=table)
+    write_index(root, records, vectors, meta, sentences=table, settings=chosen)
     reused = sum(1 for r in records if r.key not in new)
     return IndexStats(articles=len({r.article_id for r in records}), passages=len(records),
                       embedded=len(new), reused=reused, seconds=time.perf_counter() - started,

@@ -12,9 +12,10 @@ import difflib
 from collections.abc import Sequence
 from pathlib import Path
 
+from qa.config import default_corpus
 from qa.errors import ArticleError
 from qa.fsio import fsync_dir
-from qa.ingest.corpus import CORPUS_SUFFIX, corpus_files, default_corpus
+from qa.ingest.corpus import CORPUS_SUFFIX, corpus_files
 from qa.ingest.indexer import build_lock, build_locked, resolve_dirs
 from qa.ingest.records import Progress
 from qa.types import IndexStats

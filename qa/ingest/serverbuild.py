@@ -12,19 +12,20 @@ time (a server-side advisory lock, released when the builder dies).
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
+from qa.config import Config
 from qa.errors import ConfigError
 from qa.index.manifest import FORMAT_VERSION
 from qa.index.open import open_backend
 from qa.index.pgschema import redact
 from qa.index.pgwriter import PgWriter
 from qa.index.record import PassageRecord
+from qa.index.settings import IndexSettings
 from qa.ingest.records import Progress, corpus_records, embed_records
 from qa.types import IndexStats
 
@@ -35,9 +36,10 @@ BATCH = 512  # passages per transaction (``$QA_SERVER_BATCH`` overrides it)
 LOCK_ID = 7342002
 
 
-def batch_size() -> int:
-    """Passages per transaction: ``$QA_SERVER_BATCH`` or :data:`BATCH`."""
-    return max(1, int(os.environ.get("QA_SERVER_BATCH", BATCH)))
+def batch_size(config: Config | None = None) -> int:
+    """Passages per transaction: ``$QA_SERVER_BATCH`` (:attr:`qa.config.Config.server_batch`) or :data:`BATCH`."""
+    configured = (config or Config.from_env()).server_batch
+    return max(1, configured if configured is not None else BATCH)
 
 
 def _reusable(from_index: Path | None, meta: dict) -> tuple[dict, dict]:
@@ -57,7 +59,7 @@ def _reusable(from_index: Path | None, meta: dict) -> tuple[dict, dict]:
 
 
 def build_into_server(corpus: Path, url: str, *, rebuild: bool = False, progress: bool | Progress = False,
-                      from_index: str | Path | None = None) -> IndexStats:
+                      from_index: str | Path | None = None, settings: IndexSettings | None = None) -> IndexStats:
     """Make the server's index reflect ``corpus`` (see the module docstring).
 
     Args:
@@ -66,6 +68,7 @@ def build_into_server(corpus: Path, url: str, *, rebuild: bool = False, progress
         rebuild: Embed and write everything again.
         progress: True for a progress bar on stderr, or a callback ``f(done, total)``.
         from_index: An embedded index directory to take vectors from.
+        settings: BM25 and HNSW settings, recorded in the server's manifest (default: those it records).
 
     Raises:
         ArticleError: The corpus is empty or malformed.
@@ -81,6 +84,7 @@ def build_into_server(corpus: Path, url: str, *, rebuild: bool = False, progress
     try:
         writer.lock(LOCK_ID)
         old = writer.manifest()
+        meta = {**meta, **(settings or IndexSettings.from_manifest(old or {})).to_manifest()}
         if old and any(old.get(f) != meta[f] for f in ("model", "dimension", "tokenizer")):
             log.warning("the server's index was built with another model or tokenizer: rebuilding")
             rebuild = True

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from qa.index.backend import BackendWriter, SearchBackend
-from qa.index.embedded_writer import EmbeddedWriter
+from tests.engine.embedded_writer import EmbeddedWriter
 from qa.index.open import open_backend
 from qa.index.pgwriter import PgWriter
 from qa.ingest.corpus import read_corpus

@@ -79,7 +79,8 @@ def _records(n):
 
 
 @pytest.mark.fast
-def test_large_index_switches_to_hnsw_with_high_recall(tmp_path, monkeypatch):
+def test_large_index_switches_to_hnsw_with_high_recall(tmp_path):
+    from qa.index.settings import IndexSettings, VectorSettings
     from qa.index.vectors import FlatIndex, HNSWIndex, VectorIndex
     from qa.index.writer import write_index
 
@@ -90,11 +91,13 @@ def test_large_index_switches_to_hnsw_with_high_recall(tmp_path, monkeypatch):
     meta = {"model": "synthetic", "dimension": 32, "tokenizer": {}}
     table = SentenceTable.build([[]] * 3000, [vectors[:0]] * 3000)
     write_index(tmp_path / "small", _records(3000), vectors, meta, sentences=table)
-    monkeypatch.setenv("QA_ANN_THRESHOLD", "1000")
-    write_index(tmp_path / "large", _records(3000), vectors, meta, sentences=table)
+    hnsw = IndexSettings(vectors=VectorSettings(ann_threshold=1000, ef_search=700))
+    write_index(tmp_path / "large", _records(3000), vectors, meta, sentences=table, settings=hnsw)
     small, large = IndexStore.open(tmp_path / "small"), IndexStore.open(tmp_path / "large")
     assert isinstance(large.dense, HNSWIndex) and isinstance(small.dense, FlatIndex)
     assert isinstance(large.dense, VectorIndex) and large.manifest["vector_index"] == "hnsw"
+    assert large.settings == hnsw and large.dense.ef_search == 700  # recorded in the manifest, read back
+    assert small.settings == IndexSettings() and small.manifest["bm25"] == {"k1": 1.2, "b": 0.75, "idf": "lucene"}
     queries = _unit(rng, 40)
     hits = 0
     for q in queries:
