@@ -12,6 +12,7 @@ measurement tools (:mod:`qa.tools`) use only the names listed in ``__all__``. Im
 no model and no UI toolkit.
 """
 
+from qa.answerer import Answerer
 from qa.api import answer, differences, open_index, read_answers, reader_configured, retrieve
 from qa.config import Config, default_corpus, default_index
 from qa.conversation import Turn
@@ -34,6 +35,7 @@ from qa.ingest.lifecycle import remove_articles, resolve_articles
 from qa.ingest.readers import check_published
 from qa.ingest.webadd import FeedResult, SkippedItem, add_feed, add_urls, fetch_article
 from qa.library import get_article, list_articles
+from qa.settings import Settings
 from qa.status import IndexStatus, index_status
 from qa.textmatch import answer_f1, exact_match, normalize_answer, same_answer
 from qa.types import (
@@ -51,6 +53,7 @@ from qa.types import (
 
 __all__ = [
     "Answer",
+    "Answerer",
     "Article",
     "ArticleError",
     "ArticleFact",
@@ -73,6 +76,7 @@ __all__ = [
     "QAError",
     "QuestionError",
     "Quote",
+    "Settings",
     "SkippedItem",
     "Span",
     "Turn",

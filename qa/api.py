@@ -1,81 +1,39 @@
-"""The public entry points: retrieve() and answer(), over an index opened once per process."""
+"""The public entry points: thin wrappers over a default :class:`~qa.answerer.Answerer`.
+
+Each call reads the configuration (:meth:`qa.Config.from_env`) and uses the process's ``Answerer`` for it and
+the index named; the index is opened once per process and a replaced one is picked up by the next question.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
-from qa.answering.compose import build_answer
-from qa.answering.differences import find_differences
-from qa.answering.evidence import EvidencePool
-from qa.answering.followup import resolve_followup
-from qa.answering.intents import asks_source, disagreement_topic, is_comparison
-from qa.answering.metadata import with_facts
-from qa.answering.query import check_question, make_query
-from qa.answering.retrieve import search
-from qa.answering.settings import ReaderSettings
+from qa.answerer import Answerer, IndexLike, open_index
+from qa.config import Config
 from qa.conversation import Turn
-from qa.errors import ConfigError, ModelMismatch, QuestionError
-from qa.fsio import check_directory
-from qa.index.backend import SearchBackend
-from qa.index.open import cache_key, index_target, open_backend, still_live
-from qa.index.store import IndexStore
-from qa.model import Reader, get_encoder, get_reader
 from qa.model.reader import Span as ReaderSpan
-from qa.outlets import outlet_key
-from qa.types import Answer, Difference, OutletQuotes, Passage
+from qa.types import Answer, Difference, Passage
 
-DIFFERENCES_DEPTH = 40  # passages compared for a topic
-DIFFERENCES_WHOLE_INDEX = 3000  # largest index compared whole (no topic)
-_cache: dict[str, SearchBackend] = {}
-_cache_lock = threading.Lock()
-IndexLike = str | Path | IndexStore | SearchBackend | None
+__all__ = ["answer", "default_answerer", "differences", "open_index", "read_answers", "reader_configured",
+           "retrieve"]
+
+_answerers: dict[tuple, Answerer] = {}
+_lock = threading.Lock()
 
 
-def open_index(index: IndexLike = None) -> SearchBackend:
-    """Open an index, reusing the open one of this process.
-
-    ``index`` is a directory or a ``postgresql://`` search-server URL (default ``$QA_BACKEND_URL``,
-    else ``$QA_INDEX`` or ``./index``); an opened backend is returned as is. When an index on disk
-    was replaced by a newer version, the new version is opened and the next queries use it (readers
-    switch atomically).
-
-    Raises:
-        ValueError: No index exists there, the path is a file, the index is corrupted, or the server is
-            unreachable (the message names the fix).
-    """
+def default_answerer(index: IndexLike = None) -> Answerer:
+    """The process's :class:`Answerer` for the current configuration and ``index`` (default settings)."""
+    config = Config.from_env()
     if index is not None and not isinstance(index, (str, Path)):
-        return index
-    target = index_target(index)
-    if isinstance(target, Path):
-        check_directory(target.resolve())
-    key = cache_key(target)
-    with _cache_lock:
-        store = _cache.get(key)
-        if store is not None and still_live(store, target):
-            return store
-        fresh = open_backend(target)
-        _check_model(fresh)
-        _cache[key] = fresh
-        return fresh
-
-
-def _check_model(store: SearchBackend) -> None:
-    """Refuse to search vectors of one model with questions embedded by another."""
-    built_with = store.manifest.get("model")
-    name = get_encoder().name
-    if built_with and built_with != name:
-        raise ModelMismatch(f"index built with model {built_with!r} but the configured model is {name!r}",
-                            source=store.location)
-
-
-@lru_cache(maxsize=4)
-def _reading(reader: Reader | None) -> ReaderSettings:
-    """How a reader is used: the settings stored with it (calibration, thresholds)."""
-    return ReaderSettings.from_config(reader.config.get("answering", {}) if reader is not None else {})
+        return Answerer(index, config=config)  # an opened index: nothing to keep
+    key = (config, None if index is None else str(index))
+    with _lock:
+        found = _answerers.get(key)
+        if found is None:
+            found = _answerers[key] = Answerer(index, config=config)
+        return found
 
 
 def reader_configured() -> bool:
@@ -84,7 +42,7 @@ def reader_configured() -> bool:
     Raises:
         ConfigError: ``$QA_READER`` names no reader directory.
     """
-    return get_reader() is not None
+    return default_answerer().reader is not None
 
 
 def read_answers(question: str, texts: Sequence[str]) -> list[ReaderSpan]:
@@ -101,30 +59,7 @@ def read_answers(question: str, texts: Sequence[str]) -> list[ReaderSpan]:
     Raises:
         ConfigError: No reader is configured (``QA_READER=none``) or it cannot be loaded.
     """
-    reader = get_reader()
-    if reader is None:
-        raise ConfigError("no reader is configured", source="QA_READER=none", hint="unset QA_READER")
-    return reader.read(check_question(question), list(texts))
-
-
-def check_outlets(known: Sequence[str], outlets: Sequence[str] | None, shown: int = 12) -> None:
-    """Refuse an outlet filter naming an outlet the index has no article from (it could only abstain).
-
-    Args:
-        known: The index's outlet names (``store.outlet_names()``).
-        outlets: The outlets asked for.
-        shown: Most outlet names listed in the message.
-
-    Raises:
-        QuestionError: Some named outlet has no article in the index (``field="outlets"``); the
-            message lists the outlets it has.
-    """
-    keys = {outlet_key(o) for o in known}
-    missing = [o for o in outlets or () if outlet_key(o) not in keys]
-    if missing:
-        listed = ", ".join(known[:shown]) + (f" and {len(known) - shown} more" if len(known) > shown else "")
-        raise QuestionError(f"no articles from {', '.join(missing)} in the index; outlets: {listed or 'none'}",
-                            field="outlets")
+    return default_answerer().read(question, texts)
 
 
 def retrieve(question: str, k: int = 5, *, index: IndexLike = None,
@@ -142,10 +77,7 @@ def retrieve(question: str, k: int = 5, *, index: IndexLike = None,
         ValueError: Empty, too long or non-text question; an outlet with no article in the index
             (:class:`~qa.errors.QuestionError`); missing or corrupted index.
     """
-    store = open_index(index)
-    names = store.outlet_names()
-    check_outlets(names, outlets)
-    return search(store, make_query(question, names, get_encoder()), k, outlets).passages
+    return default_answerer(index).retrieve(question, k, outlets=outlets)
 
 
 def answer(question: str, k: int = 5, *, index: IndexLike = None, outlets: Sequence[str] | None = None,
@@ -171,63 +103,7 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None, outlets: Seque
         ValueError: As :func:`retrieve`: a bad question, an outlet with no article in the index
             (:class:`~qa.errors.QuestionError`), a missing or corrupted index.
     """
-    store = open_index(index)
-    names = store.outlet_names()  # one read per question (a query on a search server)
-    check_outlets(names, outlets)
-    asked = check_question(question)
-    turns = [t if isinstance(t, Turn) else Turn.of(t) for t in history or ()]
-    if turns and asks_source(asked):  # "Which outlet said that?": the previous answer, no new search
-        recalled = _recall(turns[-1], asked)
-        if recalled is not None:
-            return recalled
-    searched = resolve_followup(asked, turns, names)
-    query = make_query(searched, names, get_encoder())
-    topic = disagreement_topic(searched, len(query.named_outlets))
-    if topic is not None:  # "What do the outlets disagree about?"
-        found = _differences(store, topic or None, outlets)
-        return differences_answer(asked, searched, found, store.n_articles)
-    reader = get_reader()
-    reading = _reading(reader)
-    retrieved = search(store, query, max(k, depth or k, 2 * k if reader is not None else k), outlets)
-    scope = tuple(outlets or query.named_outlets)
-    compare = is_comparison(searched, len(scope))
-    result = build_answer(query, retrieved, reader=reader, reading=reading, k=k, scope=scope, compare=compare)
-    passages = tuple(retrieved.passages[:max(k, depth or k)])
-    return with_facts(replace(result, question=asked, searched=searched, passages=passages), names)  # metadata
-
-
-def differences_answer(asked: str, searched: str, found: Sequence[Difference], n_articles: int) -> Answer:
-    """The answer to "What do the outlets disagree about?": the differences, every outlet's quotes."""
-    quotes = [q for d in found for q in d.quotes]
-    by_outlet: dict[str, list] = {}
-    for q in quotes:
-        by_outlet.setdefault(q.outlet, []).append(q)
-    return Answer(question=asked, quotes=tuple(quotes), abstained=not found, searched=searched,
-                  outlets=tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items()), n_articles=n_articles,
-                  disagreement=bool(found), differences=tuple(found))
-
-
-def _recall(turn: Turn, asked: str) -> Answer | None:
-    """The previous answer restated for a question about its source (None: no earlier answer to restate)."""
-    if turn.source is None:
-        return None
-    return replace(turn.source, question=asked, searched=turn.source.searched or turn.source.question,
-                   recalled=True)
-
-
-def _differences(store: SearchBackend, topic: str | None, outlets: Sequence[str] | None) -> list[Difference]:
-    if topic:
-        query = make_query(topic, store.outlet_names(), get_encoder())
-        evidence = search(store, query, DIFFERENCES_DEPTH, outlets).evidence
-    else:
-        if len(store) > DIFFERENCES_WHOLE_INDEX:
-            raise QuestionError(f"the index has {len(store):,} passages: too many to compare all of them",
-                                field="topic", hint="name a topic (qa differences TOPIC)")
-        evidence = EvidencePool(store).gather({row: 0.0 for row in range(len(store))}, []).evidence
-        if outlets:
-            keys = {outlet_key(o) for o in outlets}
-            evidence = tuple(e for e in evidence if outlet_key(e.passage.outlet) in keys)
-    return find_differences(evidence)
+    return default_answerer(index).answer(question, k, outlets=outlets, depth=depth, history=history)
 
 
 def differences(topic: str | None = None, outlets: Sequence[str] | None = None, *,
@@ -247,8 +123,4 @@ def differences(topic: str | None = None, outlets: Sequence[str] | None = None, 
         QuestionError: An empty or over-long topic, an outlet with no article in the index, or no topic
             for an index too large to compare whole.
     """
-    store = open_index(index)
-    check_outlets(store.outlet_names(), outlets)
-    if topic is not None:
-        topic = check_question(topic)
-    return _differences(store, topic, outlets)
+    return default_answerer(index).differences(topic, outlets)

@@ -99,10 +99,13 @@ class IndexCorrupted(QAError):
     code, default_hint = "index_corrupted", "run `qa index --rebuild` to build it again from the corpus"
 
 
-class IndexOutdated(IndexCorrupted):
-    """The index was written in an older format; it must be rebuilt (``default_hint`` says how)."""
+class IndexOutdated(QAError):
+    """The index was written in another format (an older one: it must be rebuilt; ``default_hint`` says how).
 
-    code = "index_outdated"
+    Not an :class:`IndexCorrupted`: nothing is damaged, and its files are not read.
+    """
+
+    code, default_hint = "index_outdated", IndexCorrupted.default_hint
 
 
 class ModelMismatch(QAError):

@@ -57,13 +57,6 @@ def index_summary(index: str | Path) -> tuple[str, list[str]]:
     return render.index_summary(status.n_articles, status.outlets), [o for o, _ in status.outlets]
 
 
-def answer_turn(question: Any, outlets: Sequence[str] | None, k: Any, *, index: str | Path
-                ) -> tuple[str, str]:
-    """Answer one question on its own: ``(chat markdown, sources panel html)``. Never raises."""
-    reply, panel, _ = chat_turn(question, outlets, k, index=index)
-    return reply, panel
-
-
 def chat_turn(question: Any, outlets: Sequence[str] | None, k: Any, *, index: str | Path,
               history: Sequence[qa.Turn] = ()) -> tuple[str, str, qa.Turn | None]:
     """Answer one turn of a conversation: ``(chat markdown, sources panel html, the turn to remember)``.
@@ -188,13 +181,14 @@ def add_article(upload: Any, text: Any, *, outlet: Any = "", title: Any = "", au
         if page:
             with _ADD_LOCK:
                 stats = qa.add_urls([page], corpus=corpus, index=index, progress=progress or False,
-                                    settings=fetch_settings, allow_private=allow_private, **meta)
+                                    settings=fetch_settings, allow_private=allow_private, metadata=meta)
         else:
             workdir = Path(tempfile.mkdtemp(prefix="newsqa-add-"))
             staged, shown = (stage_upload(upload, workdir) if upload
                              else (_stage_paste(text, workdir, max_paste_chars), shown))
             with _ADD_LOCK:
-                stats = qa.add_articles([staged], corpus=corpus, index=index, progress=progress or False, **meta)
+                stats = qa.add_articles([staged], corpus=corpus, index=index, progress=progress or False,
+                                        metadata=meta)
     except ValueError as exc:
         return False, f"Not added: {error_text(exc, staged, shown)}"
     except Exception:

@@ -22,7 +22,8 @@ PATH = "/api/answer"
 MAX_K = 20
 MAX_TURNS = 20
 FIELDS = ("question", "outlets", "k", "history")
-SERVER_SIDE = (qa.IndexMissing, qa.IndexCorrupted, qa.ConfigError, qa.ModelMismatch)  # not the caller's fault
+# not the caller's fault
+SERVER_SIDE = (qa.IndexMissing, qa.IndexCorrupted, qa.IndexOutdated, qa.ConfigError, qa.ModelMismatch)
 
 
 def parse_request(body: bytes) -> tuple[str, list[str] | None, int, list[qa.Turn]]:

@@ -6,17 +6,17 @@ The JSON route and the request-limits middleware are handed to the FastAPI app G
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import qa
 from ui.access import Access
 from ui.api import answer_route
 from ui.app import build_app
 from ui.limits import Gate, Limits, RequestLimits
 from ui.style import CSS, THEME
 
-TOKEN_ENV = "QA_ADMIN_TOKEN"
+TOKEN_ENV = "QA_ADMIN_TOKEN"  # read by qa.Config
 
 
 def launch(index: str | Path, corpus: str | Path, host: str = "127.0.0.1", port: int = 7860, *,
@@ -38,7 +38,7 @@ def launch(index: str | Path, corpus: str | Path, host: str = "127.0.0.1", port:
     Raises:
         ConfigError: The admin token is too short.
     """
-    token = admin_token if admin_token is not None else os.environ.get(TOKEN_ENV, "")
+    token = admin_token if admin_token is not None else qa.Config.from_env().admin_token
     access = Access(host=host, admin_token=token.strip(), read_only=read_only, allow_private_urls=allow_private_urls,
                     allowed_url_hosts=tuple(allowed_url_hosts))
     limits = Limits(questions_per_minute=max(0, questions_per_minute))

@@ -25,7 +25,7 @@ from qa.index.lexical import tokenize
 from qa.model.reader import Reader
 from qa.outlets import outlet_key
 from qa.textmatch import same_answer
-from qa.types import Answer, OutletQuotes, Position, Quote
+from qa.types import Answer, ArticleFact, OutletQuotes, Passage, Position, Quote
 
 __all__ = ["best_quotes", "build_answer", "read_quotes", "side_by_side"]
 
@@ -82,9 +82,6 @@ def _agrees(a: Reading, b: Reading) -> bool:
         same_answer(text[a.answer.start:a.answer.end], other[b.answer.start:b.answer.end])
 
 
-NAMED_OVERLAP = 2  # search words (outlet names aside) a named outlet's passage shares with the question to be quoted
-
-
 def _extra_outlets(retrieved: Retrieved, k: int, limit: int) -> Retrieved | None:
     """The best passage beyond the first ``k`` of each outlet missing from them (at most ``limit``)."""
     seen = {outlet_key(e.passage.outlet) for e in retrieved.evidence[:k]}
@@ -124,7 +121,8 @@ def side_by_side(pool: Sequence[Quote], scope: Sequence[str]) -> dict[str, Quote
 
 def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = DEFAULT_QUOTES, *,
                  reader: Reader | None = None, reading: ReaderSettings = DEFAULT_READER, k: int | None = None,
-                 scope: Sequence[str] = (), compare: bool = False) -> Answer:
+                 scope: Sequence[str] = (), compare: bool = False, question: str | None = None, searched: str = "",
+                 passages: Sequence[Passage] | None = None, facts: Sequence[ArticleFact] = ()) -> Answer:
     """Turn retrieved evidence into an :class:`Answer` (quotes, short answers, abstention, positions, outlets).
 
     Args:
@@ -139,6 +137,8 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             from these alone, and those without one are :attr:`Answer.silent`.
         compare: A comparison of the ``scope`` outlets: each one's own best quote on the topic, side by side
             (the answer abstains only when none of them writes about it).
+        question: The question as asked (default: the query's text); ``searched``: what was searched.
+        passages: The passages reported (default: the first ``k``); ``facts``: metadata answers.
     """
     k = len(retrieved.evidence) if k is None else k
     head = retrieved.head(k)
@@ -187,7 +187,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
                 if q.outlet not in by_outlet:
                     by_outlet[q.outlet] = [q]
         topic = set(tokenize(query.text)) - {t for o in scope for t in tokenize(o)}
-        named = [q for q in [*quotes, *further] if len(topic & set(tokenize(q.passage.text))) >= NAMED_OVERLAP]
+        named = [q for q in [*quotes, *further] if len(topic & set(tokenize(q.passage.text))) >= settings.named_overlap]
         for _ in range(reading.named_quotes):  # each outlet the question asks about, when it speaks: its best quotes
             for q in side_by_side(named, scope).values():
                 have = by_outlet.setdefault(q.outlet, [])
@@ -197,6 +197,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
     taken = {outlet_key(o) for p in positions for o in p.outlets} | {outlet_key(g.outlet) for g in groups}
     silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()
-    return Answer(question=query.text, quotes=tuple(quotes), abstained=abstained, outlets=groups,
-                  n_articles=retrieved.n_articles, passages=tuple(head.passages), positions=positions,
+    return Answer(question=query.text if question is None else question, quotes=tuple(quotes), abstained=abstained,
+                  outlets=groups, n_articles=retrieved.n_articles, searched=searched, facts=tuple(facts),
+                  passages=tuple(head.passages if passages is None else passages), positions=positions,
                   disagreement=disagreement, silent=silent)

@@ -9,8 +9,7 @@ A question that leans on an earlier turn is rewritten with what the conversation
 - "what about X?" / "and X?": X replaces the outlet the earlier question named (or is added as its
   outlet) when X is an outlet, else the earlier topic;
 - a bare question word ("When?", "How many?"): asked of the earlier question;
-- "Does Newsweek say so too?": the earlier question, within that outlet. Any other question stands
-  alone and is returned unchanged, whatever the history.
+- "Does Newsweek say so too?": the earlier question, within that outlet. Any other question stands alone.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 
 from qa.answering.intents import says_so_too
 from qa.answering.routing import outlet_spans
+from qa.answering.settings import DEFAULT_FOLLOWUP, FollowupSettings
 from qa.conversation import Turn
 
 __all__ = ["Referents", "needs_context", "referents", "resolve_followup"]
@@ -37,8 +37,8 @@ _AND_X = re.compile(r"^\s*(?:and|but|also)\s+(?P<x>(?!(?:" + "|".join(WH) + r")\
                     re.IGNORECASE)
 _BARE = re.compile(r"^\s*(?:and\s+)?(?P<wh>(?:" + "|".join(WH) + r")(?:\s+(?:many|much|long|old|far|often|"
                    r"exactly|so))?)\s*[?.!]*\s*$", re.IGNORECASE)
-_DUMMY_IT = re.compile(r"\b(?:is|was|isn't|wasn't)\s+it\s+(?:true|possible|likely|clear|known|legal|\w+\s+(?:that|to|"
-                       r"whether|if))\b|\bit\s+(?:is|was)\s+(?:true|possible|likely|clear|known|\w+\s+(?:that|to))\b"
+_DUMMY_IT = re.compile(r"\b(?:is|was|isn't|wasn't)\s+it\s+(?:true|possible|likely|clear|known|legal|\w+\s+(?:that|"
+                       r"to|whether|if))\b|\bit\s+(?:is|was)\s+(?:true|possible|likely|clear|known|\w+\s+(?:that|to))\b"
                        r"|\b(?:is|was)\s+it\s+(?:that|when|called|\w+er)\b|\bit\s+(?:is|was)\s+(?:now|also)\s"
                        r"|\bit\s+(?:cost|costs|take|takes|took|mean|means)\b", re.IGNORECASE)
 _NP_STOP = {"of", "to", "for", "into", "in", "on", "at", "by", "with", "from", "about", "as", "that", "which",
@@ -48,7 +48,7 @@ _NP_STOP = {"of", "to", "for", "into", "in", "on", "at", "by", "with", "from", "
 _NAME_SKIP = {*WH, "did", "does", "do", "is", "was", "are", "were", "can", "could", "will", "would", "should",
               "has", "have", "had", "the", "a", "an", "in", "on", "and", "but", "according", "president", "mr",
               "ms", "mrs", "dr"}
-NP_MAX_WORDS, HISTORY_TURNS = 3, 6  # longest topic phrase; the latest turns a follow-up is resolved from
+NP_MAX_WORDS = 3  # longest topic phrase
 _PLURAL = re.compile(r"^[a-z]{3,}[^su'’]s$")
 
 
@@ -258,22 +258,22 @@ def _with_outlet(previous: str, outlet_text: str, outlets: Sequence[str]) -> str
     return _ask("".join(parts) + previous[last:])
 
 
-def resolve_followup(question: str, history: Sequence[Turn], outlets: Sequence[str] = ()) -> str:
+def resolve_followup(question: str, history: Sequence[Turn], outlets: Sequence[str] = (),
+                     settings: FollowupSettings = DEFAULT_FOLLOWUP) -> str:
     """The question to search: the question itself, or its stand-alone form given the conversation.
 
     Args:
         question: The new question (already validated).
-        history: Earlier turns, oldest first (the latest ``HISTORY_TURNS`` are used).
+        history: Earlier turns, oldest first (the latest ``settings.history_turns`` are used).
         outlets: Outlet names of the index ("what about Newsweek?" switches outlet).
 
     Returns:
-        ``question`` unchanged when it stands alone or there is no history, else the rewritten question
-        ("Does Newsweek say so too?": the previous question, within Newsweek).
+        ``question`` unchanged when it stands alone or there is no history, else its stand-alone form.
     """
     who = says_so_too(question) if history else None  # "Does Newsweek say so too?"
     if not history or not (needs_context(question) or (who and outlet_spans(who, outlets))):
         return question
-    ref = referents(list(history)[-HISTORY_TURNS:], outlets)
+    ref = referents(list(history)[-settings.history_turns:], outlets)
     if who and outlet_spans(who, outlets):
         return _with_outlet(ref.previous, who, outlets)
     about = _ABOUT.match(question) or _AND_X.match(question)

@@ -39,12 +39,13 @@ def rrf(rankings: Sequence[tuple[float, Sequence[int]]], k: int) -> Ranking:
     return sorted(fused.items(), key=lambda kv: -kv[1])
 
 
-def rerank(ranked: Ranking, sims: Sequence[float], *, depth: int, weight: float, k: int) -> Ranking:
+def rerank(ranked: Ranking, sims: Sequence[float], *, depth: int, weight: float, k: int,
+           tail_scale: float = 0.99) -> Ranking:
     """Re-order the head of a ranking by a second signal, keeping the rest below it.
 
     The first ``depth`` entries gain ``weight / (k + r + 1)`` where ``r`` is their rank by
     ``sims`` (one value per head entry); the fused score itself is kept, so an entry far ahead on
-    evidence stays ahead. The tail keeps its order, scaled under the lowest head score.
+    evidence stays ahead. The tail keeps its order, scaled under the lowest head score (by ``tail_scale``).
     """
     head = ranked[:depth]
     if len(head) < 2:
@@ -56,7 +57,7 @@ def rerank(ranked: Ranking, sims: Sequence[float], *, depth: int, weight: float,
     floor = min(s for _, s in rescored)
     tail = ranked[len(head):]
     top_tail = tail[0][1] if tail else 1.0
-    return rescored + [(key, floor * 0.99 * s / top_tail) for key, s in tail]
+    return rescored + [(key, floor * tail_scale * s / top_tail) for key, s in tail]
 
 
 def combine(ranked: Ranking, other: Ranking, weight: float) -> Ranking:

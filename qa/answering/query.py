@@ -18,7 +18,7 @@ from qa.errors import QuestionError
 from qa.index.lexical import tokenize
 from qa.model.encoder import Encoder
 
-__all__ = ["MAX_QUESTION_CHARS", "Probe", "Query", "check_question", "make_query"]
+__all__ = ["MAX_QUESTION_CHARS", "Probe", "Query", "analyse", "check_question", "make_query"]
 
 MAX_QUESTION_CHARS = 2000
 
@@ -41,16 +41,14 @@ class Query:
 
     Attributes:
         text: The question as asked (stripped).
-        dense_text: The question without the outlet names and dates it routes by.
         tokens: Search tokens of ``text`` (quote scoring).
         vector: Unit vector of the question (the mean of its parts' when it has parts).
         named_outlets: Outlets the question names, in order.
-        search_tokens: Tokens of ``dense_text`` (BM25).
+        search_tokens: Tokens of the question without the outlet names and dates it routes by (BM25).
         probes: One per source or claim the question names (empty for a plain question).
     """
 
     text: str
-    dense_text: str
     tokens: list[str]
     vector: np.ndarray
     named_outlets: tuple[str, ...]
@@ -87,16 +85,25 @@ def check_question(question: object) -> str:
 
 def make_query(question: object, outlets: Sequence[str], encoder: Encoder,
                settings: RetrievalSettings = DEFAULT_RETRIEVAL) -> Query:
-    """Validate and analyse a question: its vector, tokens and the sources it names.
+    """Validate (:func:`check_question`) and analyse a question (:func:`analyse`).
+
+    Raises:
+        QuestionError: As :func:`check_question`.
+    """
+    return analyse(check_question(question), outlets, encoder, settings)
+
+
+def analyse(text: str, outlets: Sequence[str], encoder: Encoder, settings: RetrievalSettings = DEFAULT_RETRIEVAL
+            ) -> Query:
+    """Analyse a validated question: its vector, tokens and the sources it names.
 
     Args:
-        question: The question as given by the user.
+        text: The question, already checked by :func:`check_question` (or built from one).
         outlets: The outlet names of the index (for routing by mention).
         encoder: The model that embeds the question.
-        settings: ``clause_min_tokens`` decides which parts are searched on their own.
+        settings: ``clause_min_tokens`` decides which parts are searched on their own; routing settings.
     """
-    text = check_question(question)
-    plan = route(text, outlets)
+    plan = route(text, outlets, settings)
     tokens = [tokenize(m.clause) if len(plan.mentions) > 1 else [] for m in plan.mentions]
     searched = [len(t) >= settings.clause_min_tokens for t in tokens]
     parts = [m.clause for m, ok in zip(plan.mentions, searched, strict=True) if ok]
@@ -107,6 +114,6 @@ def make_query(question: object, outlets: Sequence[str], encoder: Encoder,
     else:
         vectors = encoder.encode([plan.text])
     at = iter(vectors[1:])
-    probes = tuple(Probe(m, Query(m.clause, m.clause, t, next(at), (), t) if ok else None)
+    probes = tuple(Probe(m, Query(m.clause, t, next(at), (), t) if ok else None)
                    for m, t, ok in zip(plan.mentions, tokens, searched, strict=True))
-    return Query(text, plan.text, tokenize(text), vectors[0], plan.outlets, tokenize(plan.text), probes)
+    return Query(text, tokenize(text), vectors[0], plan.outlets, tokenize(plan.text), probes)

@@ -103,7 +103,8 @@ def read(questions: Sequence[str], ranked: Sequence[tuple[Scored, int]], reader:
             w = windows[k]
             found = span.end > span.start and math.isfinite(span.score)
             answer = Span(w.start + span.start, w.start + span.end) if found else None
-            margin = max(-30.0, min(30.0, span.score - span.null_score)) if found else -30.0
+            clip = settings.margin_clip
+            margin = max(-clip, min(clip, span.score - span.null_score)) if found else -clip
             out[k] = Reading(ranked[k][0], ranked[k][1], w, answer, margin, span.prob if found else 0.0)
     return [r for r in out if r is not None]
 

@@ -16,6 +16,7 @@ from qa.answering.evidence import EvidencePool, Retrieved
 from qa.answering.fusion import Ranking
 from qa.answering.query import Query
 from qa.answering.settings import DEFAULT_RETRIEVAL, RetrievalSettings
+from qa.errors import QuestionError
 from qa.index.backend import Restriction, SearchBackend
 
 __all__ = ["search"]
@@ -60,7 +61,7 @@ class _Rankings:
             return ranked
         head = [row for row, _ in ranked[:s.rerank_depth]]
         return fusion.rerank(ranked, self.pool.max_sim(head, query.vector), depth=s.rerank_depth,
-                             weight=s.rerank_weight, k=s.rrf_k)
+                             weight=s.rerank_weight, k=s.rrf_k, tail_scale=s.tail_scale)
 
     def for_source(self, query: Query, outlets: tuple[str, ...], window: Window, clause: Query | None) -> Ranking:
         """Ranking for one named source: its dated articles first (when it names a date), then the rest."""
@@ -87,9 +88,9 @@ def search(store: SearchBackend, query: Query, k: int = 5, outlets: Sequence[str
         settings: Fusion and routing settings.
     """
     if k < 1:
-        raise ValueError("k must be at least 1")
+        raise QuestionError("k must be at least 1", field="k")
     pool = EvidencePool(store)
-    rankings = _Rankings(pool, max(settings.pool, 4 * k), settings)
+    rankings = _Rankings(pool, max(settings.pool, settings.pool_per_k * k), settings)
     if outlets:
         window = next((p.mention.window for p in query.probes if p.mention.window), None)
         ranked = [rankings.for_source(query, tuple(outlets), window, None)]

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from qa.answering.settings import DEFAULT_RETRIEVAL, RetrievalSettings
 from qa.outlets import outlet_key
 
 __all__ = ["Mention", "Route", "date_mentions", "outlet_aliases", "route"]
@@ -31,8 +32,6 @@ _DATE = re.compile(
     r"|(?P<iso>\d{4}-\d\d-\d\d)"
     rf"|(?P<mon3>{_MONTH}),?\s+(?P<year3>\d{{4}}))\b",
     re.IGNORECASE)
-ON_DATE_SLACK = 1  # days either side of a named date (publication times are stored in UTC)
-CLAIM_MIN_WORDS = 5
 _CLAIM = re.compile(r",?\s+(?:while|whereas|but|in contrast to|compared to|and (?:also|is|has|was|are|were)"
                     r"|and (?:the|a|an)\s)\b|,\s+and\b|;\s*", re.IGNORECASE)
 _ROUTING_WORDS = re.compile(r"\b(?:as\s+)?(?:reported|published|written|posted)\s+(?:by|in|on)?\b"
@@ -97,10 +96,11 @@ def outlet_spans(question: str, outlets: Sequence[str]) -> list[tuple[int, int, 
                                               for g in found))
 
 
-def date_mentions(question: str) -> list[tuple[int, int, tuple[int, int]]]:
+def date_mentions(question: str, slack: int = DEFAULT_RETRIEVAL.date_slack_days
+                  ) -> list[tuple[int, int, tuple[int, int]]]:
     """``(start, end, (first_day, last_day))`` of every calendar date the question names.
 
-    "on October 31, 2023" is that day (give or take ``ON_DATE_SLACK``), "before"/"until"/"by" a
+    "on October 31, 2023" is that day (give or take ``slack`` days), "before"/"until"/"by" a
     date is everything up to it, "after"/"since"/"from" everything from it, "in October 2023" that
     month. Days are ``date.toordinal()`` numbers.
     """
@@ -121,7 +121,7 @@ def date_mentions(question: str) -> list[tuple[int, int, tuple[int, int]]]:
         except ValueError:  # "February 30, 2023"
             continue
         o = day.toordinal()
-        found.append((m.start(), m.end(), _relative(m["rel"], o - ON_DATE_SLACK, o + ON_DATE_SLACK)))
+        found.append((m.start(), m.end(), _relative(m["rel"], o - slack, o + slack)))
     return found
 
 
@@ -143,29 +143,32 @@ def _strip(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return re.sub(r"^[\W_]+|[\s,;:]+$", "", text) if any(ch.isalnum() for ch in text) else ""
 
 
-def _claims(question: str, lo: int, hi: int) -> list[tuple[int, int]]:
+def _claims(question: str, lo: int, hi: int, min_words: int) -> list[tuple[int, int]]:
     """Split ``question[lo:hi]`` before each joined claim (", and", "while", "and is also" ...).
 
-    A piece under ``CLAIM_MIN_WORDS`` words stays with the piece before it (the last one joins the
+    A piece under ``min_words`` words stays with the piece before it (the last one joins the
     previous), so "X and Y" in one noun phrase is not split.
     """
     cuts = [lo] + [m.start() for m in _CLAIM.finditer(question, lo, hi) if m.start() > lo] + [hi]
     pieces: list[list[int]] = []
     for a, b in pairwise(cuts):
-        if pieces and len(question[pieces[-1][0]:pieces[-1][1]].split()) < CLAIM_MIN_WORDS:
+        if pieces and len(question[pieces[-1][0]:pieces[-1][1]].split()) < min_words:
             pieces[-1][1] = b
         else:
             pieces.append([a, b])
-    if len(pieces) > 1 and len(question[pieces[-1][0]:pieces[-1][1]].split()) < CLAIM_MIN_WORDS:
+    if len(pieces) > 1 and len(question[pieces[-1][0]:pieces[-1][1]].split()) < min_words:
         last = pieces.pop()
         pieces[-1][1] = last[1]
     return [(a, b) for a, b in pieces]
 
 
-def route(question: str, outlets: Sequence[str]) -> Route:
-    """Analyse a question against the outlets of an index (see the module docstring)."""
+def route(question: str, outlets: Sequence[str], settings: RetrievalSettings = DEFAULT_RETRIEVAL) -> Route:
+    """Analyse a question against the outlets of an index (see the module docstring).
+
+    ``settings``: ``claim_min_words`` (joined claims) and ``date_slack_days`` (dates named).
+    """
     o_spans = outlet_spans(question, outlets)
-    d_spans = date_mentions(question)
+    d_spans = date_mentions(question, settings.date_slack_days)
     names = tuple(dict.fromkeys(o for _, _, o in o_spans))
     removed = [(a, b) for a, b, _ in o_spans] + [(a, b) for a, b, _ in d_spans]
     text = _strip(question, removed) if removed else question
@@ -180,7 +183,7 @@ def route(question: str, outlets: Sequence[str]) -> Route:
         dates = [(e, w) for s, e, w in d_spans if start <= s < end] or [(end, None)]
         cuts = [start] + [e for e, _ in dates[:-1]] + [end]
         pieces = [(lo, hi, window) for (a, b), (_, window) in zip(pairwise(cuts), dates, strict=True)
-                  for lo, hi in _claims(question, a, b)]
+                  for lo, hi in _claims(question, a, b, settings.claim_min_words)]
         for lo, hi, window in pieces:
             inside = [(max(s, lo) - lo, min(e, hi) - lo) for s, e in removed if s < hi and e > lo]
             mention = Mention(outlet, _strip(question[lo:hi], inside), window)

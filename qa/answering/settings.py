@@ -1,4 +1,6 @@
-"""The tunable numbers of the answer path, in two typed settings objects (tuned on the dev data).
+"""The tunable numbers of the answer path, in typed settings objects (tuned on the dev data).
+
+:class:`qa.settings.Settings` holds one of each, with the index's (:mod:`qa.index.settings`).
 
 Components take a settings object as an argument (default: the tuned values), so an experiment or
 a test changes one field without touching module constants.
@@ -8,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_QUOTES", "DEFAULT_READER", "DEFAULT_RETRIEVAL", "QuoteSettings", "ReaderSettings",
-           "RetrievalSettings"]
+__all__ = ["DEFAULT_FOLLOWUP", "DEFAULT_QUOTES", "DEFAULT_READER", "DEFAULT_RETRIEVAL", "FollowupSettings",
+           "QuoteSettings", "ReaderSettings", "RetrievalSettings"]
 
 
 @dataclass(frozen=True)
@@ -17,26 +19,35 @@ class RetrievalSettings:
     """How dense and lexical rankings are fused, re-ranked and routed.
 
     Attributes:
-        pool: Candidates taken from each retriever before fusion (at least ``4 * k``).
+        pool: Candidates taken from each retriever before fusion (at least ``pool_per_k * k``).
+        pool_per_k: Candidates per passage asked for, when that is more than ``pool``.
         rrf_k: The constant of reciprocal-rank fusion.
         dense_weight: Weight of the FAISS ranking in the fusion.
         lexical_weight: Weight of the BM25 ranking in the fusion.
         lexical_min_share: BM25 hits scoring under this share of the best one get no rank credit.
         rerank_depth: Fused candidates re-scored by question-sentence similarity (0 or 1: off).
         rerank_weight: Weight of the sentence max-sim rank added to the fused score.
+        tail_scale: The ranking below the re-ranked head is scaled under its lowest score by this factor.
         clause_weight: Weight of a named source's own clause against the whole question.
         clause_min_tokens: A clause with fewer search words is not searched on its own.
+        claim_min_words: A joined claim ("..., while ...") shorter than this stays with the piece before it.
+        date_slack_days: Days either side of a date the question names ("on October 31, 2023"): publication
+            times are stored in UTC.
     """
 
     pool: int = 100
+    pool_per_k: int = 4
     rrf_k: int = 20
     dense_weight: float = 1.0
     lexical_weight: float = 2.0
     lexical_min_share: float = 0.02
     rerank_depth: int = 10
     rerank_weight: float = 1.0
+    tail_scale: float = 0.99
     clause_weight: float = 0.5
     clause_min_tokens: int = 3
+    claim_min_words: int = 5
+    date_slack_days: int = 1
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,8 @@ class QuoteSettings:
         join_max_words: ... when the two stay within this many words.
         trim_above: A longer quote is cut to its best run of whole clauses...
         trim_to: ... of at most this many words.
+        named_overlap: Search words (outlet names aside) a passage of an outlet the question names shares
+            with the question for that outlet's best quotes to be shown.
     """
 
     sent_cos: float = 0.45
@@ -85,6 +98,7 @@ class QuoteSettings:
     join_max_words: int = 50
     trim_above: int = 50
     trim_to: int = 40
+    named_overlap: int = 2
 
 
 @dataclass(frozen=True)
@@ -107,6 +121,8 @@ class ReaderSettings:
         extra_outlets: Outlets missing from the first ``k`` passages whose best passage further down is
             read too (in the same batched call), so each outlet that answers is heard.
         named_quotes: Quotes (from different passages) shown for each outlet the question names.
+        margin_clip: The reader's margin (span logit minus no-answer logit) is clipped to plus or minus this.
+        retrieve_per_k: With a reader, passages retrieved per passage quoted (the rest: other outlets' best).
     """
 
     window_words: int = 60
@@ -118,6 +134,8 @@ class ReaderSettings:
     position_margin: float = 2.0
     extra_outlets: int = 5
     named_quotes: int = 2
+    margin_clip: float = 30.0
+    retrieve_per_k: int = 2
 
     @classmethod
     def from_config(cls, config: dict) -> ReaderSettings:
@@ -128,6 +146,18 @@ class ReaderSettings:
         return cls(**known)
 
 
+@dataclass(frozen=True)
+class FollowupSettings:
+    """How a follow-up question is resolved from the conversation (:mod:`qa.answering.followup`).
+
+    Attributes:
+        history_turns: The latest turns a follow-up is resolved from.
+    """
+
+    history_turns: int = 6
+
+
 DEFAULT_RETRIEVAL = RetrievalSettings()
 DEFAULT_QUOTES = QuoteSettings()
 DEFAULT_READER = ReaderSettings()
+DEFAULT_FOLLOWUP = FollowupSettings()

@@ -19,8 +19,6 @@ __all__ = ["clauses", "quote_span", "shape", "stand_alone", "trim"]
 _ANAPHORA = ("he ", "she ", "they ", "it ", "this ", "that ", "these ", "those ", "his ", "her ", "their ")
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+(?:--|[—–])\s+")
 _LEADING_CONJUNCTION = re.compile(r"(?:and|but|or)\s+(?=\S)")
-# (words of a run of clauses) -> how well the run answers: higher is better, compared as tuples
-RunScore = Callable[[int, int], tuple]
 
 
 def _words(text: str, span: Span) -> int:

@@ -65,16 +65,16 @@ def _add(args: argparse.Namespace) -> int:
     if urls and len(urls) < len(args.paths):
         raise qa.ArticleError("give either files or web addresses, not both", hint="add them in two commands")
     if urls:
-        stats = qa.add_urls(urls, corpus=args.corpus, index=args.index, progress=not args.quiet, **meta)
+        stats = qa.add_urls(urls, corpus=args.corpus, index=args.index, progress=not args.quiet, metadata=meta)
     else:
         stats = qa.add_articles([Path(p) for p in args.paths], corpus=args.corpus, index=args.index,
-                                progress=not args.quiet, **meta)
+                                progress=not args.quiet, metadata=meta)
     print(f"corpus now has {stats.articles} articles, {stats.passages} passages {work_done(stats)}")
     return 0
 
 
 def _add_feed(args: argparse.Namespace, meta: dict[str, str]) -> int:
-    result = qa.add_feed(args.feed, corpus=args.corpus, index=args.index, progress=not args.quiet, **meta)
+    result = qa.add_feed(args.feed, corpus=args.corpus, index=args.index, progress=not args.quiet, metadata=meta)
     print(f"feed {result.title or result.feed}: {len(result.added)} new, {len(result.skipped)} skipped")
     for article in result.added:
         print(f"  added   {article.title} ({article.outlet}" + (f", {article.published})" if article.published

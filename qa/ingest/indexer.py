@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 
@@ -19,9 +19,8 @@ from qa.index.settings import IndexSettings, VectorSettings
 from qa.index.store import FORMAT_VERSION, IndexStore, read_manifest
 from qa.index.writer import write_index
 from qa.ingest.corpus import find_duplicates, write_article
-from qa.ingest.readers import read_articles
+from qa.ingest.readers import given_metadata, read_articles
 from qa.ingest.records import Progress, Sentences, corpus_records, embed_records
-from qa.ingest.staleness import index_is_current, stale_reason  # noqa: F401 (re-exported)
 from qa.types import Article, IndexStats
 
 log = logging.getLogger(__name__)
@@ -164,8 +163,9 @@ def _reusable_vectors(root: Path, meta: dict) -> tuple[dict[str, np.ndarray], di
 
 
 def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = None,
-                 index: str | Path | None = None, progress: bool | Progress = False,
-                 **metadata: str) -> IndexStats:
+                 index: str | Path | None = None, progress: bool | Progress = False, outlet: str | None = None,
+                 title: str | None = None, author: str | None = None, published: str | None = None,
+                 url: str | None = None, metadata: Mapping[str, str] | None = None) -> IndexStats:
     """Add article files to the corpus (as front-matter Markdown) and update the index.
 
     Every file is read and validated before anything is written: one bad file, or an article that
@@ -177,8 +177,8 @@ def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = Non
         corpus: Corpus directory (default ``$QA_CORPUS`` or ``./corpus``).
         index: Index directory (default ``$QA_INDEX`` or ``./index``).
         progress: As for :func:`build_index`.
-        **metadata: ``outlet``, ``title``, ``author``, ``published``, ``url`` for fields the files
-            lack, plus extra front-matter fields.
+        outlet: The outlet, for files that lack one (also ``title``, ``author``, ``published``, ``url``).
+        metadata: Other front-matter fields (and any of the above), in one dict.
 
     Raises:
         ArticleError: A file is unreadable or malformed, an article lacks an outlet or body, or it
@@ -188,8 +188,9 @@ def add_articles(paths: Sequence[str | Path], *, corpus: str | Path | None = Non
     if not paths:
         raise ArticleError("no files given", hint="name at least one article file")
     articles: list[Article] = []
+    given = given_metadata(metadata, outlet=outlet, title=title, author=author, published=published, url=url)
     for p in paths:
-        articles.extend(read_articles(p, **metadata))
+        articles.extend(read_articles(p, **given))
     return store_articles(articles, corpus, root, progress=progress)
 
 

@@ -220,6 +220,19 @@ def check_published(value: str) -> str:
     return text
 
 
+def given_metadata(metadata: Mapping[str, str] | None = None, **fields: str | None) -> dict[str, str]:
+    """The fields given by hand as one dict: ``metadata`` (any front-matter fields), then the explicit
+    ``outlet``/``title``/``author``/``published``/``url`` arguments that are not None.
+
+    Raises:
+        ArticleError: ``metadata`` is not a mapping of names to text.
+    """
+    if metadata is not None and (not isinstance(metadata, Mapping) or not all(isinstance(k, str) for k in metadata)):
+        raise ArticleError("metadata must map field names to values", field="metadata",
+                           hint='pass metadata={"section": "World"}; outlet, title, ... have their own arguments')
+    return {**(metadata or {}), **{k: v for k, v in fields.items() if v is not None}}
+
+
 def check_metadata(metadata: Mapping[str, Any]) -> None:
     """Check the fields given by hand (``qa add`` flags, the UI's form) before anything is read or fetched.
 

@@ -10,7 +10,7 @@ from qa.index.store import check_format, read_manifest
 from qa.ingest.corpus import corpus_changes, file_digests, fingerprint
 from qa.model import get_encoder
 
-__all__ = ["index_is_current", "stale_reason"]
+__all__ = ["stale_reason"]
 
 
 def stale_reason(corpus: str | Path | None, index: str | Path) -> str | None:
@@ -56,7 +56,3 @@ def stale_reason(corpus: str | Path | None, index: str | Path) -> str | None:
     counts = ", ".join(f"{len(v)} {k}" for k, v in changes.items())
     return f"{corpus} changed since the index was built ({counts}: {listed})"
 
-
-def index_is_current(corpus: Path, index: Path) -> bool:
-    """True when the live index was built from exactly the current corpus files with the current model."""
-    return stale_reason(corpus, index) is None

@@ -20,7 +20,7 @@ from qa.ingest.corpus import duplicate_keys, known_keys, url_key
 from qa.ingest.feed import FeedItem, parse_feed
 from qa.ingest.fetch import FEED_TYPES, PAGE_TYPES, FetchSettings, check_url, fetch
 from qa.ingest.indexer import resolve_dirs, store_articles
-from qa.ingest.readers import article_from_fields, check_metadata
+from qa.ingest.readers import article_from_fields, check_metadata, given_metadata
 from qa.ingest.records import Progress
 from qa.ingest.webpage import host_outlet, page_fields
 from qa.types import Article, IndexStats
@@ -64,7 +64,8 @@ class FeedResult:
 
 
 def fetch_article(url: str, *, settings: FetchSettings | None = None, allow_private: bool = True,
-                  **metadata: str) -> Article:
+                  outlet: str | None = None, title: str | None = None, author: str | None = None,
+                  published: str | None = None, metadata: Mapping[str, str] | None = None) -> Article:
     """Fetch one web page and read the news article on it; writes nothing.
 
     Args:
@@ -73,8 +74,9 @@ def fetch_article(url: str, *, settings: FetchSettings | None = None, allow_priv
         allow_private: False: refuse pages on loopback, private, link-local, multicast, reserved or
             unspecified addresses (IPv4 and IPv6), checked again on every redirect, before connecting;
             the connection goes to the address checked. True (the default): any address.
-        **metadata: ``outlet``, ``title``, ``author``, ``published``, ``url`` or extra fields that
-            replace what the page says (e.g. ``outlet="Reuters"``).
+        outlet: Replaces the outlet the page names (e.g. ``"Reuters"``); ``title``, ``author``, ``published``
+            likewise.
+        metadata: Other fields (and ``url``) that replace what the page says, in one dict.
 
     Returns:
         The article: outlet from the site name (else the host), date as ``YYYY-MM-DD``, canonical url.
@@ -84,7 +86,8 @@ def fetch_article(url: str, *, settings: FetchSettings | None = None, allow_priv
             ``private_address`` for an address refused by ``allow_private=False``).
         ArticleError: No article text on the page.
     """
-    return _page_article(url, settings, metadata, {}, allow_private)
+    given = given_metadata(metadata, outlet=outlet, title=title, author=author, published=published)
+    return _page_article(url, settings, given, {}, allow_private)
 
 
 def _page_article(url: str, settings: FetchSettings | None, override: Mapping[str, str],
@@ -106,7 +109,9 @@ def _text(body: bytes, charset: str) -> str | bytes:
 
 def add_urls(urls: str | Sequence[str], *, corpus: str | Path | None = None, index: str | Path | None = None,
              progress: bool | Progress = False, settings: FetchSettings | None = None,
-             allow_private: bool = True, **metadata: str) -> IndexStats:
+             allow_private: bool = True, outlet: str | None = None, title: str | None = None,
+             author: str | None = None, published: str | None = None, metadata: Mapping[str, str] | None = None
+             ) -> IndexStats:
     """Fetch web pages, add their articles to the corpus and update the index.
 
     Every page is fetched and checked before anything is written: one that fails, or repeats an
@@ -122,7 +127,8 @@ def add_urls(urls: str | Sequence[str], *, corpus: str | Path | None = None, ind
         allow_private: False (what the UI passes): refuse pages whose host is or resolves to a
             loopback, private, link-local, multicast, reserved or unspecified address, redirects
             included, as for :func:`fetch_article`. True (the default): the caller owns the machine.
-        **metadata: Fields that replace what the pages say, as for :func:`fetch_article`.
+        outlet: Replaces what the pages say, as for :func:`fetch_article` (also ``title``, ``author``,
+            ``published``, and other fields in one ``metadata`` dict).
 
     Raises:
         FetchError: A page could not be fetched (bad address, unreachable, timeout, HTTP error,
@@ -130,19 +136,23 @@ def add_urls(urls: str | Sequence[str], *, corpus: str | Path | None = None, ind
         ArticleError: No article text on a page, or a duplicate (the message names the article it repeats).
     """
     corpus, root = resolve_dirs(corpus, index)
+    metadata = given_metadata(metadata, outlet=outlet, title=title, author=author, published=published)
+    metadata = given_metadata(metadata, outlet=outlet, title=title, author=author, published=published)
     check_metadata(metadata)
     urls = [urls] if isinstance(urls, str) else list(urls)
     if not urls:
         raise ArticleError("no addresses given", hint="name at least one http:// or https:// address")
     for url in urls:
         check_url(url)  # every address is checked before the first is fetched
-    articles = [fetch_article(url, settings=settings, allow_private=allow_private, **metadata) for url in urls]
+    articles = [fetch_article(url, settings=settings, allow_private=allow_private, metadata=metadata) for url in urls]
     return store_articles(articles, corpus, root, progress=progress)
 
 
 def add_feed(url: str, *, corpus: str | Path | None = None, index: str | Path | None = None,
              progress: bool | Progress = False, settings: FetchSettings | None = None,
-             max_items: int = MAX_FEED_ITEMS, allow_private: bool = True, **metadata: str) -> FeedResult:
+             max_items: int = MAX_FEED_ITEMS, allow_private: bool = True, outlet: str | None = None,
+             title: str | None = None, author: str | None = None, published: str | None = None,
+             metadata: Mapping[str, str] | None = None) -> FeedResult:
     """Read an RSS or Atom feed and add the articles of its entries that the corpus does not have yet.
 
     An entry is skipped when its link or its page's canonical url is in the corpus, when its text
@@ -159,7 +169,8 @@ def add_feed(url: str, *, corpus: str | Path | None = None, index: str | Path | 
         settings: Timeouts and size limits of each fetch (the feed's and each page's).
         max_items: Read at most this many entries, the first ones of the feed.
         allow_private: False: the feed and every page must be on public addresses, as for :func:`add_urls`.
-        **metadata: Fields that replace what the pages say, as for :func:`fetch_article`.
+        outlet: Replaces what the pages say, as for :func:`fetch_article` (also ``title``, ``author``,
+            ``published``, and other fields in one ``metadata`` dict).
 
     Raises:
         FetchError: The feed could not be fetched, is not XML (``wrong_type``) or not a feed

@@ -14,20 +14,19 @@ sentence-transformers or onnxruntime, or runs the model. Modules:
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import qa.model.config as config
+from qa.config import Config, library_defaults
 from qa.model.encoder import Encoder
 from qa.model.packaged import ModelEncoder
 from qa.model.reader import Reader, load_reader
 
-# OpenMP threads that spin while waiting turn every barrier into a stall when the cores are shared
-# (measured on a loaded 2-core machine: one query 0.5-1.3 s spinning vs 47 ms passive). Must be set
-# before torch (or faiss) loads its OpenMP runtime, hence at import of this package.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# OpenMP threads that spin while waiting stall a shared machine: passive waiting must be set before torch
+# (or faiss) loads its OpenMP runtime, hence at import of this package (qa.config.LIBRARY_DEFAULTS).
+library_defaults("openmp")
 
 __all__ = ["Encoder", "ModelEncoder", "Reader", "get_encoder", "get_reader", "use_encoder"]
 
@@ -67,12 +66,12 @@ def use_encoder(encoder: Encoder) -> Iterator[Encoder]:
         _override.remove(encoder)
 
 
-def get_reader() -> Reader | None:
-    """The process's extractive reader (:func:`~qa.model.config.reader_path`), loaded once; None when
-    ``QA_READER=none``.
+def get_reader(configured: Config | None = None) -> Reader | None:
+    """The extractive reader of ``configured`` (default: the environment's, :func:`~qa.model.config.reader_path`),
+    loaded once per process; None when ``QA_READER=none``.
 
     Raises:
         ConfigError: ``$QA_READER`` names no reader directory.
     """
-    where = config.reader_path()
+    where = config.reader_path(configured)
     return None if where is None else load_reader(where)

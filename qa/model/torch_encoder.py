@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import qa.model.config as config
+from qa.config import library_defaults
 from qa.model.pooling import normalize, passage_sentences
 from qa.types import Span
 
@@ -29,10 +30,7 @@ log = logging.getLogger(__name__)
 @lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> SentenceTransformer:
     """Load the sentence-transformers model once per process, offline, on the CPU."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    library_defaults("huggingface")
     import torch
     from sentence_transformers import SentenceTransformer
 

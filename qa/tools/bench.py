@@ -58,7 +58,7 @@ class BenchConfig:
     sizes: str = "seed,multihop,1m"
     corpus: Path | None = None
     multihop: Path = DEFAULT_MULTIHOP
-    work: Path = field(default_factory=lambda: Path(os.environ.get("QA_BENCH_WORK", "/tmp/qa-bench")))
+    work: Path = field(default_factory=lambda: qa.Config.from_env().bench_work)
     repeat: int = 3
     queries: int = 50
     throughput_articles: int = 25

@@ -20,7 +20,6 @@ or a throw-away one from :mod:`qa.tools.pgserver`.
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -131,7 +130,7 @@ def bench_engine(backend: str | None, work: Path, subset: Path, queries: list[st
         raise qa.QAError("the engine size needs the embedded MultiHop index", source=mh_index,
                          hint="run `qa bench --sizes multihop,engine`")
     server = None
-    url = backend or os.environ.get("QA_BACKEND_URL")
+    url = backend or qa.Config.from_env().backend_url or None
     if not url:
         from qa.tools.pgserver import start
 

@@ -27,14 +27,8 @@ from pathlib import Path
 import numpy as np
 
 import qa
-from qa.answering.compose import best_quotes, read_quotes
-from qa.answering.query import make_query
+from qa import exact_match, outlet_key
 from qa.answering.reading import Reading, features, quote_of
-from qa.answering.retrieve import search
-from qa.answering.settings import DEFAULT_QUOTES, ReaderSettings
-from qa.model import get_encoder, get_reader
-from qa.outlets import outlet_key
-from qa.textmatch import exact_match
 
 __all__ = ["Question", "Sample", "choose_thresholds", "fit_logistic", "main"]
 
@@ -53,15 +47,8 @@ class Question:
         self.kind, self.answerable, self.samples = kind, answerable, samples
 
 
-def _readings(store: qa.IndexStore, question: str, reading: ReaderSettings) -> list[Reading]:
-    """The readings the answer path makes for a question (:func:`qa.answering.compose.read_quotes`)."""
-    query = make_query(question, store.outlet_names(), get_encoder())
-    ranked = best_quotes(query, search(store, query, 5), DEFAULT_QUOTES)
-    return [r for r, _ in read_quotes(query, ranked, get_reader(), reading)]
-
-
-def _quote(r: Reading) -> tuple[int, int]:
-    span = quote_of(r, DEFAULT_QUOTES)
+def _quote(r: Reading, answerer: qa.Answerer) -> tuple[int, int]:
+    span = quote_of(r, answerer.settings.quotes)
     return span.start, span.end
 
 
@@ -73,7 +60,7 @@ def _overlap(text: str, start: int, end: int, fact: str) -> bool:
     return bool(fact) and at_q >= 0 and at_f >= 0 and at_q < at_f + len(fact) and at_f < at_q + len(quote)
 
 
-def squad_questions(path: Path, reading: ReaderSettings) -> Iterator[Question]:
+def squad_questions(path: Path, reader: qa.Answerer) -> Iterator[Question]:
     """SQuAD questions (all answerable): a quote is right when a gold answer lies inside it."""
     from qa.tools.eval_squad import build_squad_index, squad_articles
 
@@ -81,13 +68,14 @@ def squad_questions(path: Path, reading: ReaderSettings) -> Iterator[Question]:
     with tempfile.TemporaryDirectory(prefix="qa-calibrate-") as tmp:
         index, _ = build_squad_index(paragraphs, Path(tmp))
         store = qa.IndexStore.open(index)
+        answerer = qa.Answerer(store, reader.settings, reader=reader.reader)
         for _, _, qas in paragraphs:
             for item in qas:
                 golds = [a["text"] for a in item.get("answers", []) if a.get("text")]
                 samples = []
-                for r in _readings(store, item["question"], reading):
+                for r in answerer.readings(item["question"]):
                     text = r.scored.evidence.passage.text
-                    a, b = _quote(r)
+                    a, b = _quote(r, answerer)
                     guess = text[r.answer.start:r.answer.end] if r.answer else ""
                     samples.append(Sample(features(r), any(g in text[a:b] for g in golds), r.prob,
                                           bool(guess) and any(exact_match(guess, g) for g in golds)))
@@ -95,9 +83,10 @@ def squad_questions(path: Path, reading: ReaderSettings) -> Iterator[Question]:
         store.close()
 
 
-def multihop_questions(path: Path, index: Path, reading: ReaderSettings) -> Iterator[Question]:
+def multihop_questions(path: Path, index: Path, reader: qa.Answerer) -> Iterator[Question]:
     """MultiHop-RAG queries: a quote is right when it overlaps a gold fact of its outlet (null: never)."""
     store = qa.IndexStore.open(index)
+    answerer = qa.Answerer(store, reader.settings, reader=reader.reader)
     for item in json.loads(path.read_text()):
         evidence = item.get("evidence_list") or []
         answerable = item.get("question_type") != "null_query" and bool(evidence)
@@ -105,9 +94,9 @@ def multihop_questions(path: Path, index: Path, reading: ReaderSettings) -> Iter
         for e in evidence:
             facts.setdefault(outlet_key(e.get("source", "")), []).append(re.sub(r"\s+", " ", e.get("fact", "")).strip())
         samples = []
-        for r in _readings(store, item["query"], reading):
+        for r in answerer.readings(item["query"]):
             p = r.scored.evidence.passage
-            a, b = _quote(r)
+            a, b = _quote(r, answerer)
             right = answerable and any(_overlap(p.text, a, b, f) for f in facts.get(outlet_key(p.outlet), []))
             samples.append(Sample(features(r), right, r.prob, False))
         yield Question("multihop", answerable, samples)
@@ -197,16 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--span-precision", type=float, default=0.7)
     p.add_argument("--limit", type=int, default=None, help="at most N questions of each file (a quick check)")
     args = p.parse_args(argv)
-    if args.reader is not None:
-        import os
-
-        os.environ["QA_READER"] = str(args.reader)
-    reader = get_reader()
+    answerer = qa.Answerer(reader=args.reader)  # the reader's own settings: the answer path as it runs
+    reader = answerer.reader
     if reader is None:
         raise qa.ConfigError("no reader to calibrate", source="QA_READER=none", hint="name one with --reader")
-    reading = ReaderSettings.from_config(reader.config.get("answering", {}))
-    questions = [*islice(squad_questions(args.squad, reading), args.limit),
-                 *islice(multihop_questions(args.multihop, args.multihop_index, reading), args.limit)]
+    questions = [*islice(squad_questions(args.squad, answerer), args.limit),
+                 *islice(multihop_questions(args.multihop, args.multihop_index, answerer), args.limit)]
     samples = [s for q in questions for s in q.samples]
     x = np.array([s.features for s in samples], dtype=np.float64)
     y = np.array([s.right for s in samples], dtype=np.float64)

@@ -12,7 +12,7 @@ import pytest
 import qa
 from qa.cli import main
 from tests.conftest import SEEDS
-from ui.actions import add_article, answer_turn, validate_metadata
+from ui.actions import add_article, chat_turn, validate_metadata
 
 SEED = SEEDS / "003_e84124bbd18ba557.txt"
 OUTLETS = "outlets: Kyiv Independent, Newsweek, ZeroHedge"
@@ -101,7 +101,7 @@ def test_an_outlet_the_index_lacks_is_named_not_abstained(seed_index: Path, caps
         with pytest.raises(qa.QuestionError, match=f"no articles from BBC in the index; {OUTLETS}") as exc:
             call("Who signed the decree?", index=seed_index, outlets=["Newsweek", "BBC"])
         assert exc.value.field == "outlets"
-    reply, _panel = answer_turn("Who signed the decree?", ["BBC"], 5, index=seed_index)
+    reply, _panel, _ = chat_turn("Who signed the decree?", ["BBC"], 5, index=seed_index)
     assert "no articles from BBC in the index; outlets: Kyiv Independent, Newsweek, ZeroHedge" in reply
     assert main(["ask", "Who signed the decree?", "--index", str(seed_index), "--outlet", "the newsweek"]) == 0
 

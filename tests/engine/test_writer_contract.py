@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 from qa.index.backend import BackendWriter, SearchBackend
-from tests.engine.embedded_writer import EmbeddedWriter
 from qa.index.open import open_backend
 from qa.index.pgwriter import PgWriter
 from qa.ingest.corpus import read_corpus
 from qa.ingest.records import passage_records
 from qa.types import Span
 from tests.engine.conftest import new_database
+from tests.engine.embedded_writer import EmbeddedWriter
 
 DIM = 8
 META = {"model": "contract-test", "dimension": DIM, "tokenizer": {"file": "none"}}

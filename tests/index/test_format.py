@@ -121,7 +121,7 @@ def _make_v1(index: Path) -> None:
 
 def test_old_format_is_refused_with_the_rebuild_command(fake_index: Path, capsys: pytest.CaptureFixture) -> None:
     from qa.cli import main
-    from qa.ingest.indexer import stale_reason
+    from qa.ingest.staleness import stale_reason
 
     _make_v1(fake_index)
     with pytest.raises(IndexOutdated, match=r"index format 1 is outdated.*run `qa index --rebuild`"):

@@ -15,8 +15,8 @@ import qa
 from qa.cli import main
 from qa.index.lexical import tokenize
 from qa.index.store import IndexStore, current_version
-from qa.ingest.indexer import index_is_current, stale_reason
 from qa.ingest.lifecycle import remove_articles
+from qa.ingest.staleness import stale_reason
 from qa.model import get_encoder
 from tests.server import free_port
 from tests.synth import article_text, snapshot, synth_article, write_synth_corpus
@@ -82,7 +82,7 @@ def test_remove_by_id_and_by_path_leaves_no_ghost_results(work):
     assert stats.articles == 3 and stats.embedded == 0
     _assert_gone(index, "synth-0001", ids1, vec0, "zq1p3x", second.text)
     assert set(IndexStore.open(index).ids.tolist()) == keep  # the other articles keep their ids
-    assert index_is_current(corpus, index)
+    assert stale_reason(corpus, index) is None
 
 
 def test_qa_remove_cli(work, capsys):
@@ -202,7 +202,7 @@ def test_qa_serve_updates_a_stale_index_before_serving(work, monkeypatch, capsys
     assert calls == [(index, corpus, "127.0.0.1", port, {
         "read_only": False, "admin_token": None, "allow_private_urls": False, "allowed_url_hosts": [],
         "questions_per_minute": 30})]
-    assert index_is_current(corpus, index)
+    assert stale_reason(corpus, index) is None
     assert IndexStore.open(index).n_articles == 6
 
 
@@ -218,7 +218,7 @@ def test_model_change_forces_a_full_rebuild(work, caplog):
     assert "model changed (some-other-model, dim 768 -> all-MiniLM-L6-v2, dim 384): full rebuild" in caplog.text
     assert stats.reused == 0 and stats.embedded == len(set(IndexStore.open(index).ids.tolist()))
     assert IndexStore.open(index).manifest["model"] == "all-MiniLM-L6-v2"
-    assert index_is_current(corpus, index)
+    assert stale_reason(corpus, index) is None
 
 
 def test_qa_add_html_page_end_to_end(tmp_path, capsys):

@@ -178,19 +178,19 @@ def test_question_and_error_messages_are_escaped() -> None:
 
 
 @pytest.mark.fast
-def test_answer_turn_reports_errors_as_messages(tmp_path: Path) -> None:
-    reply, panel = actions.answer_turn("Who signed it?", None, 5, index=tmp_path / "missing")
+def test_chat_turn_reports_errors_as_messages(tmp_path: Path) -> None:
+    reply, panel, _ = actions.chat_turn("Who signed it?", None, 5, index=tmp_path / "missing")
     assert reply.startswith("⚠️ **Could not answer:**") and "no index here yet" in reply
     assert "Traceback" not in reply and 'data-state="empty"' in panel
 
 
-def test_answer_turn_on_a_real_index(ui_index: Path) -> None:
-    reply, panel = actions.answer_turn("Who signed the decree allowing foreigners into the National Guard?",
+def test_chat_turn_on_a_real_index(ui_index: Path) -> None:
+    reply, panel, _ = actions.chat_turn("Who signed the decree allowing foreigners into the National Guard?",
                                    [], 5.0, index=ui_index)
     assert reply.startswith('<b class="short-answer">') and "Zelensky</b> — *Kyiv Independent*" in reply
     assert "**Reported by" in reply and "Kyiv Independent" in reply
     assert "Volodymyr Zelensky" in html.unescape(" ".join(MARK.findall(panel)))
-    reply, _ = actions.answer_turn("", [], 5, index=ui_index)
+    reply, _, _ = actions.chat_turn("", [], 5, index=ui_index)
     assert "the question is empty" in reply
 
 
@@ -203,7 +203,7 @@ def test_chat_turn_resolves_a_follow_up_and_remembers_the_turn(ui_index: Path) -
     assert second is not None and second.searched != second.question
     reply, _, refused = actions.chat_turn("", [], 5, index=ui_index, history=[first])
     assert refused is None and "the question is empty" in reply
-    alone, _ = actions.answer_turn("When did he sign it?", [], 5, index=ui_index)
+    alone, _, _ = actions.chat_turn("When did he sign it?", [], 5, index=ui_index)
     assert "Searched:" not in alone
 
 
