@@ -68,10 +68,10 @@ def load_squad(paths: Iterable[str | Path]) -> tuple[list[Example], dict[str, li
             key = f"{Path(path).name}#{a}"
             articles[key] = [p["context"] for p in article["paragraphs"]]
             for p, para in enumerate(article["paragraphs"]):
-                for qa in para["qas"]:
-                    answers = () if qa.get("is_impossible") else tuple(
-                        (int(x["answer_start"]), x["text"]) for x in qa["answers"])
-                    examples.append(Example(str(qa["id"]), qa["question"], para["context"], answers, key, p))
+                for item in para["qas"]:
+                    answers = () if item.get("is_impossible") else tuple(
+                        (int(x["answer_start"]), x["text"]) for x in item["answers"])
+                    examples.append(Example(str(item["id"]), item["question"], para["context"], answers, key, p))
     return examples, articles
 
 
