@@ -8,7 +8,7 @@ questions are asked of an index of the repository's ``corpus/`` built once, by t
 temporary directory; SQuAD builds its own temporary index in each run.
 
     python scripts/refactor_side_by_side.py [--old 174aedc] [--multihop-index /work/evalrun/mh-index]
-        [--multihop-limit N] [--squad-limit N] [--cache FILE] [--only old|new] [--out FILE]
+        [--new COMMIT] [--multihop-limit N] [--squad-limit N] [--cache FILE] [--only old|new] [--out FILE]
 
 ``--cache FILE`` keeps each version's figures by (commit, dataset, limit), so a rerun of the new tree
 does not recompute the old one (the old commit does not change); the table is printed from both.
@@ -75,6 +75,7 @@ def _compare(old: dict, new: dict) -> list[tuple[str, object, object, bool]]:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--old", default="174aedc", help="commit of the old version (default 174aedc)")
+    p.add_argument("--new", default=None, help="commit of the new version (default: this checkout as it is)")
     p.add_argument("--multihop-index", type=Path, default=Path("/work/evalrun/mh-index"))
     p.add_argument("--multihop-limit", type=int, default=None, help="only N MultiHop queries (spread evenly)")
     p.add_argument("--squad-limit", type=int, default=None, help="only N SQuAD questions (spread evenly)")
@@ -88,12 +89,15 @@ def main() -> int:
     limits = {"seed": None, "squad": args.squad_limit, "multihop": args.multihop_limit}
     figures: dict[str, dict[str, dict]] = {"old": {}, "new": {}}
     with tempfile.TemporaryDirectory(prefix="qa-side-by-side-") as tmp:
-        old_tree = Path(tmp) / "old"
-        subprocess.run(["git", "worktree", "add", "--detach", str(old_tree), args.old], cwd=ROOT, check=True,
-                       capture_output=True)
+        old_tree, new_tree = Path(tmp) / "old", Path(tmp) / "new"
+        for tree, commit in ((old_tree, args.old), (new_tree, args.new)):
+            if commit:
+                subprocess.run(["git", "worktree", "add", "--detach", str(tree), commit], cwd=ROOT, check=True,
+                               capture_output=True)
         try:
-            versions = {"old": old_tree, "new": ROOT}
-            commits = {"old": _commit(old_tree), "new": _commit(ROOT) + ("+dirty" if _dirty() else "")}
+            versions = {"old": old_tree, "new": new_tree if args.new else ROOT}
+            commits = {"old": _commit(old_tree),
+                       "new": _commit(new_tree) if args.new else _commit(ROOT) + ("+dirty" if _dirty() else "")}
             seed_index = Path(tmp) / "seed-index"
             for dataset in chosen:
                 for name, checkout in versions.items():
@@ -115,7 +119,9 @@ def main() -> int:
                     if args.cache:
                         args.cache.write_text(json.dumps(cache, indent=1))
         finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=ROOT, check=False)
+            for tree in (old_tree, new_tree):
+                if tree.exists():
+                    subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
     if args.out:
         args.out.write_text(json.dumps(figures, indent=1))
     if args.only:
@@ -123,8 +129,9 @@ def main() -> int:
     differ = 0
     for dataset in chosen:
         limit = limits[dataset]
-        print(f"\n### {dataset}" + (f" (first {limit}, spread evenly)" if limit else "") +
-              f"\n| figure | old ({args.old}) | new (this tree) | same (±{TOLERANCE}) |\n|---|---|---|---|")
+        print(f"\n### {dataset}" + (f" ({limit} questions, spread evenly)" if limit else ""))
+        print(f"| figure | old ({args.old}) | new ({args.new or 'this tree'}) | same (±{TOLERANCE}) |")
+        print("|---|---|---|---|")
         for key, a, b, same in _compare(figures["old"][dataset], figures["new"][dataset]):
             print(f"| {key} | {_fmt(a)} | {_fmt(b)} | {'yes' if same else 'NO'} |")
             differ += not same
