@@ -85,15 +85,25 @@ def _agrees(a: Reading, b: Reading) -> bool:
 NAMED_OVERLAP = 2  # search words (outlet names aside) a named outlet's passage shares with the question to be quoted
 
 
-def _extra_outlets(retrieved: Retrieved, k: int, limit: int) -> Retrieved | None:
-    """The best passage beyond the first ``k`` of each outlet missing from them (at most ``limit``)."""
-    seen = {outlet_key(e.passage.outlet) for e in retrieved.evidence[:k]}
-    extra = []
+def _extra_outlets(retrieved: Retrieved, k: int, limit: int, scope: Sequence[str] = (), per_named: int = 1
+                   ) -> Retrieved | None:
+    """Passages beyond the first ``k`` that are read too: the best one of each outlet missing from them (at
+    most ``limit`` outlets), and for each outlet in ``scope``, its next ones until it has ``per_named``."""
+    have: dict[str, int] = {}
+    for e in retrieved.evidence[:k]:
+        have[outlet_key(e.passage.outlet)] = have.get(outlet_key(e.passage.outlet), 0) + 1
+    named = {outlet_key(o) for o in scope}
+    extra, missing = [], 0
     for e in retrieved.evidence[k:]:
         key = outlet_key(e.passage.outlet)
-        if key not in seen and len(extra) < limit:
-            seen.add(key)
+        if key in named and have.get(key, 0) < per_named:
             extra.append(e)
+        elif key not in have and missing < limit:
+            missing += 1
+            extra.append(e)
+        else:
+            continue
+        have[key] = have.get(key, 0) + 1
     return replace(retrieved, evidence=tuple(extra)) if extra else None
 
 
@@ -120,6 +130,26 @@ def side_by_side(pool: Sequence[Quote], scope: Sequence[str]) -> dict[str, Quote
         if key in wanted and key not in chosen:
             chosen[key] = q
     return chosen
+
+
+def _per_outlet(pool: Sequence[Quote], scope: Sequence[str], n: int, by_outlet: dict[str, list[Quote]],
+                topic: set[str] = frozenset()) -> dict[str, list[Quote]]:
+    """Give each ``scope`` outlet its best quotes of ``pool`` (from different passages) until it has ``n``.
+
+    An outlet's third quote (and later ones) is taken only when its passage brings ``NAMED_OVERLAP`` words of
+    ``topic`` (the question's) that the outlet's passages taken so far lack: another part of the question.
+    """
+    pool = list(pool)
+    for _ in range(n):
+        for q in side_by_side(pool, scope).values():
+            have = by_outlet.setdefault(q.outlet, [])
+            seen = {t for h in have for t in tokenize(h.passage.text)}
+            new = topic & set(tokenize(q.passage.text)) - seen
+            if len(have) < n and all(h.passage.id != q.passage.id for h in have) and (
+                    len(have) < 2 or not topic or len(new) >= NAMED_OVERLAP):
+                have.append(q)
+            pool.remove(q)
+    return by_outlet
 
 
 def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = DEFAULT_QUOTES, *,
@@ -155,7 +185,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         def agrees(i: int, j: int) -> bool:
             return True
     else:
-        extra = _extra_outlets(retrieved, k, reading.extra_outlets)
+        extra = _extra_outlets(retrieved, k, reading.extra_outlets, scope, reading.named_quotes)
         more = best_quotes(query, extra, settings) if extra is not None else []
         read_all = read_quotes(query, [*ranked, *more], reader, reading)  # one batched call per part
         head_rows = {e.row for e in head.evidence}
@@ -175,10 +205,13 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             return i == j or _agrees(readings[i], readings[j])
     abstained = not quotes or quotes[0].score < abstain_below
     groups: tuple[OutletQuotes, ...] = ()
+    topic = set(tokenize(query.text)) - {t for o in scope for t in tokenize(o)}
+    named = [q for q in [*quotes, *further] if len(topic & set(tokenize(q.passage.text))) >= NAMED_OVERLAP]
     if compare and scope:
         chosen = side_by_side(quotes, scope)
         abstained = not chosen
-        groups = tuple(OutletQuotes(q.outlet, (q,)) for q in chosen.values())
+        by_outlet = _per_outlet(named, scope, reading.named_quotes, {q.outlet: [q] for q in chosen.values()}, topic)
+        groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
         quotes = [*chosen.values(), *(q for q in quotes if q not in chosen.values())]
     elif not abstained:
         by_outlet = _groups(quotes, parts, abstain_below, floor, within, agrees)
@@ -186,14 +219,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             for q in position.quotes:
                 if q.outlet not in by_outlet:
                     by_outlet[q.outlet] = [q]
-        topic = set(tokenize(query.text)) - {t for o in scope for t in tokenize(o)}
-        named = [q for q in [*quotes, *further] if len(topic & set(tokenize(q.passage.text))) >= NAMED_OVERLAP]
-        for _ in range(reading.named_quotes):  # each outlet the question asks about, when it speaks: its best quotes
-            for q in side_by_side(named, scope).values():
-                have = by_outlet.setdefault(q.outlet, [])
-                if len(have) < reading.named_quotes and all(h.passage.id != q.passage.id for h in have):
-                    have.append(q)
-                named.remove(q)
+        _per_outlet(named, scope, reading.named_quotes, by_outlet, topic)  # each named outlet that speaks: its best quotes
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
     taken = {outlet_key(o) for p in positions for o in p.outlets} | {outlet_key(g.outlet) for g in groups}
     silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()

@@ -106,7 +106,9 @@ class ReaderSettings:
             confidence is at least ``corroborate_within`` of the most confident reading's.
         extra_outlets: Outlets missing from the first ``k`` passages whose best passage further down is
             read too (in the same batched call), so each outlet that answers is heard.
-        named_quotes: Quotes (from different passages) shown for each outlet the question names.
+        named_quotes: Quotes (from different passages) shown for each outlet the question names; the
+            third and later ones only when they bring words of the question the earlier ones lack. Each
+            named outlet's passages down the retrieved list are read until it has this many.
     """
 
     window_words: int = 60
@@ -117,7 +119,7 @@ class ReaderSettings:
     corroborate_within: float = 0.5
     position_margin: float = 2.0
     extra_outlets: int = 5
-    named_quotes: int = 2
+    named_quotes: int = 3
 
     @classmethod
     def from_config(cls, config: dict) -> ReaderSettings:
