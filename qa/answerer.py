@@ -203,10 +203,16 @@ class Answerer:
         wanted = max(k, depth or k, reading.retrieve_per_k * k if reader is not None else k)
         retrieved = search(store, query, wanted, outlets, s.retrieval)
         scope = tuple(outlets or query.named_outlets)
+        compare = is_comparison(searched, len(scope))
+        floor = 0.0
+        if outlets and reader is not None and not compare:  # filtering never lowers the bar: the index's best answer
+            everywhere = build_answer(query, search(store, query, reading.retrieve_per_k * k, None, s.retrieval),
+                                      s.quotes, reader=reader, reading=reading, k=k)
+            floor = reading.corroborate_within * max((q.score for q in everywhere.quotes), default=0.0)
         passages = tuple(retrieved.passages[:max(k, depth or k)])
         fact = article_fact(searched, passages, names)  # "Who wrote the Newsweek article?": its metadata
         return build_answer(query, retrieved, s.quotes, reader=reader, reading=reading, k=k, scope=scope,
-                            compare=is_comparison(searched, len(scope)), question=asked, searched=searched,
+                            compare=compare, abstain_floor=floor, question=asked, searched=searched,
                             passages=passages, facts=(fact,) if fact is not None else ())
 
     def differences(self, topic: str | None = None, outlets: Sequence[str] | None = None) -> list[Difference]:
