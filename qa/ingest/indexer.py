@@ -21,12 +21,13 @@ from qa.index.writer import write_index
 from qa.ingest.corpus import find_duplicates, write_article
 from qa.ingest.readers import given_metadata, read_articles
 from qa.ingest.records import Progress, Sentences, corpus_records, embed_records
+from qa.settings import Settings
 from qa.types import Article, IndexStats
 
 log = logging.getLogger(__name__)
 def build_index(corpus: str | Path | None = None, index: str | Path | None = None, *,
                 rebuild: bool = False, progress: bool | Progress = False,
-                from_index: str | Path | None = None, settings: IndexSettings | None = None) -> IndexStats:
+                from_index: str | Path | None = None, settings: IndexSettings | Settings | None = None) -> IndexStats:
     """Build or update the index from every article file in ``corpus``.
 
     Paragraphs whose embedded text is unchanged reuse their stored vectors; only new or edited
@@ -40,9 +41,8 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
         rebuild: Ignore the stored vectors and embed everything again.
         progress: True for a terminal progress bar, or a callback ``f(done, total)``.
         from_index: Into a server only: take vectors from this embedded index of the same model.
-        settings: BM25 and vector settings of the new version (default: those the index was built with, as
-            its manifest records them, else :class:`~qa.index.settings.IndexSettings` with
-            ``$QA_ANN_THRESHOLD``).
+        settings: BM25 and vector settings of the new version (:attr:`qa.Settings.index`; default: those the
+            index was built with, as its manifest records them, else the defaults with ``$QA_ANN_THRESHOLD``).
 
     Returns:
         Counts of articles, passages, newly embedded and reused vectors.
@@ -56,10 +56,11 @@ def build_index(corpus: str | Path | None = None, index: str | Path | None = Non
                             settings=settings)
 
 
-def index_settings(root: Path, given: IndexSettings | None = None, config: Config | None = None) -> IndexSettings:
+def index_settings(root: Path, given: IndexSettings | Settings | None = None, config: Config | None = None
+                   ) -> IndexSettings:
     """The settings a new version of the index at ``root`` is written with (see :func:`build_index`)."""
     if given is not None:
-        return given
+        return given.index if isinstance(given, Settings) else given
     try:
         old = read_manifest(root)
     except IndexCorrupted:
@@ -105,7 +106,7 @@ def build_lock(root: Path | str) -> Iterator[None]:
 
 
 def build_locked(corpus: Path, root: Path | str, *, rebuild: bool = False, progress: bool | Progress = False,
-                 from_index: str | Path | None = None, settings: IndexSettings | None = None) -> IndexStats:
+                 from_index: str | Path | None = None, settings: IndexSettings | Settings | None = None) -> IndexStats:
     """:func:`build_index` for a caller that already holds :func:`build_lock` of ``root``."""
     if isinstance(root, str):  # a search server: qa.ingest.serverbuild
         from qa.ingest.serverbuild import build_into_server

@@ -84,7 +84,8 @@ def build_into_server(corpus: Path, url: str, *, rebuild: bool = False, progress
     try:
         writer.lock(LOCK_ID)
         old = writer.manifest()
-        meta = {**meta, **(settings or IndexSettings.from_manifest(old or {})).to_manifest()}
+        chosen = getattr(settings, "index", settings) or IndexSettings.from_manifest(old or {})
+        meta = {**meta, **chosen.to_manifest()}
         if old and any(old.get(f) != meta[f] for f in ("model", "dimension", "tokenizer")):
             log.warning("the server's index was built with another model or tokenizer: rebuilding")
             rebuild = True
