@@ -12,6 +12,10 @@ temporary directory; SQuAD builds its own temporary index in each run.
 
 ``--cache FILE`` keeps each version's figures by (commit, dataset, limit), so a rerun of the new tree
 does not recompute the old one (the old commit does not change); the table is printed from both.
+
+``--latency ROUNDS`` then times ``qa bench``'s warm-serving task (``qa.tools.bench_tasks.task_serve``: warm
+``answer()``/``retrieve()`` over the first 50 MultiHop dev queries on the MultiHop index) in each version, in
+turn (old, new, old, new, ...: the machine's drift falls on both), and prints the medians of the rounds' p50s.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path("/work/shared")
@@ -32,6 +37,8 @@ DATASETS = {
     "multihop": SHARED / "bench" / "multihop_rag" / "queries_dev.json",
 }
 TOLERANCE = 0.002
+SERVE = ("import json, sys; from qa.tools.bench_tasks import task_serve; "
+         "print(json.dumps(task_serve(sys.argv[1], json.load(open(sys.argv[2])), int(sys.argv[3]))))")
 
 
 def _env() -> dict[str, str]:
@@ -83,6 +90,7 @@ def main() -> int:
     p.add_argument("--cache", type=Path, default=None, help="JSON file keeping figures per (commit, dataset)")
     p.add_argument("--only", choices=("old", "new"), default=None, help="run one version (fills the cache)")
     p.add_argument("--out", type=Path, default=None, help="write both versions' figures here as JSON")
+    p.add_argument("--latency", type=int, default=0, metavar="ROUNDS", help="also time warm answer() (bench task)")
     args = p.parse_args()
     cache = json.loads(args.cache.read_text()) if args.cache and args.cache.is_file() else {}
     chosen = [d.strip() for d in args.datasets.split(",") if d.strip()]
@@ -118,6 +126,8 @@ def main() -> int:
                     figures[name][dataset] = cache[key] = _eval(checkout, DATASETS[dataset], index, limits[dataset])
                     if args.cache:
                         args.cache.write_text(json.dumps(cache, indent=1))
+            if args.latency:
+                figures["latency"] = _latency(versions, args.multihop_index, Path(tmp), args.latency)
         finally:
             for tree in (old_tree, new_tree):
                 if tree.exists():
@@ -136,7 +146,26 @@ def main() -> int:
             print(f"| {key} | {_fmt(a)} | {_fmt(b)} | {'yes' if same else 'NO'} |")
             differ += not same
     print(f"\n{differ} figure(s) differ by more than {TOLERANCE}")
+    if args.latency:
+        print(f"\n### warm latency, ms (qa bench serve task; median of {args.latency} rounds' p50/p95)")
+        print("| figure | old | new | new / old |\n|---|---|---|---|")
+        for key in ("answer_p50_ms", "answer_p95_ms", "retrieve_p50_ms"):
+            a, b = (median(r[key] for r in figures["latency"][name]) for name in ("old", "new"))
+            print(f"| {key} | {a:.1f} | {b:.1f} | {b / a:.3f} |")
     return 1 if differ else 0
+
+
+def _latency(versions: dict[str, Path], index: Path, tmp: Path, rounds: int) -> dict[str, list[dict]]:
+    queries = tmp / "queries.json"
+    queries.write_text(json.dumps([q["query"] for q in json.loads(DATASETS["multihop"].read_text())[:50]]))
+    runs: dict[str, list[dict]] = {"old": [], "new": []}
+    for n in range(rounds):
+        for name, checkout in versions.items():
+            print(f"{name}: warm serving, round {n + 1}", file=sys.stderr, flush=True)
+            out = subprocess.run([sys.executable, "-c", SERVE, str(index), str(queries), "1"], cwd=checkout,
+                                 env=_env(), capture_output=True, text=True, check=True)
+            runs[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return runs
 
 
 def _fmt(value: object) -> str:

@@ -8,6 +8,7 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
+import qa
 from qa.cli.options import Command
 from qa.tools.bench import DEFAULT_MULTIHOP, BenchConfig, plot, run_bench, table
 from qa.tools.eval import evaluate, format_table, side_by_side
@@ -28,7 +29,7 @@ def _eval_arguments(p: argparse.ArgumentParser) -> None:
 
 def _eval(args: argparse.Namespace) -> int:
     if args.k < 1:
-        raise ValueError("-k must be at least 1")
+        raise qa.QuestionError("-k must be at least 1", field="k")
     progress = not args.json and sys.stderr.isatty()
     if args.backend:
         runs = [evaluate(args.dataset, target, k=args.k, limit=args.limit, progress=progress)
