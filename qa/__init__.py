@@ -7,6 +7,9 @@ Every answer is a verbatim quote from an indexed article, labelled with its outl
     for quote in result.quotes:
         print(quote.outlet, quote.text)
 
+:class:`Answerer` is the same answer path built once, over one index with one :class:`Settings` (every
+tuning number) and its own encoder and reader; :class:`Config` is the environment, read in one place.
+
 This module is the public API: the command line (:mod:`qa.cli`), the UI (``ui/``) and the
 measurement tools (:mod:`qa.tools`) use only the names listed in ``__all__``. Importing it loads
 no model and no UI toolkit.

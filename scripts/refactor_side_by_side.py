@@ -67,12 +67,13 @@ def _eval(checkout: Path, dataset: Path, index: Path | None, limit: int | None) 
     if limit:
         args += ["--limit", str(limit)]
     figures = json.loads(_qa(checkout, *args))
-    return {k: v for k, v in figures.items() if "ms" not in k and "second" not in k}  # quality only
+    # quality only: no timings, and not the paths (the seed index lies in each run's temporary directory)
+    return {k: v for k, v in figures.items() if "ms" not in k and "second" not in k and k not in ("index", "dataset")}
 
 
 def _compare(old: dict, new: dict) -> list[tuple[str, object, object, bool]]:
     rows = []
-    for key in sorted(set(old) | set(new)):
+    for key in sorted((set(old) | set(new)) - {"index", "dataset"}):
         a, b = old.get(key), new.get(key)
         same = a == b or (isinstance(a, (int, float)) and isinstance(b, (int, float)) and abs(a - b) <= TOLERANCE)
         rows.append((key, a, b, same))

@@ -137,7 +137,6 @@ def add_urls(urls: str | Sequence[str], *, corpus: str | Path | None = None, ind
     """
     corpus, root = resolve_dirs(corpus, index)
     metadata = given_metadata(metadata, outlet=outlet, title=title, author=author, published=published)
-    metadata = given_metadata(metadata, outlet=outlet, title=title, author=author, published=published)
     check_metadata(metadata)
     urls = [urls] if isinstance(urls, str) else list(urls)
     if not urls:
@@ -177,6 +176,7 @@ def add_feed(url: str, *, corpus: str | Path | None = None, index: str | Path | 
             (``not_a_feed``).
     """
     corpus, root = resolve_dirs(corpus, index)
+    metadata = given_metadata(metadata, outlet=outlet, title=title, author=author, published=published)
     check_metadata(metadata)
     got = fetch(url, FEED_TYPES, settings, what="feed", allow_private=allow_private)
     feed = parse_feed(got.body, got.url, source=url, content_type=got.content_type)
