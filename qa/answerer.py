@@ -16,7 +16,7 @@ from qa.answering.compose import best_quotes, build_answer, read_quotes
 from qa.answering.differences import find_differences
 from qa.answering.evidence import EvidencePool
 from qa.answering.followup import resolve_followup
-from qa.answering.intents import asks_source, disagreement_topic, is_comparison
+from qa.answering.intents import asks_source, disagreement_topic, is_comparison, is_yes_no
 from qa.answering.metadata import article_fact
 from qa.answering.query import analyse, check_question, make_query
 from qa.answering.reading import Reading
@@ -203,7 +203,9 @@ class Answerer:
         wanted = max(k, depth or k, reading.retrieve_per_k * k if reader is not None else k)
         retrieved = search(store, query, wanted, outlets, s.retrieval)
         scope = tuple(outlets or query.named_outlets)
-        compare = is_comparison(searched, len(scope))
+        # a comparison, or a yes/no question about what two named outlets say ("Did A contradict B on X?"): an
+        # extractive answer cannot say yes or no, so each named outlet's own words on X are shown side by side
+        compare = is_comparison(searched, len(scope)) or (is_yes_no(searched) and len(query.named_outlets) >= 2)
         floor = 0.0
         if outlets and reader is not None and not compare:  # filtering never lowers the bar: the index's best answer
             everywhere = build_answer(query, search(store, query, reading.retrieve_per_k * k, None, s.retrieval),

@@ -216,7 +216,10 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
     overlap = settings.named_overlap
     named = [q for q in [*quotes, *further] if len(topic & set(tokenize(q.passage.text))) >= overlap]
     if compare and scope:
-        chosen = side_by_side(quotes, scope)
+        # "Compare how A and B describe X": each outlet's best quote; "Did A contradict B on X?" (yes/no): only
+        # quotes that share words with the question or answer it, so an off-topic question abstains
+        on_topic = [q for q in quotes if q in named or q.score >= abstain_below] if is_yes_no(query.text) else quotes
+        chosen = side_by_side(on_topic, scope)
         abstained = not chosen
         by_outlet = _per_outlet(named, scope, reading.named_quotes, {q.outlet: [q] for q in chosen.values()}, topic,
                                 overlap)
