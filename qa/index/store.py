@@ -5,9 +5,10 @@ Layout of an index directory ``ROOT`` (written by :mod:`qa.index.writer`)::
     ROOT/CURRENT            name of the live version directory (replaced atomically)
     ROOT/v-<stamp>/         one complete, immutable version
         manifest.json       format, encoder (model, dimension, tokenizer and its settings), counts,
-                            corpus fingerprint, file sizes + hashes
+                            corpus fingerprint, file sizes + hashes, and the index's own settings
+                            (bm25: k1, b, idf; vectors: HNSW M, ef; qa.index.settings), read back on open
         dense.faiss         the vector index over rows (qa.index.vectors: exact flat when small, HNSW
-                            over float16 vectors from QA_ANN_THRESHOLD rows); row -> id via ids.npy
+                            over float16 vectors from VectorSettings.ann_threshold rows); row -> id via ids.npy
         passages.sqlite     passages (id, row, article, paragraph, offset, text, embed key) + articles
         bm25/               bm25s index files (.npy + JSON), memory-mapped when opened
         ids.npy             passage id of each row (int64)

@@ -100,6 +100,7 @@ def task_build(paths: list[str], corpus: str, index: str) -> dict:
 
 def task_synth(real_index: str, index: str, n: int, seed: int = 0) -> dict:
     """Write an ``n``-paragraph index: the real index's rows, then synthetic ones (see qa.tools.bench_synth)."""
+    import qa
     from qa.index.store import IndexStore
     from qa.index.writer import write_index
     from qa.tools.bench_synth import synth_records, synth_sentences, synth_vectors
@@ -120,7 +121,7 @@ def task_synth(real_index: str, index: str, n: int, seed: int = 0) -> dict:
     shutil.rmtree(index, ignore_errors=True)
     t0 = time.perf_counter()
     write_index(Path(index), records, vectors, {**meta, "synthetic": {"n": n, "seed": seed, "real": real_index}},
-                sentences=sentences)
+                sentences=sentences, settings=qa.Settings.from_env().index)  # $QA_ANN_THRESHOLD as qa index
     return {"paragraphs": n, "generate_s": made, "index_write_s": time.perf_counter() - t0,
             "peak_rss_mb": peak_rss_mb()}
 
