@@ -191,7 +191,12 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None, outlets: Seque
     retrieved = search(store, query, max(k, depth or k, 2 * k if reader is not None else k), outlets)
     scope = tuple(outlets or query.named_outlets)
     compare = is_comparison(searched, len(scope))
-    result = build_answer(query, retrieved, reader=reader, reading=reading, k=k, scope=scope, compare=compare)
+    floor = 0.0
+    if outlets and reader is not None and not compare:  # filtering never lowers the bar: the index's best answer
+        everywhere = build_answer(query, search(store, query, 2 * k), reader=reader, reading=reading, k=k)
+        floor = reading.corroborate_within * max((q.score for q in everywhere.quotes), default=0.0)
+    result = build_answer(query, retrieved, reader=reader, reading=reading, k=k, scope=scope, compare=compare,
+                          abstain_floor=floor)
     passages = tuple(retrieved.passages[:max(k, depth or k)])
     return with_facts(replace(result, question=asked, searched=searched, passages=passages), names)  # metadata
 

@@ -21,6 +21,7 @@ from qa.answering.query import Query
 from qa.answering.reading import Reading, confidence, quote_of, read
 from qa.answering.scoring import Scored, calibrate, prepare, score_evidence
 from qa.answering.settings import DEFAULT_QUOTES, DEFAULT_READER, QuoteSettings, ReaderSettings
+from qa.answering.shown import show_answer
 from qa.index.lexical import tokenize
 from qa.model.reader import Reader
 from qa.outlets import outlet_key
@@ -58,13 +59,15 @@ def _scorer_quote(s: Scored, settings: QuoteSettings) -> Quote:
                  score=round(calibrate(s.score, settings), 4), passage=p)
 
 
-def _read_quote(r: Reading, score: float, settings: QuoteSettings, reading: ReaderSettings) -> Quote:
-    """The quote around the reader's answer (the scorer's quote when it found none), with its confidence."""
+def _read_quote(r: Reading, score: float, settings: QuoteSettings, reading: ReaderSettings,
+                questions: Sequence[str]) -> Quote:
+    """The quote around the reader's answer (the scorer's quote when it found none), with its confidence; the
+    short answer only when it is shown (:func:`qa.answering.shown.show_answer`)."""
     p = r.scored.evidence.passage
     span = quote_of(r, settings)
-    shown = r.answer is not None and r.prob >= reading.show_span_above
+    bold = show_answer(r, questions[min(r.part, len(questions) - 1)], reading, span)
     return Quote(text=p.text[span.start:span.end], start=span.start, end=span.end, score=round(score, 4),
-                 passage=p, answer_start=r.answer.start if shown else -1, answer_end=r.answer.end if shown else -1)
+                 passage=p, answer_start=bold.start if bold else -1, answer_end=bold.end if bold else -1)
 
 
 def read_quotes(query: Query, ranked: list[tuple[Scored, int]], reader: Reader, reading: ReaderSettings
@@ -85,15 +88,25 @@ def _agrees(a: Reading, b: Reading) -> bool:
 NAMED_OVERLAP = 2  # search words (outlet names aside) a named outlet's passage shares with the question to be quoted
 
 
-def _extra_outlets(retrieved: Retrieved, k: int, limit: int) -> Retrieved | None:
-    """The best passage beyond the first ``k`` of each outlet missing from them (at most ``limit``)."""
-    seen = {outlet_key(e.passage.outlet) for e in retrieved.evidence[:k]}
-    extra = []
+def _extra_outlets(retrieved: Retrieved, k: int, limit: int, scope: Sequence[str] = (), per_named: int = 1
+                   ) -> Retrieved | None:
+    """Passages beyond the first ``k`` that are read too: the best one of each outlet missing from them (at
+    most ``limit`` outlets), and for each outlet in ``scope``, its next ones until it has ``per_named``."""
+    have: dict[str, int] = {}
+    for e in retrieved.evidence[:k]:
+        have[outlet_key(e.passage.outlet)] = have.get(outlet_key(e.passage.outlet), 0) + 1
+    named = {outlet_key(o) for o in scope}
+    extra, missing = [], 0
     for e in retrieved.evidence[k:]:
         key = outlet_key(e.passage.outlet)
-        if key not in seen and len(extra) < limit:
-            seen.add(key)
+        if key in named and have.get(key, 0) < per_named:
             extra.append(e)
+        elif key not in have and missing < limit:
+            missing += 1
+            extra.append(e)
+        else:
+            continue
+        have[key] = have.get(key, 0) + 1
     return replace(retrieved, evidence=tuple(extra)) if extra else None
 
 
@@ -122,9 +135,29 @@ def side_by_side(pool: Sequence[Quote], scope: Sequence[str]) -> dict[str, Quote
     return chosen
 
 
+def _per_outlet(pool: Sequence[Quote], scope: Sequence[str], n: int, by_outlet: dict[str, list[Quote]],
+                topic: set[str] = frozenset()) -> dict[str, list[Quote]]:
+    """Give each ``scope`` outlet its best quotes of ``pool`` (from different passages) until it has ``n``.
+
+    An outlet's third quote (and later ones) is taken only when its passage brings ``NAMED_OVERLAP`` words of
+    ``topic`` (the question's) that the outlet's passages taken so far lack: another part of the question.
+    """
+    pool = list(pool)
+    for _ in range(n):
+        for q in side_by_side(pool, scope).values():
+            have = by_outlet.setdefault(q.outlet, [])
+            seen = {t for h in have for t in tokenize(h.passage.text)}
+            new = topic & set(tokenize(q.passage.text)) - seen
+            if len(have) < n and all(h.passage.id != q.passage.id for h in have) and (
+                    len(have) < 2 or not topic or len(new) >= NAMED_OVERLAP):
+                have.append(q)
+            pool.remove(q)
+    return by_outlet
+
+
 def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = DEFAULT_QUOTES, *,
                  reader: Reader | None = None, reading: ReaderSettings = DEFAULT_READER, k: int | None = None,
-                 scope: Sequence[str] = (), compare: bool = False) -> Answer:
+                 scope: Sequence[str] = (), compare: bool = False, abstain_floor: float = 0.0) -> Answer:
     """Turn retrieved evidence into an :class:`Answer` (quotes, short answers, abstention, positions, outlets).
 
     Args:
@@ -139,6 +172,8 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             from these alone, and those without one are :attr:`Answer.silent`.
         compare: A comparison of the ``scope`` outlets: each one's own best quote on the topic, side by side
             (the answer abstains only when none of them writes about it).
+        abstain_floor: A higher bar than the settings' for the best quote's confidence (with an outlet filter:
+            a share of what the whole index gives, so that filtering never lowers the bar to a weak passage).
     """
     k = len(retrieved.evidence) if k is None else k
     head = retrieved.head(k)
@@ -150,24 +185,24 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         quotes = [_scorer_quote(s, settings) for s, _ in ranked]
         parts = [n for _, n in ranked]
         floor, within = max(settings.abstain_below, settings.corroborate_floor), settings.corroborate_within
-        abstain_below = settings.abstain_below
+        abstain_below = max(settings.abstain_below, abstain_floor)
 
         def agrees(i: int, j: int) -> bool:
             return True
     else:
-        extra = _extra_outlets(retrieved, k, reading.extra_outlets)
+        extra = _extra_outlets(retrieved, k, reading.extra_outlets, scope, reading.named_quotes)
         more = best_quotes(query, extra, settings) if extra is not None else []
         read_all = read_quotes(query, [*ranked, *more], reader, reading)  # one batched call per part
         head_rows = {e.row for e in head.evidence}
         read_out = [rc for rc in read_all if rc[0].scored.evidence.row in head_rows or compare]
         readings = [r for r, _ in read_out]
-        quotes = [_read_quote(r, c, settings, reading) for r, c in read_out]
-        further = [_read_quote(r, c, settings, reading) for r, c in read_all
+        questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
+        quotes = [_read_quote(r, c, settings, reading, questions) for r, c in read_out]
+        further = [_read_quote(r, c, settings, reading, questions) for r, c in read_all
                    if r.scored.evidence.row not in head_rows and not compare]
         parts = [r.part for r in readings]
         floor, within = reading.abstain_below, reading.corroborate_within
-        abstain_below = reading.abstain_below
-        questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
+        abstain_below = max(reading.abstain_below, abstain_floor)
         if quotes and quotes[0].score >= abstain_below and not is_yes_no(query.text):  # no span answers yes/no
             positions, disagreement = find_positions(stances(read_all, questions, settings, reading, scope))
 
@@ -175,10 +210,13 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             return i == j or _agrees(readings[i], readings[j])
     abstained = not quotes or quotes[0].score < abstain_below
     groups: tuple[OutletQuotes, ...] = ()
+    topic = set(tokenize(query.text)) - {t for o in scope for t in tokenize(o)}
+    named = [q for q in [*quotes, *further] if len(topic & set(tokenize(q.passage.text))) >= NAMED_OVERLAP]
     if compare and scope:
         chosen = side_by_side(quotes, scope)
         abstained = not chosen
-        groups = tuple(OutletQuotes(q.outlet, (q,)) for q in chosen.values())
+        by_outlet = _per_outlet(named, scope, reading.named_quotes, {q.outlet: [q] for q in chosen.values()}, topic)
+        groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
         quotes = [*chosen.values(), *(q for q in quotes if q not in chosen.values())]
     elif not abstained:
         by_outlet = _groups(quotes, parts, abstain_below, floor, within, agrees)
@@ -186,14 +224,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             for q in position.quotes:
                 if q.outlet not in by_outlet:
                     by_outlet[q.outlet] = [q]
-        topic = set(tokenize(query.text)) - {t for o in scope for t in tokenize(o)}
-        named = [q for q in [*quotes, *further] if len(topic & set(tokenize(q.passage.text))) >= NAMED_OVERLAP]
-        for _ in range(reading.named_quotes):  # each outlet the question asks about, when it speaks: its best quotes
-            for q in side_by_side(named, scope).values():
-                have = by_outlet.setdefault(q.outlet, [])
-                if len(have) < reading.named_quotes and all(h.passage.id != q.passage.id for h in have):
-                    have.append(q)
-                named.remove(q)
+        _per_outlet(named, scope, reading.named_quotes, by_outlet, topic)  # each named outlet that speaks
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
     taken = {outlet_key(o) for p in positions for o in p.outlets} | {outlet_key(g.outlet) for g in groups}
     silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()

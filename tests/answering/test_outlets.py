@@ -104,3 +104,16 @@ def test_differences_align_claims_and_quote_every_outlet(indexes) -> None:
     assert a.disagreement and not a.abstained and len(a.differences) == len(found)
     shelter = qa.differences("Dock Street shelter applications", index=indexes["shelter"])
     assert any(not same_value(answer_value(d.values[0]), answer_value(v)) for d in shelter for v in d.values)
+
+
+def test_a_named_outlet_is_read_further_down_for_each_part_of_the_question(indexes) -> None:
+    # k=1: only the best passage is quoted from the first k; the Daily Ledger's other passage, further down,
+    # is read too because the question names the outlet, and it holds the second part's answer.
+    a = qa.answer("How many applications did the Dock Street shelter receive, and who will pay for the shelter, "
+                  "according to the Daily Ledger?", 1, index=indexes["shelter"])
+    (ledger,) = [g for g in a.outlets if g.outlet == "Daily Ledger"]
+    assert len({q.passage.id for q in ledger.quotes}) == 2
+    texts = " ".join(q.text for q in ledger.quotes)
+    assert "120 applications" in texts and "emergency housing fund" in texts
+    for q in ledger.quotes:
+        assert q.passage.text[q.start:q.end] == q.text and q.outlet == "Daily Ledger"
