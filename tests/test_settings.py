@@ -118,3 +118,18 @@ def test_qa_answer_is_the_default_answerer(fake_index: Path, monkeypatch: pytest
     question = "Who signed the decree allowing foreigners into the National Guard?"
     assert qa.answer(question, index=fake_index) == qa.Answerer(fake_index, reader=False).answer(question)
     assert not qa.reader_configured()
+
+
+@pytest.mark.fast
+def test_followup_settings_are_used() -> None:
+    from qa.answering.followup import referents, resolve_followup
+    from qa.answering.settings import FollowupSettings
+
+    signed = [qa.Turn("Who signed the decree allowing foreigners into the National Guard?",
+                      answer="Volodymyr Zelensky")]
+    assert resolve_followup("When did he sign it?", signed) == "When did Volodymyr Zelensky sign the decree?"
+    assert resolve_followup("When did he sign it?", signed, settings=FollowupSettings(history_turns=0)) == \
+        "When did he sign it?"  # no turn of the conversation is read
+    asked = [qa.Turn("What does the new foreign fighters decree allow?", answer="x")]
+    assert referents(asked).topic == "the new foreign fighters"
+    assert referents(asked, settings=FollowupSettings(topic_words=1)).topic == "the new"

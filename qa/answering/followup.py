@@ -2,14 +2,22 @@
 
 A question that leans on an earlier turn is rewritten with what the conversation established:
 
-- a pronoun ("When did **he** sign **it**?"): a person pronoun becomes the earlier short answer when
-  that is a name (else the last name the conversation used); "it"/"its"/a bare "this"/"that" becomes
-  the earlier question's topic, its first noun phrase ("the decree");
+- a pronoun ("When did **he** sign **it**?"): "he"/"she" becomes the conversation's subject, the
+  person the user's questions name (the short answer only when the question named nobody:
+  :mod:`qa.answering.subjects`); "it"/"its"/a bare "this"/"that" becomes the earlier question's topic,
+  its first noun phrase ("the decree");
 - a leading "and"/"but"/"also" ("And how long is the contract?"): the earlier topic is added;
 - "what about X?" / "and X?": X replaces the outlet the earlier question named (or is added as its
   outlet) when X is an outlet, else the earlier topic;
-- a bare question word ("When?", "How many?"): asked of the earlier question;
-- "Does Newsweek say so too?": the earlier question, within that outlet. Any other question stands alone.
+- a bare question word ("Why?", "How?", "When?"): a well-formed question about the claim the earlier
+  question and its answer make ("Why will Ukraine probably have to cede more ground?":
+  :mod:`qa.answering.claims`);
+- "Does Newsweek say so too?": the earlier question, within that outlet. Any other question stands
+  alone and is returned unchanged, whatever the history.
+
+Questions about the conversation itself ("Which outlet said that?") are not questions about the
+articles: the turns they make are passed over, so a follow-up after one looks back to the last real
+question, and one asked without a stored answer to restate searches that question again.
 """
 
 from __future__ import annotations
@@ -18,9 +26,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.answering.intents import says_so_too
+from qa.answering.claims import claim_question
+from qa.answering.intents import asks_source, says_so_too
 from qa.answering.routing import outlet_spans
 from qa.answering.settings import DEFAULT_FOLLOWUP, FollowupSettings
+from qa.answering.subjects import is_name as _is_name
+from qa.answering.subjects import names as _names
+from qa.answering.subjects import real_turns, subject
+from qa.answering.subjects import words as _words
 from qa.conversation import Turn
 
 __all__ = ["Referents", "needs_context", "referents", "resolve_followup"]
@@ -30,25 +43,20 @@ GROUP = {"they": "", "them": "", "their": "'s", "theirs": "'s"}
 THING = {"it": "", "its": "'s"}
 DEMONSTRATIVE = ("this", "that", "these", "those")
 WH = ("who", "whom", "whose", "what", "which", "when", "where", "why", "how")
-_WORD = re.compile(r"[A-Za-z][\w'’-]*|\d[\d.,]*")
 _LEAD = re.compile(r"^\s*(?:and|but|also|so|then|plus)\b[\s,]*", re.IGNORECASE)
 _ABOUT = re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*[?.!]*\s*$", re.IGNORECASE)
 _AND_X = re.compile(r"^\s*(?:and|but|also)\s+(?P<x>(?!(?:" + "|".join(WH) + r")\b)[^?]{1,40}?)\s*[?.!]*\s*$",
                     re.IGNORECASE)
 _BARE = re.compile(r"^\s*(?:and\s+)?(?P<wh>(?:" + "|".join(WH) + r")(?:\s+(?:many|much|long|old|far|often|"
                    r"exactly|so))?)\s*[?.!]*\s*$", re.IGNORECASE)
-_DUMMY_IT = re.compile(r"\b(?:is|was|isn't|wasn't)\s+it\s+(?:true|possible|likely|clear|known|legal|\w+\s+(?:that|"
-                       r"to|whether|if))\b|\bit\s+(?:is|was)\s+(?:true|possible|likely|clear|known|\w+\s+(?:that|to))\b"
+_DUMMY_IT = re.compile(r"\b(?:is|was|isn't|wasn't)\s+it\s+(?:true|possible|likely|clear|known|legal|\w+\s+(?:that|to|"
+                       r"whether|if))\b|\bit\s+(?:is|was)\s+(?:true|possible|likely|clear|known|\w+\s+(?:that|to))\b"
                        r"|\b(?:is|was)\s+it\s+(?:that|when|called|\w+er)\b|\bit\s+(?:is|was)\s+(?:now|also)\s"
                        r"|\bit\s+(?:cost|costs|take|takes|took|mean|means)\b", re.IGNORECASE)
 _NP_STOP = {"of", "to", "for", "into", "in", "on", "at", "by", "with", "from", "about", "as", "that", "which",
             "who", "whom", "whose", "did", "does", "do", "is", "was", "are", "were", "be", "been", "has", "have",
             "had", "can", "could", "will", "would", "should", "may", "might", "must", "and", "or", "but", "than",
             "after", "before", "since", "during", "under", "over", "if", "when", "while", "where", "why", "how"}
-_NAME_SKIP = {*WH, "did", "does", "do", "is", "was", "are", "were", "can", "could", "will", "would", "should",
-              "has", "have", "had", "the", "a", "an", "in", "on", "and", "but", "according", "president", "mr",
-              "ms", "mrs", "dr"}
-NP_MAX_WORDS = 3  # longest topic phrase
 _PLURAL = re.compile(r"^[a-z]{3,}[^su'’]s$")
 
 
@@ -71,36 +79,8 @@ class Referents:
     previous: str
 
 
-def _words(text: str) -> list[re.Match[str]]:
-    return list(_WORD.finditer(text))
-
-
-def _is_name(text: str) -> bool:
-    words = text.split()
-    return 0 < len(words) <= 4 and all((w[:1].isupper() and not any(c.isdigit() for c in w)) or
-                                       w in ("of", "de", "van", "von", "al", "bin") for w in words)
-
-
-def _names(text: str, outlets: Sequence[str]) -> list[str]:
-    """Runs of capitalised words not at the question's start, outlets left out, longest run each."""
-    taken = outlet_spans(text, outlets)
-    found, run = [], []
-    for m in _words(text):
-        inside_outlet = any(a <= m.start() < b for a, b, _ in taken)
-        word = m.group().strip("'’")
-        if word[:1].isupper() and word.lower() not in _NAME_SKIP and not inside_outlet:
-            run.append(word.removesuffix("'s").removesuffix("’s"))
-            continue
-        if run:
-            found.append(" ".join(run))
-        run = []
-    if run:
-        found.append(" ".join(run))
-    return [n for n in found if _is_name(n)]
-
-
-def _noun_phrase(text: str, outlets: Sequence[str], skip: str = "") -> str:
-    """The first "the/a/an ..." phrase of a question: the determiner and up to ``NP_MAX_WORDS`` words."""
+def _noun_phrase(text: str, outlets: Sequence[str], skip: str = "", most: int = DEFAULT_FOLLOWUP.topic_words) -> str:
+    """The first "the/a/an ..." phrase of a question: the determiner and up to ``most`` words."""
     taken = outlet_spans(text, outlets)
     words = _words(text)
     for i, m in enumerate(words):
@@ -108,7 +88,7 @@ def _noun_phrase(text: str, outlets: Sequence[str], skip: str = "") -> str:
             continue
         phrase = [m.group()]
         capital = False
-        for w in words[i + 1 : i + 1 + NP_MAX_WORDS]:
+        for w in words[i + 1 : i + 1 + most]:
             low = w.group().lower()
             verb = low.endswith(("ing", "ed")) and len(phrase) > 1
             if low in _NP_STOP or verb or (capital and w.group()[:1].islower()):
@@ -139,31 +119,30 @@ def _group(turn: Turn) -> str:
     return ""
 
 
-def referents(history: Sequence[Turn], outlets: Sequence[str] = ()) -> Referents:
-    """What the conversation so far offers a follow-up: person, topic, answer, previous question."""
-    person = group = topic = ""
-    for turn in reversed(history):
-        asked = turn.searched or turn.question
-        if not person:
-            if _is_name(turn.answer):
-                person = turn.answer
-            else:
-                names = _names(asked, outlets) or _names(turn.quote, outlets)
-                person = names[0] if names else ""
+def referents(history: Sequence[Turn], outlets: Sequence[str] = (), settings: FollowupSettings = DEFAULT_FOLLOWUP
+              ) -> Referents:
+    """What the conversation so far offers a follow-up: person, topic, answer, previous question.
+
+    Turns that asked about the conversation itself ("Which outlet said that?") are passed over.
+    """
+    turns = real_turns(history)
+    group = topic = ""
+    for turn in reversed(turns):
         if not topic:
-            topic = _noun_phrase(asked, outlets, skip=turn.answer if turn.answer else "\0")
+            topic = _noun_phrase(turn.searched or turn.question, outlets, turn.answer if turn.answer else "\0",
+                                 settings.topic_words)
         group = group or _group(turn)
-        if person and topic and group:
+        if topic and group:
             break
-    last = history[-1] if history else Turn("")
-    return Referents(person, group, topic, last.answer, last.searched or last.question)
+    last = turns[-1] if turns else Turn("")
+    return Referents(subject(turns, outlets), group, topic, last.answer, last.searched or last.question)
 
 
-def needs_context(question: str) -> bool:
+def needs_context(question: str, settings: FollowupSettings = DEFAULT_FOLLOWUP) -> bool:
     """True when the question leans on an earlier turn (pronoun, leading "and", "what about", bare wh-word)."""
     if _LEAD.match(question) or _ABOUT.match(question) or _BARE.match(question):
         return True
-    return bool(_pronouns(question))
+    return bool(_pronouns(question, settings.subject_within))
 
 
 _AUX = ("did", "does", "do", "is", "was", "are", "were", "can", "could", "will", "would", "should", "must", "has",
@@ -174,25 +153,28 @@ _NP_BEFORE = re.compile(r"\b(?:the|a|an|most|many|some|all|both|each|every)\s+\w
 _NOT_CONTENT = {*WH, *_AUX, *_NP_STOP, *PERSON, *GROUP, *THING, *DEMONSTRATIVE, "not", "also", "so", "many", "much",
                 "long", "far", "often", "old", "ago", "the", "a", "an"}
 SUBJECTS = ("he", "she", "it", "they")
-SUBJECT_WITHIN = 5  # a pronoun right after an auxiliary this early is the subject of the question
 
 
-def _antecedent(question: str, m: re.Match[str], position: int) -> bool:
+def _antecedent(question: str, m: re.Match[str], position: int, within: int) -> bool:
     """True when the words before a pronoun hold what it points at ("Kyiv's military say **it**").
 
-    A pronoun right after an early auxiliary ("When did **he** sign…", "What must **they** meet?")
-    is the subject of the question and points outside it; otherwise a noun phrase, a name, "who",
-    or two content words before it are taken to hold its antecedent.
+    A pronoun right after an auxiliary among the first ``within`` words ("When did **he** sign…", "What must
+    **they** meet?") is the subject of the question and points outside it, and so does an object pronoun right after
+    "Who <verb>" ("Who appointed **him**?": that would be "himself"); otherwise a noun phrase, a name,
+    "who", or two content words before it are taken to hold its antecedent.
     """
     before = question[:m.start()]
     prev = _words(before)
-    if m.group().lower() in SUBJECTS and prev and prev[-1].group().lower() in _AUX and position <= SUBJECT_WITHIN:
+    low = m.group().lower()
+    if low in SUBJECTS and prev and prev[-1].group().lower() in _AUX and position <= within:
+        return False
+    if low in ("him", "them") and re.fullmatch(r"(?i)\s*(?:and\s+)?who\s+\w+\s*", before):
         return False
     content = [w for w in prev if w.group().lower() not in _NOT_CONTENT]
     return len(content) >= 2 or bool(_NP_BEFORE.search(before)) or bool(_names(before, ()))
 
 
-def _pronouns(question: str) -> list[re.Match[str]]:
+def _pronouns(question: str, within: int = DEFAULT_FOLLOWUP.subject_within) -> list[re.Match[str]]:
     """The pronouns of a question that point outside it (to an earlier turn)."""
     dummy = [m.span() for m in _DUMMY_IT.finditer(question)]
     found = []
@@ -202,7 +184,7 @@ def _pronouns(question: str) -> list[re.Match[str]]:
         if any(a <= m.start() < b for a, b in dummy):
             continue
         if low in PERSON or low in GROUP or low in THING:
-            if not _antecedent(question, m, i):
+            if not _antecedent(question, m, i, within):
                 found.append(m)
         elif low in DEMONSTRATIVE:
             after = question[m.end():].lstrip()
@@ -212,14 +194,14 @@ def _pronouns(question: str) -> list[re.Match[str]]:
     return found
 
 
-def _substitute(question: str, ref: Referents) -> str:
+def _substitute(question: str, ref: Referents, within: int) -> str:
     out, last = [], 0
-    pronouns = _pronouns(question)
+    pronouns = _pronouns(question, within)
     has_person = any(p.group().lower() in PERSON for p in pronouns)
     for m in pronouns:
         low = m.group().lower()
         if low in PERSON:
-            target, suffix = ref.person or ref.answer, PERSON[low]
+            target, suffix = ref.person or (ref.answer if _is_name(ref.answer) else ""), PERSON[low]
         elif low in GROUP:
             last_word = ref.answer.split()[-1] if ref.answer else ""
             plural = ref.answer if _PLURAL.match(last_word) and not _is_name(ref.answer) else ref.group
@@ -266,18 +248,23 @@ def resolve_followup(question: str, history: Sequence[Turn], outlets: Sequence[s
         question: The new question (already validated).
         history: Earlier turns, oldest first (the latest ``settings.history_turns`` are used).
         outlets: Outlet names of the index ("what about Newsweek?" switches outlet).
+        settings: How much of the conversation is read; topic phrase length; where a pronoun is the subject.
 
     Returns:
-        ``question`` unchanged when it stands alone or there is no history, else its stand-alone form.
+        ``question`` unchanged when it stands alone or there is no history, else the rewritten question
+        ("Does Newsweek say so too?": the previous question, within Newsweek).
     """
     who = says_so_too(question) if history else None  # "Does Newsweek say so too?"
-    if not history or not (needs_context(question) or (who and outlet_spans(who, outlets))):
+    if not history or not (needs_context(question, settings) or asks_source(question)
+                           or (who and outlet_spans(who, outlets))):
         return question
-    ref = referents(list(history)[-settings.history_turns:], outlets)
+    ref = referents(list(history)[-settings.history_turns:] if settings.history_turns > 0 else [], outlets, settings)
+    if asks_source(question):  # "Which outlet said that?" with no stored answer to restate: search it again
+        return ref.previous or question
     if who and outlet_spans(who, outlets):
         return _with_outlet(ref.previous, who, outlets)
     about = _ABOUT.match(question) or _AND_X.match(question)
-    if about and not _pronouns(about["x"]):
+    if about and not _pronouns(about["x"], settings.subject_within):
         x = about["x"].strip()
         if outlet_spans(x, outlets):
             return _with_outlet(ref.previous, x, outlets)
@@ -285,14 +272,11 @@ def resolve_followup(question: str, history: Sequence[Turn], outlets: Sequence[s
             return _ask(ref.previous.replace(ref.topic, x, 1))  # "what about the law?": same question, new topic
         return _ask(f"{ref.previous.rstrip('?.! ')}, and what about {x}")
     bare = _BARE.match(question)
-    if bare:
-        statement = ref.previous.rstrip("?.! ")
-        if ref.answer and re.match(r"(?i)who\s", statement):
-            statement = ref.answer + statement[3:]
-        return _ask(f"{bare['wh']}: {statement}")
+    if bare:  # "Why?": about the claim the previous question and its answer make
+        return claim_question(bare["wh"], ref.previous, ref.answer) if ref.previous else question
     lead = _LEAD.match(question)
     body = question[lead.end():] if lead else question
-    resolved = _substitute(body, ref)
+    resolved = _substitute(body, ref, settings.subject_within)
     if resolved == body and lead:  # "And how long is the contract?": for whom the conversation is about
         link, context = ("for", ref.group) if ref.group else ("about", ref.topic or ref.person)
         if context and context.lower() not in body.lower():

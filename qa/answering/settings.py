@@ -159,9 +159,14 @@ class FollowupSettings:
 
     Attributes:
         history_turns: The latest turns a follow-up is resolved from.
+        topic_words: Longest topic phrase taken from an earlier question ("the decree ..."), after its determiner.
+        subject_within: A pronoun right after an auxiliary among the question's first this many words is its
+            subject and points to an earlier turn ("When did he sign it?").
     """
 
     history_turns: int = 6
+    topic_words: int = 3
+    subject_within: int = 5
 
 
 DEFAULT_RETRIEVAL = RetrievalSettings()
