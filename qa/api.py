@@ -17,6 +17,7 @@ from qa.answering.metadata import with_facts
 from qa.answering.query import check_question, make_query
 from qa.answering.retrieve import search
 from qa.answering.settings import ReaderSettings
+from qa.answering.spelling import correct_spelling
 from qa.conversation import Turn
 from qa.errors import ConfigError, ModelMismatch, QuestionError
 from qa.fsio import check_directory
@@ -145,6 +146,7 @@ def retrieve(question: str, k: int = 5, *, index: IndexLike = None,
     store = open_index(index)
     names = store.outlet_names()
     check_outlets(names, outlets)
+    question = correct_spelling(check_question(question), store, names)  # typos, against the index's words
     return search(store, make_query(question, names, get_encoder()), k, outlets).passages
 
 
@@ -161,7 +163,8 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None, outlets: Seque
             are drawn from the first ``k`` of them.
         history: The conversation so far, oldest first: earlier :class:`Answer` objects or
             :class:`Turn` records. A follow-up ("When did he sign it?") is searched in its stand-alone
-            form (:attr:`Answer.searched`); a question that stands alone is searched as asked.
+            form (:attr:`Answer.searched`); a question that stands alone is searched as asked, its
+            misspelled words corrected against the index's vocabulary (also shown in ``searched``).
 
     Returns:
         An :class:`~qa.types.Answer`: quotes best first (each a verbatim slice of its passage),
@@ -175,12 +178,13 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None, outlets: Seque
     names = store.outlet_names()  # one read per question (a query on a search server)
     check_outlets(names, outlets)
     asked = check_question(question)
+    spelled = correct_spelling(asked, store, names)  # typos corrected against the index's own words
     turns = [t if isinstance(t, Turn) else Turn.of(t) for t in history or ()]
-    if turns and asks_source(asked):  # "Which outlet said that?": the previous answer, no new search
+    if turns and asks_source(spelled):  # "Which outlet said that?": the previous answer, no new search
         recalled = _recall(turns[-1], asked)
         if recalled is not None:
             return recalled
-    searched = resolve_followup(asked, turns, names)
+    searched = resolve_followup(spelled, turns, names)
     query = make_query(searched, names, get_encoder())
     topic = disagreement_topic(searched, len(query.named_outlets))
     if topic is not None:  # "What do the outlets disagree about?"

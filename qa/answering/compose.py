@@ -219,7 +219,8 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             for q in position.quotes:
                 if q.outlet not in by_outlet:
                     by_outlet[q.outlet] = [q]
-        _per_outlet(named, scope, reading.named_quotes, by_outlet, topic)  # each named outlet that speaks: its best quotes
+        # each named outlet that speaks: its best quotes
+        _per_outlet(named, scope, reading.named_quotes, by_outlet, topic)
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
     taken = {outlet_key(o) for p in positions for o in p.outlets} | {outlet_key(g.outlet) for g in groups}
     silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()
