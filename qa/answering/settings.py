@@ -143,14 +143,17 @@ class SpellingSettings:
             by a word at least this many times more frequent in English.
         name_share: A capitalised word is replaced only by a function word or by a word the index
             writes capitalised at least this share of the time.
+        min_name_letters: Shorter capitalised words are replaced only by function words (names that
+            one letter tells apart: "Mayow", "Mayo").
         sample: Most passages whose words make the vocabulary (spread over the index).
     """
 
     min_letters: int = 4
     min_real_word: int = 4
-    long_word: int = 8
+    long_word: int = 10
     real_word_ratio: float = 10.0
     name_share: float = 0.5
+    min_name_letters: int = 7
     sample: int = 200_000
 
 

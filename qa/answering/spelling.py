@@ -90,11 +90,16 @@ class Vocabulary:
         from symspellpy import SymSpell
 
         raw: Counter[str] = Counter()
+        paragraphs = []
         for text in texts:
+            if len(text) >= 300:
+                paragraphs.append(text)
+                continue
             found = _TEXT_WORD.findall(text)
-            if len(text) < 300 and len(found) >= 4 and sum(w[0].isupper() for w in found) > 0.6 * len(found):
+            if len(found) >= 4 and sum(w[0].isupper() for w in found) > 0.6 * len(found):
                 found = [w.lower() for w in found]  # a headline in title case says nothing about names
             raw.update(found)
+        raw.update(_TEXT_WORD.findall("\n".join(paragraphs)))
         counts: Counter[str] = Counter()
         capitalised: Counter[str] = Counter()
         for word, n in raw.items():
@@ -102,7 +107,7 @@ class Vocabulary:
             counts[low] += n
             if word[0].isupper():
                 capitalised[low] += n
-        speller = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        speller = SymSpell(max_dictionary_edit_distance=2, prefix_length=5)
         for word, n in counts.items():
             speller.create_dictionary_entry(word, n)
         for word in FUNCTION_WORDS - counts.keys():
@@ -174,9 +179,10 @@ def _words(question: str) -> list[_Word]:
 
 
 def _suspect(word: _Word, names: set[str], settings: SpellingSettings) -> bool:
-    """True for a word that spelling may change (not short, a number, an acronym, a name of an outlet...)."""
+    """True for a word that spelling may change: not short, a number, an acronym or brand ("NATO",
+    "iPhone", "OpenAI"), a function word or a word of an outlet's name."""
     text = word.text
-    return (text.isalpha() and len(text) >= settings.min_letters and not text.isupper()
+    return (text.isalpha() and len(text) >= settings.min_letters and text[1:] == text[1:].lower()
             and word.low not in FUNCTION_WORDS and word.low not in names)
 
 
@@ -230,24 +236,37 @@ def correct_spelling(question: str, store: SearchBackend, names: Sequence[str] =
     return out
 
 
-def _candidates(word: _Word, vocab: Vocabulary, distance: int, first: bool, settings: SpellingSettings) -> list:
-    """SymSpell suggestions within ``distance`` that the word may become: a capitalised word (a name,
-    perhaps) only a word the index writes capitalised, or a function word when it opens the question."""
+def _candidates(word: _Word, vocab: Vocabulary, distance: int, first: bool, settings: SpellingSettings,
+                short_names: bool = False) -> list:
+    """SymSpell suggestions within ``distance`` that the word may become.
+
+    The first letter is kept, and the last one unless two letters swap ("dose" -> "does"). A capitalised
+    word (a name, perhaps) becomes a function word only when it opens the question ("Wich"), else only a
+    word the index writes capitalised, one dropped, added or swapped letter away, when it is long
+    ("Zelenksy" -> "Zelensky"; "Mayow" and "Serban" stay), or short too when ``short_names`` (the
+    neighbours vouch for it: "National Gard").
+    """
     from symspellpy import Verbosity
 
-    found = vocab.speller.lookup(word.low, Verbosity.ALL, max_edit_distance=distance)
-    if word.text[:1].isupper():
-        found = [s for s in found if (first and s.term in FUNCTION_WORDS)
-                 or (s.term not in FUNCTION_WORDS and vocab.name_like(s.term, settings.name_share))]
-    return [s for s in found if s.term != word.low]
+    low, capital = word.low, word.text[:1].isupper()
+    found = []
+    for s in vocab.speller.lookup(low, Verbosity.ALL, max_edit_distance=distance):
+        term, simple = s.term, s.distance == 1 and _penalty(low, s.term) == 0
+        if term == low or term[0] != low[0] or (term[-1] != low[-1] and not (simple and len(term) == len(low))):
+            continue
+        if capital and not (first and term in FUNCTION_WORDS) and not (
+                term not in FUNCTION_WORDS and vocab.name_like(term, settings.name_share)
+                and simple and (short_names or len(low) >= settings.min_name_letters)):
+            continue
+        found.append(s)
+    return found
 
 
 def _closest(word: _Word, vocab: Vocabulary, first: bool, settings: SpellingSettings) -> str | None:
     """The index word closest to a non-word: fewest edits, the commonest typo kind, the most printed (two
-    edits only for a long word, never at its first or last letter)."""
-    distance = 2 if len(word.low) >= settings.long_word and not word.text[:1].isupper() else 1
-    found = [s for s in _candidates(word, vocab, distance, first, settings)  # two edits: keep both ends
-             if s.distance == 1 or (s.term[0] == word.low[0] and s.term[-1] == word.low[-1])]
+    edits only for a long word)."""
+    distance = 2 if len(word.low) >= settings.long_word else 1
+    found = _candidates(word, vocab, distance, first, settings)
     if not found:
         return None
     best = min(found, key=lambda s: (s.distance, _penalty(word.low, s.term) if s.distance == 1 else 0, -s.count))
@@ -267,7 +286,7 @@ def _in_context(word: _Word, left: str, right: str, vocab: Vocabulary, first: bo
     if len(word.low) < settings.min_real_word or joined(word.low):
         return None
     floor = settings.real_word_ratio * english[word.low]
-    found = [(joined(s.term), s.count, s.term) for s in _candidates(word, vocab, 1, first, settings)
+    found = [(joined(s.term), s.count, s.term) for s in _candidates(word, vocab, 1, first, settings, short_names=True)
              if english.get(s.term, 0) >= floor and _penalty(word.low, s.term) == 0
              and (s.term not in FUNCTION_WORDS or len(s.term) == len(word.low))]
     best = max(found, default=None)
