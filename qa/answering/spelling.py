@@ -67,7 +67,7 @@ def _english() -> dict[str, int]:
 def _bigrams() -> dict[str, int]:
     """"word word" -> frequency of symspellpy's English bigram dictionary."""
     text = (files("symspellpy") / "frequency_bigramdictionary_en_243_342.txt").read_text(encoding="utf-8")
-    return {f"{a} {b}": int(c) for a, b, c in (line.split() for line in text.splitlines() if line.strip())}
+    return {pair: int(count) for pair, _, count in (line.rpartition(" ") for line in text.splitlines()) if pair}
 
 
 @dataclass(frozen=True)
