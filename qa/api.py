@@ -12,7 +12,7 @@ from qa.answering.compose import build_answer
 from qa.answering.differences import find_differences
 from qa.answering.evidence import EvidencePool
 from qa.answering.followup import resolve_followup
-from qa.answering.intents import asks_source, disagreement_topic, is_comparison
+from qa.answering.intents import asks_source, disagreement_topic, is_comparison, is_yes_no
 from qa.answering.metadata import with_facts
 from qa.answering.query import check_question, make_query
 from qa.answering.retrieve import search
@@ -194,8 +194,15 @@ def answer(question: str, k: int = 5, *, index: IndexLike = None, outlets: Seque
     reading = _reading(reader)
     retrieved = search(store, query, max(k, depth or k, 2 * k if reader is not None else k), outlets)
     scope = tuple(outlets or query.named_outlets)
-    compare = is_comparison(searched, len(scope))
-    result = build_answer(query, retrieved, reader=reader, reading=reading, k=k, scope=scope, compare=compare)
+    # a comparison, or a yes/no question about what two named outlets say ("Did A contradict B on X?"): an
+    # extractive answer cannot say yes or no, so each named outlet's own words on X are shown side by side
+    compare = is_comparison(searched, len(scope)) or (is_yes_no(searched) and len(query.named_outlets) >= 2)
+    floor = 0.0
+    if outlets and reader is not None and not compare:  # filtering never lowers the bar: the index's best answer
+        everywhere = build_answer(query, search(store, query, 2 * k), reader=reader, reading=reading, k=k)
+        floor = reading.corroborate_within * max((q.score for q in everywhere.quotes), default=0.0)
+    result = build_answer(query, retrieved, reader=reader, reading=reading, k=k, scope=scope, compare=compare,
+                          abstain_floor=floor)
     passages = tuple(retrieved.passages[:max(k, depth or k)])
     return with_facts(replace(result, question=asked, searched=searched, passages=passages), names)  # metadata
 

@@ -21,6 +21,7 @@ from qa.answering.query import Query
 from qa.answering.reading import Reading, confidence, quote_of, read
 from qa.answering.scoring import Scored, calibrate, prepare, score_evidence
 from qa.answering.settings import DEFAULT_QUOTES, DEFAULT_READER, QuoteSettings, ReaderSettings
+from qa.answering.shown import show_answer
 from qa.index.lexical import tokenize
 from qa.model.reader import Reader
 from qa.outlets import outlet_key
@@ -58,13 +59,15 @@ def _scorer_quote(s: Scored, settings: QuoteSettings) -> Quote:
                  score=round(calibrate(s.score, settings), 4), passage=p)
 
 
-def _read_quote(r: Reading, score: float, settings: QuoteSettings, reading: ReaderSettings) -> Quote:
-    """The quote around the reader's answer (the scorer's quote when it found none), with its confidence."""
+def _read_quote(r: Reading, score: float, settings: QuoteSettings, reading: ReaderSettings,
+                questions: Sequence[str]) -> Quote:
+    """The quote around the reader's answer (the scorer's quote when it found none), with its confidence; the
+    short answer only when it is shown (:func:`qa.answering.shown.show_answer`)."""
     p = r.scored.evidence.passage
     span = quote_of(r, settings)
-    shown = r.answer is not None and r.prob >= reading.show_span_above
+    bold = show_answer(r, questions[min(r.part, len(questions) - 1)], reading, span)
     return Quote(text=p.text[span.start:span.end], start=span.start, end=span.end, score=round(score, 4),
-                 passage=p, answer_start=r.answer.start if shown else -1, answer_end=r.answer.end if shown else -1)
+                 passage=p, answer_start=bold.start if bold else -1, answer_end=bold.end if bold else -1)
 
 
 def read_quotes(query: Query, ranked: list[tuple[Scored, int]], reader: Reader, reading: ReaderSettings
@@ -154,7 +157,7 @@ def _per_outlet(pool: Sequence[Quote], scope: Sequence[str], n: int, by_outlet: 
 
 def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = DEFAULT_QUOTES, *,
                  reader: Reader | None = None, reading: ReaderSettings = DEFAULT_READER, k: int | None = None,
-                 scope: Sequence[str] = (), compare: bool = False) -> Answer:
+                 scope: Sequence[str] = (), compare: bool = False, abstain_floor: float = 0.0) -> Answer:
     """Turn retrieved evidence into an :class:`Answer` (quotes, short answers, abstention, positions, outlets).
 
     Args:
@@ -169,6 +172,8 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             from these alone, and those without one are :attr:`Answer.silent`.
         compare: A comparison of the ``scope`` outlets: each one's own best quote on the topic, side by side
             (the answer abstains only when none of them writes about it).
+        abstain_floor: A higher bar than the settings' for the best quote's confidence (with an outlet filter:
+            a share of what the whole index gives, so that filtering never lowers the bar to a weak passage).
     """
     k = len(retrieved.evidence) if k is None else k
     head = retrieved.head(k)
@@ -180,7 +185,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         quotes = [_scorer_quote(s, settings) for s, _ in ranked]
         parts = [n for _, n in ranked]
         floor, within = max(settings.abstain_below, settings.corroborate_floor), settings.corroborate_within
-        abstain_below = settings.abstain_below
+        abstain_below = max(settings.abstain_below, abstain_floor)
 
         def agrees(i: int, j: int) -> bool:
             return True
@@ -191,13 +196,13 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         head_rows = {e.row for e in head.evidence}
         read_out = [rc for rc in read_all if rc[0].scored.evidence.row in head_rows or compare]
         readings = [r for r, _ in read_out]
-        quotes = [_read_quote(r, c, settings, reading) for r, c in read_out]
-        further = [_read_quote(r, c, settings, reading) for r, c in read_all
+        questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
+        quotes = [_read_quote(r, c, settings, reading, questions) for r, c in read_out]
+        further = [_read_quote(r, c, settings, reading, questions) for r, c in read_all
                    if r.scored.evidence.row not in head_rows and not compare]
         parts = [r.part for r in readings]
         floor, within = reading.abstain_below, reading.corroborate_within
-        abstain_below = reading.abstain_below
-        questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
+        abstain_below = max(reading.abstain_below, abstain_floor)
         if quotes and quotes[0].score >= abstain_below and not is_yes_no(query.text):  # no span answers yes/no
             positions, disagreement = find_positions(stances(read_all, questions, settings, reading, scope))
 
@@ -208,7 +213,10 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
     topic = set(tokenize(query.text)) - {t for o in scope for t in tokenize(o)}
     named = [q for q in [*quotes, *further] if len(topic & set(tokenize(q.passage.text))) >= NAMED_OVERLAP]
     if compare and scope:
-        chosen = side_by_side(quotes, scope)
+        # "Compare how A and B describe X": each outlet's best quote; "Did A contradict B on X?" (yes/no): only
+        # quotes that share words with the question or answer it, so an off-topic question abstains
+        on_topic = [q for q in quotes if q in named or q.score >= abstain_below] if is_yes_no(query.text) else quotes
+        chosen = side_by_side(on_topic, scope)
         abstained = not chosen
         by_outlet = _per_outlet(named, scope, reading.named_quotes, {q.outlet: [q] for q in chosen.values()}, topic)
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
@@ -219,8 +227,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             for q in position.quotes:
                 if q.outlet not in by_outlet:
                     by_outlet[q.outlet] = [q]
-        # each named outlet that speaks: its best quotes
-        _per_outlet(named, scope, reading.named_quotes, by_outlet, topic)
+        _per_outlet(named, scope, reading.named_quotes, by_outlet, topic)  # each named outlet that speaks
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
     taken = {outlet_key(o) for p in positions for o in p.outlets} | {outlet_key(g.outlet) for g in groups}
     silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()

@@ -97,7 +97,10 @@ class ReaderSettings:
         calibration: Logistic weights over (1, reader margin, span probability, sentence score),
             fitted on the dev data by ``qa calibrate-reader`` and read from the model's ``reader.json``.
         abstain_below: The answer abstains when its best quote's confidence is under this.
-        show_span_above: A short answer is marked only when its span probability reaches this.
+        span_calibration: Logistic weights over the same features giving the probability that the span
+            itself is right (token F1 >= 0.5 with a gold answer), fitted by ``qa calibrate-reader``; None: the
+            span's own probability stands in.
+        show_span_above: A short answer is marked only when that probability reaches this.
         corroborate_within: Another outlet's quote corroborates when the reader found the same answer
             in it and its confidence is at least this share of the best quote's for the same part (and
             not under ``abstain_below``); the best quote of each part of the question stands on its own.
@@ -114,6 +117,7 @@ class ReaderSettings:
     window_words: int = 60
     max_answer_tokens: int = 30
     calibration: tuple[float, float, float, float] = (-6.86, 0.25, 1.0, 14.0)
+    span_calibration: tuple[float, float, float, float] | None = None
     abstain_below: float = 0.2
     show_span_above: float = 0.5
     corroborate_within: float = 0.5
@@ -125,8 +129,9 @@ class ReaderSettings:
     def from_config(cls, config: dict) -> ReaderSettings:
         """The settings stored with a reader (its ``reader.json`` ``answering`` object); defaults for the rest."""
         known = {f: config[f] for f in cls.__dataclass_fields__ if f in config}
-        if "calibration" in known:
-            known["calibration"] = tuple(float(w) for w in known["calibration"])
+        for name in ("calibration", "span_calibration"):
+            if known.get(name) is not None:
+                known[name] = tuple(float(w) for w in known[name])
         return cls(**known)
 
 

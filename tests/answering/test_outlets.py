@@ -117,3 +117,14 @@ def test_a_named_outlet_is_read_further_down_for_each_part_of_the_question(index
     assert "120 applications" in texts and "emergency housing fund" in texts
     for q in ledger.quotes:
         assert q.passage.text[q.start:q.end] == q.text and q.outlet == "Daily Ledger"
+
+
+def test_a_yes_no_question_about_two_outlets_shows_both_side_by_side(seed_index: Path) -> None:
+    a = qa.answer("Did the Kyiv Independent contradict Newsweek about which ministry runs the National Guard?",
+                  index=seed_index)
+    assert not a.abstained
+    by_outlet = {g.outlet: " ".join(q.text for q in g.quotes) for g in a.outlets}
+    assert {"Kyiv Independent", "Newsweek"} <= set(by_outlet)
+    assert all("Interior Ministry" in by_outlet[o] for o in ("Kyiv Independent", "Newsweek"))
+    off_topic = qa.answer("Did Newsweek and ZeroHedge report on the moon landing?", index=seed_index)
+    assert off_topic.abstained

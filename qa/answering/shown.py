@@ -1,0 +1,92 @@
+"""The bold short answer: shown only when it is very likely right, with its unit, never a question echo.
+
+The reader marks a span in every passage it reads; a user reads that span first, in bold. It is shown when
+
+* its calibrated probability of being right (a logistic over the reading's features, fitted by
+  ``qa calibrate-reader`` on dev data: token F1 >= 0.5 with a gold answer) reaches ``show_span_above``
+  (without fitted weights: the span's own probability),
+* and it says something the question does not: a span whose words all occur in the question is an echo.
+
+A bare number keeps the unit the sentence gives it: "20,000" becomes "20,000 hryvnias a month".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from qa.answering.reading import Reading, features
+from qa.answering.settings import ReaderSettings
+from qa.textmatch import normalize_answer
+from qa.types import Span
+
+__all__ = ["show_answer", "span_confidence", "with_unit"]
+
+_NUMBER = re.compile(r"(?:[$€£¥₴]\s?)?\d[\d,.\s]*(?:\s?(?:%|percent|per\s?cent))?|"
+                     r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+                     r"thirty|forty|fifty|hundred|thousand|dozens?|hundreds|thousands)"
+                     r"(?:[\s-](?i:one|two|three|four|five|six|seven|eight|nine|hundred|thousand|million|billion))*")
+_STOP_WORDS = """a an the and or but of in on at by for to from with as than that which who whom whose this these
+those it its is are was were be been being has have had do does did will would can could should may might must
+not no nor so if then there their they them he she his her we our you your i me my after before since until while
+about into over under per via against between during among through up down out off more most less least"""
+_STOP = frozenset(_STOP_WORDS.split())
+_TIME = frozenset(("second", "minute", "hour", "day", "week", "month", "year", "decade", "century"))
+_WORD = re.compile(r"\s+([A-Za-z][A-Za-z'-]*)")
+
+
+def span_confidence(reading: Reading, settings: ReaderSettings) -> float:
+    """Probability (0..1) that the reading's span is right: the fitted span calibration, else its probability."""
+    if settings.span_calibration is None:
+        return reading.prob
+    z = sum(w * x for w, x in zip(settings.span_calibration, features(reading), strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def _echo(answer: str, question: str) -> bool:
+    words = normalize_answer(answer).split()
+    asked = set(normalize_answer(question).split())
+    return not words or all(w in asked for w in words)
+
+
+def with_unit(text: str, span: Span, limit: int) -> Span:
+    """``span`` grown over the unit that follows a bare number in ``text`` (not past ``limit``).
+
+    The unit is the words up to the next punctuation or function word ("20,000 hryvnias"), plus a rate
+    ("a month", "per year"); a word ending in "-ed" is taken for a verb and stops it ("12 died").
+    """
+    if not _NUMBER.fullmatch(text[span.start:span.end].strip()):
+        return span
+    end, pos, taken = span.end, span.end, 0
+    while taken < 3:
+        m = _WORD.match(text, pos)
+        if m is None or m.end() > limit:
+            break
+        word = m[1].lower()
+        if word in ("a", "per") and taken:
+            rate = _WORD.match(text, m.end())
+            if rate is not None and rate.end() <= limit and rate[1].lower().rstrip("s") in _TIME:
+                end = rate.end()
+            break
+        if word in _STOP or (word.endswith("ed") and word != "hundred") or m[1][0].isupper():
+            break
+        end, pos, taken = m.end(), m.end(), taken + 1
+    return Span(span.start, end)
+
+
+def show_answer(reading: Reading, question: str, settings: ReaderSettings, quote: Span) -> Span | None:
+    """The short answer to mark in bold inside ``quote``, or None when it should not be shown.
+
+    Args:
+        reading: The reader's reading of the passage.
+        question: The question the passage was read with.
+        settings: The calibration and ``show_span_above``.
+        quote: The quote shown (passage coordinates): the answer is grown within it only.
+    """
+    span = reading.answer
+    if span is None or not (quote.start <= span.start < span.end <= quote.end):
+        return None
+    text = reading.scored.evidence.passage.text
+    if span_confidence(reading, settings) < settings.show_span_above or _echo(text[span.start:span.end], question):
+        return None
+    return with_unit(text, span, quote.end)

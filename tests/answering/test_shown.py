@@ -1,0 +1,80 @@
+"""The bold short answer (issue 19): never an echo of the question, a number with its unit, and an outlet filter
+that never lowers the bar to an unrelated passage. Real model and reader on the seed and conflict corpora."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import qa
+from qa.answering.shown import with_unit
+from qa.textmatch import normalize_answer
+from qa.types import Span
+from tests.conftest import ROOT
+
+QUESTIONS = [q["question"] for q in json.loads((ROOT / "tests" / "data" / "eval_questions.json").read_text())]
+MINISTRY = "Which ministry does the National Guard belong to?"
+
+
+def _bold(q: qa.Quote) -> str:
+    return q.passage.text[q.answer_start:q.answer_end] if q.answer_start >= 0 else ""
+
+
+def test_no_bold_answer_only_repeats_the_question(seed_index: Path) -> None:
+    shown = 0
+    for question in [*QUESTIONS, "Which guard did the decree open to foreigners?", "Who signed the decree?"]:
+        for q in qa.answer(question, index=seed_index).quotes:
+            bold = _bold(q)
+            if bold:
+                shown += 1
+                asked = set(normalize_answer(question).split())
+                assert not set(normalize_answer(bold).split()) <= asked, (question, bold)
+                assert q.start <= q.answer_start < q.answer_end <= q.end
+    assert shown >= 5  # answers are still shown
+
+
+def test_the_outlet_filter_never_switches_abstention_off(seed_index: Path) -> None:
+    everywhere = qa.answer(MINISTRY, index=seed_index)
+    assert not everywhere.abstained and "Interior Ministry" in everywhere.quotes[0].text
+    filtered = qa.answer(MINISTRY, index=seed_index, outlets=["ZeroHedge"])  # ZeroHedge never names the ministry
+    assert filtered.abstained
+    newsweek = qa.answer(MINISTRY, index=seed_index, outlets=["Newsweek"])  # an outlet that says it still answers
+    assert not newsweek.abstained and "Interior Ministry" in newsweek.quotes[0].text
+
+
+def test_a_filtered_outlet_that_disagrees_is_still_answered(tmp_path: Path) -> None:
+    corpus = shutil.copytree(ROOT / "tests" / "data" / "conflicts" / "shelter", tmp_path / "corpus")
+    qa.build_index(corpus, tmp_path / "index")
+    a = qa.answer("How many applications did the Dock Street shelter receive in its first week?",
+                  index=tmp_path / "index", outlets=["City Wire"])
+    assert not a.abstained and [p.answer for p in a.positions] == ["140"]
+    assert "140 applications" in _bold(a.quotes[0])  # the number with its unit
+
+
+@pytest.mark.parametrize(("text", "number", "shown"), [
+    ("Foreign recruits will be paid 20,000 hryvnias a month, the ministry said.", "20,000", "20,000 hryvnias a month"),
+    ("It opened with 60 beds and a kitchen.", "60", "60 beds"),
+    ("In the storm 12 died overnight.", "12", "12"),
+    ("The deal runs for five years.", "five", "five years"),
+    ("Signed in 2024 by the president.", "2024", "2024"),
+    ("The contract is worth $2.5 million per year.", "$2.5", "$2.5 million per year"),
+    ("Zelensky signed it on Wednesday.", "Wednesday", "Wednesday"),
+])
+def test_a_number_keeps_its_unit(text: str, number: str, shown: str) -> None:
+    i = text.index(number)
+    span = with_unit(text, Span(i, i + len(number)), len(text))
+    assert text[span.start:span.end] == shown
+
+
+@given(st.text(alphabet="0123456789, abcdefghij.", min_size=1, max_size=40), st.data())
+def test_the_unit_stays_inside_the_quote(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    limit = data.draw(st.integers(end, len(text)))
+    span = with_unit(text, Span(start, end), limit)
+    assert span.start == start and end <= span.end <= limit
