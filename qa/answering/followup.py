@@ -2,15 +2,22 @@
 
 A question that leans on an earlier turn is rewritten with what the conversation established:
 
-- a pronoun ("When did **he** sign **it**?"): a person pronoun becomes the earlier short answer when
-  that is a name (else the last name the conversation used); "it"/"its"/a bare "this"/"that" becomes
-  the earlier question's topic, its first noun phrase ("the decree");
+- a pronoun ("When did **he** sign **it**?"): "he"/"she" becomes the conversation's subject, the
+  person the user's questions name (the short answer only when the question named nobody:
+  :mod:`qa.answering.subjects`); "it"/"its"/a bare "this"/"that" becomes the earlier question's topic,
+  its first noun phrase ("the decree");
 - a leading "and"/"but"/"also" ("And how long is the contract?"): the earlier topic is added;
 - "what about X?" / "and X?": X replaces the outlet the earlier question named (or is added as its
   outlet) when X is an outlet, else the earlier topic;
-- a bare question word ("When?", "How many?"): asked of the earlier question;
+- a bare question word ("Why?", "How?", "When?"): a well-formed question about the claim the earlier
+  question and its answer make ("Why will Ukraine probably have to cede more ground?":
+  :mod:`qa.answering.claims`);
 - "Does Newsweek say so too?": the earlier question, within that outlet. Any other question stands
   alone and is returned unchanged, whatever the history.
+
+Questions about the conversation itself ("Which outlet said that?") are not questions about the
+articles: the turns they make are passed over, so a follow-up after one looks back to the last real
+question, and one asked without a stored answer to restate searches that question again.
 """
 
 from __future__ import annotations
@@ -19,8 +26,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.answering.intents import says_so_too
+from qa.answering.claims import claim_question
+from qa.answering.intents import asks_source, says_so_too
 from qa.answering.routing import outlet_spans
+from qa.answering.subjects import is_name as _is_name
+from qa.answering.subjects import names as _names
+from qa.answering.subjects import real_turns, subject
+from qa.answering.subjects import words as _words
 from qa.conversation import Turn
 
 __all__ = ["Referents", "needs_context", "referents", "resolve_followup"]
@@ -30,7 +42,6 @@ GROUP = {"they": "", "them": "", "their": "'s", "theirs": "'s"}
 THING = {"it": "", "its": "'s"}
 DEMONSTRATIVE = ("this", "that", "these", "those")
 WH = ("who", "whom", "whose", "what", "which", "when", "where", "why", "how")
-_WORD = re.compile(r"[A-Za-z][\w'’-]*|\d[\d.,]*")
 _LEAD = re.compile(r"^\s*(?:and|but|also|so|then|plus)\b[\s,]*", re.IGNORECASE)
 _ABOUT = re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*[?.!]*\s*$", re.IGNORECASE)
 _AND_X = re.compile(r"^\s*(?:and|but|also)\s+(?P<x>(?!(?:" + "|".join(WH) + r")\b)[^?]{1,40}?)\s*[?.!]*\s*$",
@@ -45,9 +56,6 @@ _NP_STOP = {"of", "to", "for", "into", "in", "on", "at", "by", "with", "from", "
             "who", "whom", "whose", "did", "does", "do", "is", "was", "are", "were", "be", "been", "has", "have",
             "had", "can", "could", "will", "would", "should", "may", "might", "must", "and", "or", "but", "than",
             "after", "before", "since", "during", "under", "over", "if", "when", "while", "where", "why", "how"}
-_NAME_SKIP = {*WH, "did", "does", "do", "is", "was", "are", "were", "can", "could", "will", "would", "should",
-              "has", "have", "had", "the", "a", "an", "in", "on", "and", "but", "according", "president", "mr",
-              "ms", "mrs", "dr"}
 NP_MAX_WORDS, HISTORY_TURNS = 3, 6  # longest topic phrase; the latest turns a follow-up is resolved from
 _PLURAL = re.compile(r"^[a-z]{3,}[^su'’]s$")
 
@@ -69,34 +77,6 @@ class Referents:
     topic: str
     answer: str
     previous: str
-
-
-def _words(text: str) -> list[re.Match[str]]:
-    return list(_WORD.finditer(text))
-
-
-def _is_name(text: str) -> bool:
-    words = text.split()
-    return 0 < len(words) <= 4 and all((w[:1].isupper() and not any(c.isdigit() for c in w)) or
-                                       w in ("of", "de", "van", "von", "al", "bin") for w in words)
-
-
-def _names(text: str, outlets: Sequence[str]) -> list[str]:
-    """Runs of capitalised words not at the question's start, outlets left out, longest run each."""
-    taken = outlet_spans(text, outlets)
-    found, run = [], []
-    for m in _words(text):
-        inside_outlet = any(a <= m.start() < b for a, b, _ in taken)
-        word = m.group().strip("'’")
-        if word[:1].isupper() and word.lower() not in _NAME_SKIP and not inside_outlet:
-            run.append(word.removesuffix("'s").removesuffix("’s"))
-            continue
-        if run:
-            found.append(" ".join(run))
-        run = []
-    if run:
-        found.append(" ".join(run))
-    return [n for n in found if _is_name(n)]
 
 
 def _noun_phrase(text: str, outlets: Sequence[str], skip: str = "") -> str:
@@ -140,23 +120,20 @@ def _group(turn: Turn) -> str:
 
 
 def referents(history: Sequence[Turn], outlets: Sequence[str] = ()) -> Referents:
-    """What the conversation so far offers a follow-up: person, topic, answer, previous question."""
-    person = group = topic = ""
-    for turn in reversed(history):
-        asked = turn.searched or turn.question
-        if not person:
-            if _is_name(turn.answer):
-                person = turn.answer
-            else:
-                names = _names(asked, outlets) or _names(turn.quote, outlets)
-                person = names[0] if names else ""
+    """What the conversation so far offers a follow-up: person, topic, answer, previous question.
+
+    Turns that asked about the conversation itself ("Which outlet said that?") are passed over.
+    """
+    turns = real_turns(history)
+    group = topic = ""
+    for turn in reversed(turns):
         if not topic:
-            topic = _noun_phrase(asked, outlets, skip=turn.answer if turn.answer else "\0")
+            topic = _noun_phrase(turn.searched or turn.question, outlets, skip=turn.answer if turn.answer else "\0")
         group = group or _group(turn)
-        if person and topic and group:
+        if topic and group:
             break
-    last = history[-1] if history else Turn("")
-    return Referents(person, group, topic, last.answer, last.searched or last.question)
+    last = turns[-1] if turns else Turn("")
+    return Referents(subject(turns, outlets), group, topic, last.answer, last.searched or last.question)
 
 
 def needs_context(question: str) -> bool:
@@ -181,12 +158,16 @@ def _antecedent(question: str, m: re.Match[str], position: int) -> bool:
     """True when the words before a pronoun hold what it points at ("Kyiv's military say **it**").
 
     A pronoun right after an early auxiliary ("When did **he** sign…", "What must **they** meet?")
-    is the subject of the question and points outside it; otherwise a noun phrase, a name, "who",
-    or two content words before it are taken to hold its antecedent.
+    is the subject of the question and points outside it, and so does an object pronoun right after
+    "Who <verb>" ("Who appointed **him**?": that would be "himself"); otherwise a noun phrase, a name,
+    "who", or two content words before it are taken to hold its antecedent.
     """
     before = question[:m.start()]
     prev = _words(before)
-    if m.group().lower() in SUBJECTS and prev and prev[-1].group().lower() in _AUX and position <= SUBJECT_WITHIN:
+    low = m.group().lower()
+    if low in SUBJECTS and prev and prev[-1].group().lower() in _AUX and position <= SUBJECT_WITHIN:
+        return False
+    if low in ("him", "them") and re.fullmatch(r"(?i)\s*(?:and\s+)?who\s+\w+\s*", before):
         return False
     content = [w for w in prev if w.group().lower() not in _NOT_CONTENT]
     return len(content) >= 2 or bool(_NP_BEFORE.search(before)) or bool(_names(before, ()))
@@ -219,7 +200,7 @@ def _substitute(question: str, ref: Referents) -> str:
     for m in pronouns:
         low = m.group().lower()
         if low in PERSON:
-            target, suffix = ref.person or ref.answer, PERSON[low]
+            target, suffix = ref.person or (ref.answer if _is_name(ref.answer) else ""), PERSON[low]
         elif low in GROUP:
             last_word = ref.answer.split()[-1] if ref.answer else ""
             plural = ref.answer if _PLURAL.match(last_word) and not _is_name(ref.answer) else ref.group
@@ -271,9 +252,11 @@ def resolve_followup(question: str, history: Sequence[Turn], outlets: Sequence[s
         ("Does Newsweek say so too?": the previous question, within Newsweek).
     """
     who = says_so_too(question) if history else None  # "Does Newsweek say so too?"
-    if not history or not (needs_context(question) or (who and outlet_spans(who, outlets))):
+    if not history or not (needs_context(question) or asks_source(question) or (who and outlet_spans(who, outlets))):
         return question
     ref = referents(list(history)[-HISTORY_TURNS:], outlets)
+    if asks_source(question):  # "Which outlet said that?" with no stored answer to restate: search it again
+        return ref.previous or question
     if who and outlet_spans(who, outlets):
         return _with_outlet(ref.previous, who, outlets)
     about = _ABOUT.match(question) or _AND_X.match(question)
@@ -285,11 +268,8 @@ def resolve_followup(question: str, history: Sequence[Turn], outlets: Sequence[s
             return _ask(ref.previous.replace(ref.topic, x, 1))  # "what about the law?": same question, new topic
         return _ask(f"{ref.previous.rstrip('?.! ')}, and what about {x}")
     bare = _BARE.match(question)
-    if bare:
-        statement = ref.previous.rstrip("?.! ")
-        if ref.answer and re.match(r"(?i)who\s", statement):
-            statement = ref.answer + statement[3:]
-        return _ask(f"{bare['wh']}: {statement}")
+    if bare:  # "Why?": about the claim the previous question and its answer make
+        return claim_question(bare["wh"], ref.previous, ref.answer) if ref.previous else question
     lead = _LEAD.match(question)
     body = question[lead.end():] if lead else question
     resolved = _substitute(body, ref)

@@ -46,14 +46,16 @@ def read_page_meta(html: str | bytes) -> PageMeta:
         tree = lxml_html.fromstring(html)
     except (ValueError, TypeError, SyntaxError):
         return PageMeta()
-    article = next(_articles(tree), {})
+    nodes = list(_json_ld(tree))
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}  # Yoast-style @graph references
+    article = next((n for n in nodes if _is_article(n)), {})
     og_type = _meta_content(tree, "og:type").casefold()
-    listing = not article and (any(_is_listing(n) for n in _json_ld(tree))
+    listing = not article and (any(_is_listing(n) for n in nodes)
                                or (og_type == "website" and len(tree.xpath("//article")) >= 3))
     published = _text(article.get("datePublished")) or _meta_published(tree)
     return PageMeta(body=_text(article.get("articleBody")), headline=_text(article.get("headline")),
-                    published=published, authors=tuple(_people(article.get("author"))),
-                    publisher=_name(article.get("publisher")), byline=_visible_byline(tree),
+                    published=published, authors=tuple(_people(article.get("author"), by_id)),
+                    publisher=_name(_resolve(article.get("publisher"), by_id)), byline=_visible_byline(tree),
                     listing=listing, site_name=_meta_content(tree, "og:site_name"),
                     page_title=(tree.findtext(".//title") or "").strip())
 
@@ -101,10 +103,6 @@ def _json_ld(tree: Any) -> Iterator[dict[str, Any]]:
         yield from _nodes(data)
 
 
-def _articles(tree: Any) -> Iterator[dict[str, Any]]:
-    return (item for item in _json_ld(tree) if _is_article(item))
-
-
 def _is_listing(item: dict[str, Any]) -> bool:
     kinds = item.get("@type")
     kinds = kinds if isinstance(kinds, list) else [kinds]
@@ -126,7 +124,17 @@ def _is_article(item: dict[str, Any]) -> bool:
     return any(isinstance(k, str) and k.casefold() in _ARTICLE_TYPES for k in kinds)
 
 
-def _people(value: Any) -> Iterator[str]:
+def _resolve(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
+    """A ``{"@id": …}`` reference replaced by the node it names (lists element by element)."""
+    if isinstance(value, list):
+        return [_resolve(v, by_id) for v in value]
+    if isinstance(value, dict) and set(value) == {"@id"}:
+        return by_id.get(value["@id"], value)
+    return value
+
+
+def _people(value: Any, by_id: dict[str, dict[str, Any]]) -> Iterator[str]:
+    value = _resolve(value, by_id)
     for item in value if isinstance(value, list) else [value]:
         if isinstance(item, str) and item.strip():
             yield item.strip()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from qa.ingest.promos import PHOTO_CREDIT, is_promo
+
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _AGENCY = r"(?:Reuters|AP|AFP|dpa|DPA|Bloomberg|UPI|ANI|PTI|IANS|Xinhua|TASS|EFE|ANSA|Kyodo|CNN|AAP|CP)"
 # "KYIV, Feb 24 (Reuters) -", "WASHINGTON (AP) —", "NEW YORK/LONDON, March 3 (Reuters) -",
@@ -43,7 +45,8 @@ _FURNITURE = re.compile(
 # A journal citation line: "Nature 574, 16-17 (2019)", "Science 366, 1234 (2019). doi: …".
 _CITATION = re.compile(r"^[A-Z][\w.&' ]{0,60}\s\d{1,4},\s*[A-Za-z]?\d+(?:\s*[-–]\s*\d+)?\s*\((?:19|20)\d\d\)\.?"
                        r"(?:\s*doi:\s*\S+)?$")
-IMAGE_CREDIT = re.compile(r"\(\s*(?:photo\s+|image\s+)?credits?:[^()]{1,150}\)\s*$", re.IGNORECASE)
+# An image credit ending a line: "(Credit: A / Grist)", or "Photo by A / The Verge", "Photograph: A/PA".
+IMAGE_CREDIT = re.compile(r"(?i:\(\s*(?:photo\s+|image\s+)?credits?:[^()]{1,150}\)\s*$)|" + PHOTO_CREDIT.pattern)
 
 
 def strip_dateline(paragraph: str) -> str:
@@ -77,6 +80,7 @@ def is_related_marker(line: str) -> bool:
 
 
 def is_wire_furniture(line: str) -> bool:
-    """True for a line of wire or publisher furniture: credits trailer, teaser, credit, copyright, citation."""
+    """True for a line of wire or publisher furniture: credits trailer, teaser, credit, copyright, citation, or a
+    publisher's promotion (:mod:`qa.ingest.promos`)."""
     text = line.strip()
-    return bool(_FURNITURE.match(text) or _CITATION.match(text) or is_credits_trailer(text))
+    return bool(_FURNITURE.match(text) or _CITATION.match(text) or is_credits_trailer(text) or is_promo(text))

@@ -30,7 +30,7 @@ DATA = Path(__file__).parents[1] / "data"
     ("What about Newsweek?", f"{FIRST}, according to Newsweek?"),
     ("And ZeroHedge?", f"{FIRST}, according to ZeroHedge?"),
     ("What about the law?", "Who signed the law allowing foreigners into the National Guard?"),
-    ("When?", "When: Volodymyr Zelensky signed the decree allowing foreigners into the National Guard?"),
+    ("When?", "When was it that Volodymyr Zelensky signed the decree allowing foreigners into the National Guard?"),
     ("Who announced that?", "Who announced the decree?"),
 ])
 def test_follow_ups_are_searched_in_stand_alone_form(question: str, searched: str) -> None:

@@ -1,4 +1,4 @@
-"""News pages that reproduce real outlets' furniture (tests/data/pages), fetched from the local site.
+"""News pages that reproduce twelve real outlets' furniture (tests/data/pages), fetched from the local site.
 
 Each page is served on 127.0.0.1 by :mod:`tests.website` and read through the public ``qa.fetch_article``
 (fetch → trafilatura → JSON-LD → cleaning): the expected snippets are in the body, the furniture is not,
@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import qa
+from tests.website import PAGES as PAGES_DIR
 from tests.website import Site
 
 # page: (outlet, author, published, title, a sentence kept, furniture that must be gone)
@@ -37,6 +38,25 @@ PAGES = {
              "Hong Kong to expand cross-harbour ferry routes",
              "Officials expect the services to carry about 12,000 passengers a day",
              ["enable JavaScript"]),
+    "guardian": ("The Guardian", "Gwyn Topham", "2019-07-25",
+                 "Heatwave pushes UK rail network to its limits as tracks buckle",
+                 "Track temperatures reached 49C in places",
+                 ["Sign up to", "Privacy Notice", "newsletter promotion", "small favour to ask", "| Transport",
+                  "Reuse this content", "Photograph:"]),
+    "theverge": ("The Verge", "Chaim Gartenberg", "2019-06-04",
+                 "Apple’s iOS 13 will let you send unknown callers straight to voicemail",
+                 "checks each incoming number against your contacts",
+                 ["Related", "The FCC wants carriers", "Photo by", "Share this story", "Verge Deals", "- The Verge"]),
+    "vice": ("VICE", "Becky Ferreira", "2020-03-04", "Scientists Found Caterpillars That Can Digest Plastic Bags",
+             "can live for more than a year on a diet of nothing but polyethylene",
+             ["IN YOUR INBOX", "By signing up", "Follow Becky Ferreira", "Image:", "- VICE"]),
+    "threatpost": ("Threatpost", "Tara Seals", "2021-05-11", "Microsoft Patches Windows Zero-Day Under Active Attack",
+                   "a privilege-escalation bug in the Windows kernel",
+                   ["Join Threatpost", "Register here", "Click here to register", "eBook", "Share this article",
+                    "Write a comment", "| Threatpost"]),
+    "natgeo": ("National Geographic", "Sarah Gibbens", "2019-10-28",
+               "Hungry goats are helping California fight wildfires", "A herd of 400 goats can clear about an acre",
+               ["Read: Why", "Photograph by", "RELATED TOPICS", "You May Also Like", "© 1996"]),
 }
 
 
@@ -95,3 +115,44 @@ def test_wire_story_added_by_address_indexes_no_dateline_or_trailer(site: Site, 
     assert "(Reuters) -" not in text and "Editing by" not in text
     passages = qa.retrieve("Who edited the story about grain ships reaching Istanbul?", k=5, index=index)
     assert passages and not any("Editing by" in p.text or "Reuters)" in p.text for p in passages)
+
+
+@pytest.mark.fast
+def test_all_twelve_outlets_of_the_issue_have_a_page() -> None:
+    assert len(PAGES) == 12 and (PAGES_DIR / "README.md").is_file()
+    assert sorted(p.stem for p in PAGES_DIR.glob("*.html")) == sorted([*PAGES, "frontpage"])
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize(("page", "captions"), [
+    ("theverge", ("Photo by Vjeran Pavic / The Verge",)),
+    ("natgeo", ("Photograph by Justin Sullivan, Getty Images",)),
+])
+def test_photo_credit_lines_become_captions_not_paragraphs(site: Site, page: str, captions: tuple[str, ...]) -> None:
+    article = qa.fetch_article(site.url(f"pages/{page}.html"))
+    assert article.captions == captions
+    assert not any(c in p for p in article.body for c in captions)
+
+
+@pytest.mark.fast
+def test_an_author_given_by_json_ld_reference_is_read_without_a_visible_byline() -> None:
+    from qa.ingest.webpage import page_fields
+
+    html = (PAGES_DIR / "threatpost.html").read_text()
+    start = html.index('<div class="c-article__author">')
+    end = html.index("</div>", start) + len("</div>")
+    fields = page_fields(html[:start] + html[end:], "threatpost.html")  # Yoast @graph: author {"@id": …} → Person
+    assert fields["author"] == "Tara Seals" and fields["published"].startswith("2021-05-11")
+
+
+def test_promotions_of_the_new_pages_are_never_indexed(site: Site, tmp_path: Path) -> None:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    urls = [site.url(f"pages/{p}.html") for p in ("guardian", "theverge", "vice", "threatpost", "natgeo")]
+    qa.add_urls(urls, corpus=corpus, index=index, progress=False)
+    stored = "\n".join(p.read_text() for p in corpus.glob("*.md"))
+    assert len(list(corpus.glob("*.md"))) == 5 and "author: Tara Seals" in stored
+    for question in ("How do I sign up for the newsletter and register for the live event?",
+                     "Where can I download the free ebook or follow the reporter on Twitter?"):
+        for passage in qa.retrieve(question, k=10, index=index):
+            for junk in ("Sign up", "Privacy Notice", "Register here", "Click here", "INBOX", "Follow ", "eBook"):
+                assert junk not in passage.text, (question, passage.text)
