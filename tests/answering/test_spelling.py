@@ -25,9 +25,8 @@ MISSPELLED = "wich ministery dose the natonal gard belong too?"
 CORRECTED = "which ministry does the national guard belong too?"
 CORRECT = "Which ministry does the National Guard belong to?"
 EVAL = [q["question"] for q in json.loads((ROOT / "tests" / "data" / "eval_questions.json").read_text())]
-FOLLOWUPS = [t if isinstance(t, str) else t["question"]
-             for c in json.loads((ROOT / "tests" / "data" / "followup_conversations.json").read_text())
-             for t in (c.get("turns", []) if isinstance(c, dict) else c)]
+FOLLOWUPS = [t["question"] for name in ("followup_conversations.json", "followup_heldout.json")
+             for c in json.loads((ROOT / "tests" / "data" / name).read_text()) for t in c["turns"]]
 
 
 @pytest.fixture(params=["reader", "none"])
