@@ -22,6 +22,7 @@ from qa.answering.query import analyse, check_question, make_query
 from qa.answering.reading import Reading
 from qa.answering.retrieve import search
 from qa.answering.settings import ReaderSettings
+from qa.answering.spelling import correct_spelling
 from qa.config import Config
 from qa.conversation import Turn
 from qa.errors import ConfigError, ModelMismatch, QuestionError
@@ -174,8 +175,9 @@ class Answerer:
         store = self.index()
         names = store.outlet_names()
         check_outlets(names, outlets)
-        retrieval = self.given_settings.retrieval
-        return search(store, make_query(question, names, self.encoder, retrieval), k, outlets, retrieval).passages
+        s = self.given_settings
+        question = correct_spelling(check_question(question), store, names, s.spelling)  # typos, the index's words
+        return search(store, analyse(question, names, self.encoder, s.retrieval), k, outlets, s.retrieval).passages
 
     def answer(self, question: str, k: int = 5, *, outlets: Sequence[str] | None = None, depth: int | None = None,
                history: Sequence[Turn | Answer] | None = None) -> Answer:
@@ -189,11 +191,12 @@ class Answerer:
         check_outlets(names, outlets)
         asked = check_question(question)  # validated once: what follows is built from it
         s = self.given_settings
+        spelled = correct_spelling(asked, store, names, s.spelling)  # typos corrected against the index's own words
         turns = [t if isinstance(t, Turn) else Turn.of(t) for t in history or ()]
-        if turns and asks_source(asked) and turns[-1].source is not None:  # "Which outlet said that?"
+        if turns and asks_source(spelled) and turns[-1].source is not None:  # "Which outlet said that?"
             earlier = turns[-1].source
             return replace(earlier, question=asked, searched=earlier.searched or earlier.question, recalled=True)
-        searched = resolve_followup(asked, turns, names, s.followup)
+        searched = resolve_followup(spelled, turns, names, s.followup)
         query = analyse(searched, names, self.encoder, s.retrieval)
         topic = disagreement_topic(searched, len(query.named_outlets))
         if topic is not None:  # "What do the outlets disagree about?"

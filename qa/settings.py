@@ -9,6 +9,7 @@ section            what it tunes                                        where it
 ``reader``         the trained reader's use and calibration (None: the   :mod:`qa.answering.reading`, ``compose``
                    reader's own ``reader.json``)
 ``followup``       follow-up questions                                   :mod:`qa.answering.followup`
+``spelling``       typos corrected against the index's vocabulary        :mod:`qa.answering.spelling`
 ``index``          BM25 (k1, b, IDF variant), vectors (HNSW M, ef)       :mod:`qa.index` builds; an opened index
                                                                          uses those its manifest records
 =================  ===================================================  ======================================
@@ -28,16 +29,18 @@ from qa.answering.settings import (
     DEFAULT_QUOTES,
     DEFAULT_READER,
     DEFAULT_RETRIEVAL,
+    DEFAULT_SPELLING,
     FollowupSettings,
     QuoteSettings,
     ReaderSettings,
     RetrievalSettings,
+    SpellingSettings,
 )
 from qa.config import Config
 from qa.index.settings import BM25Settings, IndexSettings, ServerVectorSettings, VectorSettings
 
 __all__ = ["BM25Settings", "FollowupSettings", "IndexSettings", "QuoteSettings", "ReaderSettings",
-           "RetrievalSettings", "ServerVectorSettings", "Settings", "VectorSettings"]
+           "RetrievalSettings", "ServerVectorSettings", "Settings", "SpellingSettings", "VectorSettings"]
 
 
 def _changed(section: object, changes: Mapping[str, object], name: str) -> object:
@@ -58,6 +61,7 @@ class Settings:
         reader: How the trained reader is used; None: the settings stored with the reader (its
             ``reader.json``: calibration and thresholds fitted by ``qa calibrate-reader``).
         followup: Follow-up questions.
+        spelling: Typos corrected against the index's vocabulary.
         index: BM25 and vector settings of a new index (an opened index is searched with those it records).
     """
 
@@ -65,6 +69,7 @@ class Settings:
     quotes: QuoteSettings = DEFAULT_QUOTES
     reader: ReaderSettings | None = None
     followup: FollowupSettings = DEFAULT_FOLLOWUP
+    spelling: SpellingSettings = DEFAULT_SPELLING
     index: IndexSettings = field(default_factory=IndexSettings)
 
     def updated(self, **sections: Mapping[str, object]) -> Settings:
@@ -80,7 +85,8 @@ class Settings:
         changes: dict[str, object] = {}
         for name, values in sections.items():
             if name not in {f.name for f in fields(self)}:
-                raise TypeError(f"Settings has no section {name!r} (retrieval, quotes, reader, followup, index)")
+                raise TypeError(f"Settings has no section {name!r} (retrieval, quotes, reader, followup, spelling, "
+                                "index)")
             if name == "index":
                 index = self.index
                 parts = {k: _changed(getattr(index, k), v, f"index.{k}") if isinstance(v, Mapping) else v

@@ -219,7 +219,8 @@ class Answer:
         n_articles: Number of articles in the index that was searched.
         passages: The retrieved passages the quotes were drawn from, in retrieval order.
         searched: What was searched: the question itself, or its stand-alone form when it was a
-            follow-up resolved from the conversation (``qa.answer(..., history=...)``).
+            follow-up resolved from the conversation (``qa.answer(..., history=...)``), misspelled
+            words corrected against the index's vocabulary.
         positions: One :class:`Position` per distinct answer, the best-supported first: what each
             outlet says, each outlet's passages read on their own.
         disagreement: True when two positions give different answers to the same question.
@@ -247,7 +248,8 @@ class Answer:
 
     @property
     def rewritten(self) -> bool:
-        """True when the question was a follow-up and a stand-alone form of it was searched."""
+        """True when something other than the question was searched: its stand-alone form (a follow-up) or
+        its spelling corrected."""
         return bool(self.searched) and self.searched != self.question
 
     @property

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_FOLLOWUP", "DEFAULT_QUOTES", "DEFAULT_READER", "DEFAULT_RETRIEVAL", "FollowupSettings",
-           "QuoteSettings", "ReaderSettings", "RetrievalSettings"]
+__all__ = ["DEFAULT_FOLLOWUP", "DEFAULT_QUOTES", "DEFAULT_READER", "DEFAULT_RETRIEVAL", "DEFAULT_SPELLING",
+           "FollowupSettings", "QuoteSettings", "ReaderSettings", "RetrievalSettings", "SpellingSettings"]
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,35 @@ class FollowupSettings:
     subject_within: int = 5
 
 
+@dataclass(frozen=True)
+class SpellingSettings:
+    """How a question's misspelled words are corrected against the index's vocabulary (``spelling.py``).
+
+    Attributes:
+        min_letters: Shorter words are never corrected.
+        min_real_word: Shorter English words are never replaced by another word.
+        long_word: Words of this many letters or more may be corrected at edit distance 2 (else 1;
+            always 1 for a capitalised word).
+        real_word_ratio: An English word the index lacks is replaced (when its neighbours say so) only
+            by a word at least this many times more frequent in English.
+        name_share: A capitalised word is replaced only by a function word or by a word the index
+            writes capitalised at least this share of the time.
+        min_name_letters: Shorter capitalised words are replaced only by function words (names that
+            one letter tells apart: "Mayow", "Mayo").
+        sample: Most passages whose words make the vocabulary (spread over the index).
+    """
+
+    min_letters: int = 4
+    min_real_word: int = 4
+    long_word: int = 10
+    real_word_ratio: float = 10.0
+    name_share: float = 0.5
+    min_name_letters: int = 7
+    sample: int = 200_000
+
+
 DEFAULT_RETRIEVAL = RetrievalSettings()
 DEFAULT_QUOTES = QuoteSettings()
 DEFAULT_READER = ReaderSettings()
 DEFAULT_FOLLOWUP = FollowupSettings()
+DEFAULT_SPELLING = SpellingSettings()

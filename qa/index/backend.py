@@ -76,6 +76,9 @@ class SearchBackend(Protocol):
     def passages(self, ids: Sequence[int], scores: Sequence[float] | None = None) -> list[Passage]:
         """Passages by passage id, in the order given (unknown ids left out)."""
 
+    def texts(self, limit: int | None = None) -> list[str]:
+        """Passage texts (at most ``limit``), then article titles and outlet names: the index's words."""
+
     def vectors_at(self, rows: Sequence[int]) -> np.ndarray:
         """Passage vectors of ``rows`` (float32)."""
 

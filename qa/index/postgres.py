@@ -208,6 +208,11 @@ class PgBackend:
         """Passages by passage id (the rows of this backend)."""
         return self.passages_at(ids, scores)
 
+    def texts(self, limit: int | None = None) -> list[str]:
+        """Passage texts (at most ``limit``), then article titles and outlets."""
+        found = self._rows("SELECT text FROM passages" + (" LIMIT %s" if limit else ""), [limit] if limit else [])
+        return [t for (t,) in found] + [t for r in self._rows("SELECT title, outlet FROM articles") for t in r if t]
+
     def vectors_at(self, rows: Sequence[int]) -> np.ndarray:
         """Passage vectors of these ids (float32)."""
         ids = [int(r) for r in rows]

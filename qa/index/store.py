@@ -251,6 +251,12 @@ class IndexStore:
         return [Passage(*by_row[r][:-1], score=float(s), author=by_row[r][-1] or "")
                 for r, s in zip(rows, scores, strict=True)]
 
+    def texts(self, limit: int | None = None) -> list[str]:
+        """Passage texts (at most about ``limit``, spread over the rows), then article titles and outlets."""
+        step = max(1, -(-len(self) // limit)) if limit else 1
+        found = self._query("SELECT text FROM passages WHERE row % ? = 0", (step,))
+        return [t for (t,) in found] + [t for r in self._query("SELECT title, outlet FROM articles") for t in r if t]
+
     def records(self) -> list[PassageRecord]:
         """Every stored passage with its article's fields, in row order (the order of the vectors)."""
         rows = self._query("SELECT p.id, p.article_id, p.paragraph, p.offset, p.text, p.key, a.outlet, a.title, "

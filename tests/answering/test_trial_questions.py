@@ -39,6 +39,9 @@ def test_an_answer_is_a_quote_or_an_abstention_never_empty(seed_index: Path, rea
         assert result.quotes[0] in result.outlets[0].quotes
     assert main(["ask", question, "--index", str(seed_index)]) == 0
     out = capsys.readouterr().out
+    if result.rewritten:  # "What did Zelenksy sign?": the corrected question is printed first
+        assert out.startswith(f"Searched: {result.searched}\n\n")
+        out = out.split("\n\n", 1)[1]
     if not result.abstained:
         assert "Reported by 0" not in out and "\n  “" in out
         header = out.split("\n\n")[0] if result.short_answer is None else out.split("\n\n")[1]

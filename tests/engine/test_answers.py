@@ -81,3 +81,11 @@ def test_date_and_outlet_restrictions(seed_pg):
         assert pg.lexical_rows(["zzzzunknown"], 5)[0].size == 0
     finally:
         pg.close()
+
+
+def test_typos_are_corrected_as_on_the_embedded_index(seed_pg, seed_index):
+    question = "wich ministery dose the natonal gard belong too?"
+    engine, embedded = qa.answer(question, index=seed_pg), qa.answer(question, index=seed_index)
+    assert engine.searched == embedded.searched == "which ministry does the national guard belong too?"
+    assert [(q.outlet, q.text) for q in engine.quotes] == [(q.outlet, q.text) for q in embedded.quotes]
+    assert "Interior Ministry" in engine.quotes[0].text

@@ -100,6 +100,13 @@ def test_follow_up_is_resolved_from_the_conversation_and_says_what_was_searched(
     expect(page.locator("#chat")).not_to_contain_text("Searched:")
 
 
+def test_a_misspelled_question_says_what_was_searched_and_answers(page: Page) -> None:
+    ask(page, "wich ministery dose the natonal gard belong too?")
+    wait_answer(page, "Searched: which ministry does the national guard belong too?")
+    expect(page.locator("#chat")).to_contain_text("Interior Ministry")
+    expect(page.locator("#sources-panel mark.quote").first).to_contain_text("Interior Ministry")
+
+
 def test_outlet_filter_limits_sources(page: Page, screenshots: Path) -> None:
     page.click("#outlet-filter input")
     page.locator("#outlet-filter [role=option]", has_text="Newsweek").click()
