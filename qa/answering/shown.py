@@ -20,7 +20,7 @@ from qa.answering.settings import ReaderSettings
 from qa.textmatch import normalize_answer
 from qa.types import Span
 
-__all__ = ["show_answer", "span_confidence", "with_unit"]
+__all__ = ["is_echo", "show_answer", "span_confidence", "with_unit"]
 
 _NUMBER = re.compile(r"(?:[$€£¥₴]\s?)?\d[\d,.\s]*(?:\s?(?:%|percent|per\s?cent))?|"
                      r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
@@ -43,7 +43,8 @@ def span_confidence(reading: Reading, settings: ReaderSettings) -> float:
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-def _echo(answer: str, question: str) -> bool:
+def is_echo(answer: str, question: str) -> bool:
+    """True when every word of ``answer`` occurs in ``question`` (or it has none): nothing it tells."""
     words = normalize_answer(answer).split()
     asked = set(normalize_answer(question).split())
     return not words or all(w in asked for w in words)
@@ -87,6 +88,6 @@ def show_answer(reading: Reading, question: str, settings: ReaderSettings, quote
     if span is None or not (quote.start <= span.start < span.end <= quote.end):
         return None
     text = reading.scored.evidence.passage.text
-    if span_confidence(reading, settings) < settings.show_span_above or _echo(text[span.start:span.end], question):
+    if span_confidence(reading, settings) < settings.show_span_above or is_echo(text[span.start:span.end], question):
         return None
     return with_unit(text, span, quote.end)

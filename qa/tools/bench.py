@@ -71,9 +71,9 @@ class BenchConfig:
         return [s.strip() for s in self.sizes.split(",") if s.strip()]
 
 
-def run_task(task: str, **kwargs) -> dict:
+def run_task(task: str, env_extra: dict[str, str] | None = None, **kwargs) -> dict:
     """Run one measurement of :mod:`qa.tools.bench_tasks` in a fresh process and return its JSON."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", **(env_extra or {})}
     proc = subprocess.run([sys.executable, "-m", "qa.tools.bench_tasks", task, json.dumps(kwargs)], cwd=ROOT,
                           capture_output=True, text=True, env=env)
     if proc.returncode != 0:
@@ -169,6 +169,11 @@ def bench_size(size: str, args: BenchConfig, say: Callable[[str], None]) -> dict
     say(f"{size}: warm serving, then recall of the dense index vs exact search")
     out["serve"] = run_task("serve", index=str(index), queries=queries, repeat=repeat)
     out["recall"] = out["serve"].pop("recall")
+    if size != "engine":  # the same warm serving with the sentence scorer alone: what the reader costs
+        say(f"{size}: warm serving without the reader (QA_READER=none)")
+        out["serve_no_reader"] = run_task("serve", {"QA_READER": "none"}, index=str(index), queries=queries,
+                                          repeat=repeat)
+        out["serve_no_reader"].pop("recall", None)
     say(f"{size}: cold start")
     out["cold"] = cold_start(index, queries[0], repeat)
     return out
@@ -210,6 +215,8 @@ def table(result: dict) -> str:
                                               f"{s['server_memory']['rss_sum_mb']:.0f}"),
         ("cold start to answer, s", lambda s: f"{s['cold']['cold_start_s']:.2f}"),
         ("answer() p50 / p95, ms", lambda s: f"{s['serve']['answer_p50_ms']:.1f} / {s['serve']['answer_p95_ms']:.1f}"),
+        ("  without the reader, ms", lambda s: f"{s['serve_no_reader']['answer_p50_ms']:.1f} / "
+                                             f"{s['serve_no_reader']['answer_p95_ms']:.1f}"),
         ("  embedded, same run, ms", lambda s: f"{s['serve']['embedded_answer_p50_ms']:.1f} / "
                                              f"{s['serve']['embedded_answer_p95_ms']:.1f}"),
         ("retrieve() p50 / p95, ms",

@@ -9,8 +9,10 @@ those features becomes the confidence; then
 * ``abstain_below``: the lowest threshold on the top quote's confidence that abstains on at least
   ``--null-target`` of MultiHop's null queries while abstaining on at most ``--answerable-cap`` of
   the answerable ones (else the best trade-off between the two),
-* ``show_span_above``: the lowest span probability at which shown short answers are exactly right
-  at least ``--span-precision`` of the time (SQuAD),
+* the bold answer's gate (:mod:`qa.train.spangate`): a second logistic over the same features of each
+  question's top reading, fitted on whether its span is right (token F1 >= 0.5 with a gold answer: SQuAD,
+  and MultiHop-RAG inference questions, whose answers are entities), and ``show_span_above``, the lowest
+  probability at which the shown SQuAD spans are right at least ``--span-precision`` of the time,
 
 written into the reader's ``reader.json`` (``answering``) and its model card. Only numpy: no torch.
 """
@@ -27,8 +29,10 @@ from pathlib import Path
 import numpy as np
 
 import qa
-from qa import exact_match, outlet_key
+from qa import outlet_key
 from qa.answering.reading import Reading, features, quote_of
+from qa.answering.shown import is_echo
+from qa.train.spangate import SpanSample, choose_span_gate, span_right
 
 __all__ = ["Question", "Sample", "choose_thresholds", "fit_logistic", "main"]
 
@@ -36,8 +40,10 @@ __all__ = ["Question", "Sample", "choose_thresholds", "fit_logistic", "main"]
 class Sample:
     """One quote the answer path would show for a dev question, with what calibration needs."""
 
-    def __init__(self, feats: tuple[float, ...], right: bool, prob: float, span_em: bool) -> None:
-        self.features, self.right, self.prob, self.span_em = feats, right, prob, span_em
+    def __init__(self, feats: tuple[float, ...], right: bool, prob: float, span_right: bool | None = None,
+                 echo: bool = False) -> None:
+        self.features, self.right, self.prob = feats, right, prob
+        self.span_right, self.echo = span_right, echo  # None: no gold short answer to judge the span by
 
 
 class Question:
@@ -78,7 +84,7 @@ def squad_questions(path: Path, reader: qa.Answerer) -> Iterator[Question]:
                     a, b = _quote(r, answerer)
                     guess = text[r.answer.start:r.answer.end] if r.answer else ""
                     samples.append(Sample(features(r), any(g in text[a:b] for g in golds), r.prob,
-                                          bool(guess) and any(exact_match(guess, g) for g in golds)))
+                                          span_right(guess, golds), is_echo(guess, item["question"])))
                 yield Question("squad", True, samples)
         store.close()
 
@@ -98,7 +104,10 @@ def multihop_questions(path: Path, index: Path, reader: qa.Answerer) -> Iterator
             p = r.scored.evidence.passage
             a, b = _quote(r, answerer)
             right = answerable and any(_overlap(p.text, a, b, f) for f in facts.get(outlet_key(p.outlet), []))
-            samples.append(Sample(features(r), right, r.prob, False))
+            guess = p.text[r.answer.start:r.answer.end] if r.answer else ""
+            gold = item.get("answer") if item.get("question_type") == "inference_query" else None  # entities
+            samples.append(Sample(features(r), right, r.prob, span_right(guess, [gold]) if gold else None,
+                                  is_echo(guess, item["query"])))
         yield Question("multihop", answerable, samples)
     store.close()
 
@@ -119,9 +128,9 @@ def _confidence(w: np.ndarray, s: Sample) -> float:
 
 
 def choose_thresholds(questions: list[Question], w: np.ndarray, null_target: float, answerable_cap: float,
-                      span_precision: float) -> dict[str, float]:
-    """``abstain_below`` and ``show_span_above`` for weights ``w`` (see the module docstring), with the
-    rates they give on the dev questions."""
+                      span_precision: float) -> dict:
+    """``abstain_below`` for weights ``w``, and the bold answer's gate (``span_calibration``,
+    ``show_span_above``: see the module docstring), with the rates they give on the dev questions."""
     tops = [(q, max((s for s in q.samples), key=lambda s: _confidence(w, s))) for q in questions if q.samples]
     conf = {id(q): _confidence(w, s) for q, s in tops}
     null = [conf[id(q)] for q, _ in tops if not q.answerable]
@@ -136,15 +145,13 @@ def choose_thresholds(questions: list[Question], w: np.ndarray, null_target: flo
     ok = [t for t in candidates if max(rates(t)[1:]) <= answerable_cap]
     met = [t for t in ok if rates(t)[0] >= null_target]
     abstain = min(met) if met else max(ok, default=0.0)
-    shown = sorted(((s.prob, s.span_em) for q, s in tops if q.kind == "squad" and conf[id(q)] >= abstain),
-                   reverse=True)
-    show, hits = 1.0, 0
-    for n, (prob, em) in enumerate(shown, 1):
-        hits += em
-        if hits / n >= span_precision:
-            show = prob
+    spans = [SpanSample(q.kind, s.features, s.span_right, s.echo) for q, s in tops if s.span_right is not None]
+    w_span = fit_logistic(np.array([s.features for s in spans], dtype=np.float64),
+                          np.array([s.right for s in spans], dtype=np.float64))
+    gate = choose_span_gate(spans, w_span, span_precision)
     null_rate, squad_rate, mh_rate = rates(abstain)
-    return {"abstain_below": abstain, "show_span_above": show, "null_abstained": null_rate,
+    return {"abstain_below": abstain, **gate, "span_calibration": [round(float(v), 6) for v in w_span],
+            "null_abstained": null_rate,
             "squad_abstained": squad_rate, "multihop_answerable_abstained": mh_rate}
 
 
@@ -158,14 +165,19 @@ def _write(reader_dir: Path, answering: dict, report: dict) -> None:
     card = reader_dir / "MODEL_CARD.md"
     text = card.read_text() if card.is_file() else ""
     text = text.split("\n## Calibration (answer confidence)")[0].rstrip() + "\n"
-    w = answering["calibration"]
+    w, v = answering["calibration"], answering["span_calibration"]
     text += (f"\n## Calibration (answer confidence)\n"
              f"Fitted by `{report['command']}` on {report['questions']} dev questions ({report['quotes']} quotes):\n"
              f"confidence = sigmoid({w[0]:.4f} + {w[1]:.4f}·margin + {w[2]:.4f}·span_prob + {w[3]:.4f}·sentence_score)"
              f", where margin = span logit − no-answer logit (clipped to ±30), span_prob = the span's softmax\n"
-             f"probability, sentence_score = the sentence scorer's raw score. Thresholds: abstain below "
-             f"{answering['abstain_below']:.4f}; short answer shown from span probability "
-             f"{answering['show_span_above']:.4f}.\n"
+             f"probability, sentence_score = the sentence scorer's raw score. Abstain below "
+             f"{answering['abstain_below']:.4f}.\n"
+             f"Bold short answer: shown when sigmoid({v[0]:.4f} + {v[1]:.4f}·margin + {v[2]:.4f}·span_prob + "
+             f"{v[3]:.4f}·sentence_score) >= {answering['show_span_above']:.4f} and it is not an "
+             f"echo of the question; on SQuAD the shown spans are right (token F1 >= 0.5) "
+             f"{report['squad_span_precision']:.3f} of the time, shown for {report['squad_span_shown']:.3f} of the "
+             f"questions; MultiHop-RAG inference questions {report['multihop_span_precision']:.3f} / "
+             f"{report['multihop_span_shown']:.3f}.\n"
              f"On the calibration data: null queries abstained {report['null_abstained']:.3f}, answerable "
              f"MultiHop abstained {report['multihop_answerable_abstained']:.3f}, SQuAD abstained "
              f"{report['squad_abstained']:.3f}.\n")
@@ -183,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reader", type=Path, default=None, help="reader directory (default: the configured one)")
     p.add_argument("--null-target", type=float, default=0.95)
     p.add_argument("--answerable-cap", type=float, default=0.03)
-    p.add_argument("--span-precision", type=float, default=0.7)
+    p.add_argument("--span-precision", type=float, default=0.9,
+                   help="share of shown short answers that must be right (token F1 >= 0.5) on SQuAD")
     p.add_argument("--limit", type=int, default=None, help="at most N questions of each file (a quick check)")
     args = p.parse_args(argv)
     answerer = qa.Answerer(reader=args.reader)  # the reader's own settings: the answer path as it runs
@@ -198,8 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     w = fit_logistic(x, y)
     chosen = choose_thresholds(questions, w, args.null_target, args.answerable_cap, args.span_precision)
     answering = {**reader.config.get("answering", {}), "calibration": [round(float(v), 6) for v in w],
-                 "abstain_below": chosen["abstain_below"], "show_span_above": chosen["show_span_above"]}
-    report = {**chosen, "questions": len(questions), "quotes": len(samples), "positives": int(y.sum()),
+                 "abstain_below": chosen["abstain_below"], "span_calibration": chosen["span_calibration"],
+                 "show_span_above": chosen["show_span_above"]}
+    rates = {k: v for k, v in chosen.items() if k != "span_calibration"}
+    report = {**rates, "questions": len(questions), "quotes": len(samples), "positives": int(y.sum()),
               "command": "qa calibrate-reader " + " ".join(argv if argv is not None else [])}
     _write(Path(reader.path), answering, report)
     print(json.dumps({"answering": answering, "report": report}, indent=1))
