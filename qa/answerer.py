@@ -211,9 +211,9 @@ class Answerer:
         compare = is_comparison(searched, len(scope)) or (is_yes_no(searched) and len(query.named_outlets) >= 2)
         floor = 0.0
         if outlets and reader is not None and not compare:  # filtering never lowers the bar: the index's best answer
-            everywhere = build_answer(query, search(store, query, reading.retrieve_per_k * k, None, s.retrieval),
-                                      s.quotes, reader=reader, reading=reading, k=k)
-            floor = reading.corroborate_within * max((q.score for q in everywhere.quotes), default=0.0)
+            whole = search(store, query, reading.retrieve_per_k * k, None, s.retrieval).head(k)
+            read = read_quotes(query, best_quotes(query, whole, s.quotes), reader, reading)  # its quotes' confidence
+            floor = reading.corroborate_within * max((round(c, 4) for _, c in read), default=0.0)
         passages = tuple(retrieved.passages[:max(k, depth or k)])
         fact = article_fact(searched, passages, names)  # "Who wrote the Newsweek article?": its metadata
         return build_answer(query, retrieved, s.quotes, reader=reader, reading=reading, k=k, scope=scope,

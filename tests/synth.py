@@ -48,6 +48,19 @@ def write_synth_corpus(corpus: Path, n_articles: int, n_paragraphs: int = 8, see
     return paths
 
 
+def seeds_and_synth_index(seed_corpus: Path, where: Path) -> tuple[Path, Path]:
+    """The load tests' corpus (the seeds + 6 synthetic articles of 4 paragraphs) and its index under ``where``."""
+    import shutil
+
+    import qa
+
+    corpus, index = where / "corpus", where / "index"
+    shutil.copytree(seed_corpus, corpus)
+    write_synth_corpus(corpus, 6, 4)
+    qa.build_index(corpus, index)
+    return corpus, index
+
+
 def snapshot(*dirs: Path) -> dict[str, str]:
     """``{path: blake2b of the bytes}`` of every file under the directories (for "unchanged" checks)."""
     out = {}

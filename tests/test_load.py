@@ -6,7 +6,6 @@ Loopback only (127.0.0.1), bounded (200 requests). Prints p50/p95 latency; run w
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -16,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-import qa
 from tests.conftest import ROOT
 from tests.server import qa_serve
-from tests.synth import article_text, write_synth_corpus
+from tests.synth import article_text, seeds_and_synth_index
 
 N_REQUESTS, N_CLIENTS, AFTER_UPDATE = 200, 8, 40  # at least AFTER_UPDATE requests start after the update
 NEW_QUESTION = "Who relit the Kessel Point lighthouse?"
@@ -34,10 +32,7 @@ ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 @pytest.fixture
 def server(seed_corpus: Path, tmp_path: Path):
     """`qa serve` as a subprocess over seeds + 6 synthetic articles; yields (url, corpus, index)."""
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    shutil.copytree(seed_corpus, corpus)
-    write_synth_corpus(corpus, 6, 4)
-    qa.build_index(corpus, index)
+    corpus, index = seeds_and_synth_index(seed_corpus, tmp_path)
     # one address, 200 questions: throughput, not the per-client limit (tests/test_load_clients.py has that)
     with qa_serve(index, corpus, tmp_path / "serve.log", "--rate-limit", "0") as url:
         yield url, corpus, index

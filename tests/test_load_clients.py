@@ -11,7 +11,6 @@ any error.
 from __future__ import annotations
 
 import random
-import shutil
 import statistics
 import threading
 import time
@@ -19,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-import qa
 from tests.server import qa_serve
-from tests.synth import write_synth_corpus
+from tests.synth import seeds_and_synth_index
 
 N_CLIENTS, SECONDS, PER_MINUTE = 50, 60.0, 20
 ABUSER = "127.0.0.250"
@@ -35,10 +33,7 @@ LIMITED = f"too many questions: this server answers at most {PER_MINUTE} a minut
 @pytest.fixture
 def server(seed_corpus: Path, tmp_path: Path):
     """`qa serve --read-only --rate-limit 20` over the seeds + 6 synthetic articles; yields its URL."""
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    shutil.copytree(seed_corpus, corpus)
-    write_synth_corpus(corpus, 6, 4)
-    qa.build_index(corpus, index)
+    corpus, index = seeds_and_synth_index(seed_corpus, tmp_path)
     with qa_serve(index, corpus, tmp_path / "serve.log", "--read-only", "--rate-limit", str(PER_MINUTE)) as url:
         yield url
 

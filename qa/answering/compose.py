@@ -11,6 +11,7 @@ grouped by outlet: with a reader, an outlet agrees when the reader finds the sam
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -89,21 +90,19 @@ def _extra_outlets(retrieved: Retrieved, k: int, limit: int, scope: Sequence[str
                    ) -> Retrieved | None:
     """Passages beyond the first ``k`` that are read too: the best one of each outlet missing from them (at
     most ``limit`` outlets), and for each outlet in ``scope``, its next ones until it has ``per_named``."""
-    have: dict[str, int] = {}
-    for e in retrieved.evidence[:k]:
-        have[outlet_key(e.passage.outlet)] = have.get(outlet_key(e.passage.outlet), 0) + 1
+    have = Counter(outlet_key(e.passage.outlet) for e in retrieved.evidence[:k])
     named = {outlet_key(o) for o in scope}
     extra, missing = [], 0
     for e in retrieved.evidence[k:]:
         key = outlet_key(e.passage.outlet)
-        if key in named and have.get(key, 0) < per_named:
+        if key in named and have[key] < per_named:
             extra.append(e)
         elif key not in have and missing < limit:
             missing += 1
             extra.append(e)
         else:
             continue
-        have[key] = have.get(key, 0) + 1
+        have[key] += 1
     return replace(retrieved, evidence=tuple(extra)) if extra else None
 
 
@@ -133,21 +132,22 @@ def side_by_side(pool: Sequence[Quote], scope: Sequence[str]) -> dict[str, Quote
 
 
 def _per_outlet(pool: Sequence[Quote], scope: Sequence[str], n: int, by_outlet: dict[str, list[Quote]],
-                topic: set[str] = frozenset(), overlap: int = DEFAULT_QUOTES.named_overlap
-                ) -> dict[str, list[Quote]]:
+                words: dict[str, set[str]], topic: set[str] = frozenset(),
+                overlap: int = DEFAULT_QUOTES.named_overlap) -> dict[str, list[Quote]]:
     """Give each ``scope`` outlet its best quotes of ``pool`` (from different passages) until it has ``n``.
 
     An outlet's third quote (and later ones) is taken only when its passage brings ``overlap`` words of
     ``topic`` (the question's) that the outlet's passages taken so far lack: another part of the question.
+    ``words`` holds each passage's tokens by passage id (every quote of ``pool`` and ``by_outlet``).
     """
     pool = list(pool)
     for _ in range(n):
         for q in side_by_side(pool, scope).values():
             have = by_outlet.setdefault(q.outlet, [])
-            seen = {t for h in have for t in tokenize(h.passage.text)}
-            new = topic & set(tokenize(q.passage.text)) - seen
             if len(have) < n and all(h.passage.id != q.passage.id for h in have) and (
-                    len(have) < 2 or not topic or len(new) >= overlap):
+                    len(have) < 2 or not topic
+                    or len(topic & words[q.passage.id] - set().union(*(words[h.passage.id] for h in have)))
+                    >= overlap):
                 have.append(q)
             pool.remove(q)
     return by_outlet
@@ -214,15 +214,17 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
     groups: tuple[OutletQuotes, ...] = ()
     topic = set(tokenize(query.text)) - {t for o in scope for t in tokenize(o)}
     overlap = settings.named_overlap
-    named = [q for q in [*quotes, *further] if len(topic & set(tokenize(q.passage.text))) >= overlap]
+    shown = [*quotes, *further, *(q for p in positions for q in p.quotes)] if scope else []  # named outlets only
+    words = {q.passage.id: set(tokenize(q.passage.text)) for q in shown}
+    named = [q for q in [*quotes, *further] if scope and len(topic & words[q.passage.id]) >= overlap]
     if compare and scope:
         # "Compare how A and B describe X": each outlet's best quote; "Did A contradict B on X?" (yes/no): only
         # quotes that share words with the question or answer it, so an off-topic question abstains
         on_topic = [q for q in quotes if q in named or q.score >= abstain_below] if is_yes_no(query.text) else quotes
         chosen = side_by_side(on_topic, scope)
         abstained = not chosen
-        by_outlet = _per_outlet(named, scope, reading.named_quotes, {q.outlet: [q] for q in chosen.values()}, topic,
-                                overlap)
+        by_outlet = _per_outlet(named, scope, reading.named_quotes, {q.outlet: [q] for q in chosen.values()},
+                                words, topic, overlap)
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
         quotes = [*chosen.values(), *(q for q in quotes if q not in chosen.values())]
     elif not abstained:
@@ -231,7 +233,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             for q in position.quotes:
                 if q.outlet not in by_outlet:
                     by_outlet[q.outlet] = [q]
-        _per_outlet(named, scope, reading.named_quotes, by_outlet, topic, overlap)  # each named outlet that speaks
+        _per_outlet(named, scope, reading.named_quotes, by_outlet, words, topic, overlap)  # each named outlet
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
     taken = {outlet_key(o) for p in positions for o in p.outlets} | {outlet_key(g.outlet) for g in groups}
     silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()

@@ -19,7 +19,7 @@ from qa.answering.shaping import quote_span, stand_alone, trim
 from qa.model.reader import Reader
 from qa.types import Span
 
-__all__ = ["Reading", "answer_quote", "confidence", "features", "quote_of", "read", "window_around"]
+__all__ = ["Reading", "answer_quote", "confidence", "features", "logistic", "quote_of", "read", "window_around"]
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,12 @@ def features(reading: Reading) -> tuple[float, ...]:
     return 1.0, reading.margin, reading.prob, reading.scored.score
 
 
+def logistic(weights: Sequence[float], reading: Reading) -> float:
+    """A logistic calibration over the reading's :func:`features` (weights fitted by ``qa calibrate-reader``)."""
+    z = sum(w * x for w, x in zip(weights, features(reading), strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
 def confidence(reading: Reading, settings: ReaderSettings) -> float:
     """Calibrated probability (0..1) that the reading's quote answers the question."""
-    z = sum(w * x for w, x in zip(settings.calibration, features(reading), strict=True))
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+    return logistic(settings.calibration, reading)

@@ -12,10 +12,9 @@ A bare number keeps the unit the sentence gives it: "20,000" becomes "20,000 hry
 
 from __future__ import annotations
 
-import math
 import re
 
-from qa.answering.reading import Reading, features
+from qa.answering.reading import Reading, logistic
 from qa.answering.settings import ReaderSettings
 from qa.textmatch import normalize_answer
 from qa.types import Span
@@ -37,10 +36,7 @@ _WORD = re.compile(r"\s+([A-Za-z][A-Za-z'-]*)")
 
 def span_confidence(reading: Reading, settings: ReaderSettings) -> float:
     """Probability (0..1) that the reading's span is right: the fitted span calibration, else its probability."""
-    if settings.span_calibration is None:
-        return reading.prob
-    z = sum(w * x for w, x in zip(settings.span_calibration, features(reading), strict=True))
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+    return reading.prob if settings.span_calibration is None else logistic(settings.span_calibration, reading)
 
 
 def is_echo(answer: str, question: str) -> bool:

@@ -172,8 +172,7 @@ def bench_size(size: str, args: BenchConfig, say: Callable[[str], None]) -> dict
     if size != "engine":  # the same warm serving with the sentence scorer alone: what the reader costs
         say(f"{size}: warm serving without the reader (QA_READER=none)")
         out["serve_no_reader"] = run_task("serve", {"QA_READER": "none"}, index=str(index), queries=queries,
-                                          repeat=repeat)
-        out["serve_no_reader"].pop("recall", None)
+                                          repeat=repeat, with_recall=False)
     say(f"{size}: cold start")
     out["cold"] = cold_start(index, queries[0], repeat)
     return out

@@ -32,7 +32,7 @@ import qa
 from qa import outlet_key
 from qa.answering.reading import Reading, features, quote_of
 from qa.answering.shown import is_echo
-from qa.train.spangate import SpanSample, choose_span_gate, span_right
+from qa.train.spangate import SpanSample, choose_span_gate, sigmoid, span_right
 
 __all__ = ["Question", "Sample", "choose_thresholds", "fit_logistic", "main"]
 
@@ -116,7 +116,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 50
     """Weights of a logistic regression (Newton's method, small L2 penalty; column 0 is the bias)."""
     w = np.zeros(x.shape[1])
     for _ in range(steps):
-        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
+        p = sigmoid(x @ w)
         grad = x.T @ (p - y) + l2 * w
         hess = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
         w -= np.linalg.solve(hess, grad)
@@ -124,7 +124,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 50
 
 
 def _confidence(w: np.ndarray, s: Sample) -> float:
-    return float(1 / (1 + np.exp(-np.clip(np.dot(w, s.features), -30, 30))))
+    return float(sigmoid(np.dot(w, s.features)))
 
 
 def choose_thresholds(questions: list[Question], w: np.ndarray, null_target: float, answerable_cap: float,

@@ -16,7 +16,7 @@ import numpy as np
 
 from qa import answer_f1
 
-__all__ = ["SpanSample", "choose_span_gate", "span_right"]
+__all__ = ["SpanSample", "choose_span_gate", "sigmoid", "span_right"]
 
 RIGHT_F1 = 0.5
 
@@ -43,7 +43,8 @@ def span_right(guess: str, golds: Sequence[str]) -> bool:
     return bool(guess) and any(answer_f1(guess, g) >= RIGHT_F1 for g in golds)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function, its input clipped to ±30 (as the answer path clips it, with no overflow)."""
     return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
 
 
@@ -69,7 +70,7 @@ def choose_span_gate(samples: Sequence[SpanSample], weights: np.ndarray, precisi
         ``show_span_above`` and, at it, the precision and shown share on SQuAD and on MultiHop-RAG.
     """
     x = np.array([s.features for s in samples], dtype=np.float64)
-    conf = _sigmoid(x @ weights)
+    conf = sigmoid(x @ weights)
     squad = sorted({round(float(c), 4) for c, s in zip(conf, samples, strict=True) if s.kind == "squad"})
     chosen = 1.0
     for t in squad:  # ascending: the first threshold that meets the precision shows the most
