@@ -22,6 +22,7 @@ from qa.answering.query import analyse, check_question, make_query
 from qa.answering.reading import Reading
 from qa.answering.retrieve import search
 from qa.answering.settings import ReaderSettings
+from qa.answering.sources import without_unindexed
 from qa.answering.spelling import correct_spelling
 from qa.config import Config
 from qa.conversation import Turn
@@ -216,9 +217,10 @@ class Answerer:
             floor = reading.corroborate_within * max((round(c, 4) for _, c in read), default=0.0)
         passages = tuple(retrieved.passages[:max(k, depth or k)])
         fact = article_fact(searched, passages, names)  # "Who wrote the Newsweek article?": its metadata
-        return build_answer(query, retrieved, s.quotes, reader=reader, reading=reading, k=k, scope=scope,
-                            compare=compare, abstain_floor=floor, question=asked, searched=searched,
-                            passages=passages, facts=(fact,) if fact is not None else ())
+        result = build_answer(query, retrieved, s.quotes, reader=reader, reading=reading, k=k, scope=scope,
+                              compare=compare, abstain_floor=floor, question=asked, searched=searched,
+                              passages=passages, facts=(fact,) if fact is not None else ())
+        return without_unindexed(result, searched, names)
 
     def differences(self, topic: str | None = None, outlets: Sequence[str] | None = None) -> list[Difference]:
         """Claims several outlets print with different numbers, dates or names (see :func:`qa.differences`).

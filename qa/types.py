@@ -230,6 +230,8 @@ class Answer:
             new search.
         facts: For a question about an article's author, date or outlet ("Who wrote the Newsweek
             article?"), the answer from the article's metadata (:class:`ArticleFact`); empty otherwise.
+        unindexed: Publications the question asks about ("a report by Reuters") that no indexed article is
+            from and no quoted passage cites: what they printed cannot be quoted, so the answer abstains.
     """
 
     question: str
@@ -245,6 +247,7 @@ class Answer:
     differences: tuple[Difference, ...] = ()
     recalled: bool = False
     facts: tuple[ArticleFact, ...] = ()
+    unindexed: tuple[str, ...] = ()
 
     @property
     def rewritten(self) -> bool:
@@ -273,7 +276,7 @@ class Answer:
                 "outlets": [{"outlet": g.outlet, "quotes": [q.text for q in g.quotes]} for g in self.outlets],
                 "positions": [p.to_dict() for p in self.positions], "disagreement": self.disagreement,
                 "silent": list(self.silent), "differences": [d.to_dict() for d in self.differences],
-                "recalled": self.recalled,
+                "recalled": self.recalled, "unindexed": list(self.unindexed),
                 "metadata": [f.to_dict() for f in self.facts]}
 
 

@@ -165,6 +165,9 @@ def answer_markdown(answer: Answer, outlets: Sequence[str] | None = None) -> str
 
 def _abstention_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list[str]:
     lines = [f"**None of the {answer.n_articles:,} indexed articles answers this.**{scope}"]
+    if answer.unindexed:  # the question asks what a publication printed that the index has no article from
+        lines = [f"**No indexed article is from {md_text(' or '.join(answer.unindexed))}**, and none of the closest "
+                 f"passages cites it: what it printed cannot be quoted.{scope}"]
     if answer.quotes:
         lines += ["", "#### Closest passages",
                   "*Nearest matches, shown for reference — they do not answer the question. "

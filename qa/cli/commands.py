@@ -123,7 +123,9 @@ def print_answer(result: qa.Answer, k: int) -> None:
     if print_stances(result):
         return
     if result.abstained:
-        print(f"None of the {result.n_articles} indexed articles answers this.")
+        print(f"No indexed article is from {' or '.join(result.unindexed)}, and none of the closest passages cites "
+              "it: what it printed cannot be quoted." if result.unindexed else
+              f"None of the {result.n_articles} indexed articles answers this.")
         if result.quotes:
             print("\nClosest passages (not an answer):")
     else:
