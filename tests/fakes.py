@@ -78,7 +78,6 @@ class FakeReader:
         self.answers, self.prob = answers, prob
         self.config: dict = {}
         self.calls: list[tuple[str, list[str]]] = []
-        self.batches = 0  # read_many calls: one per answer
 
     def read(self, question: str, texts: list[str], max_answer_tokens: int = 30) -> list:
         from qa.model.reader import Span as ReadSpan
@@ -94,7 +93,3 @@ class FakeReader:
             else:
                 out.append(ReadSpan(0, 1, -5.0, 0.0, 0.01, 0.99))
         return out
-
-    def read_many(self, requests: list[tuple[str, list[str]]], max_answer_tokens: int = 30) -> list[list]:
-        self.batches += 1
-        return [self.read(question, texts, max_answer_tokens) for question, texts in requests]

@@ -96,12 +96,10 @@ def read(questions: Sequence[str], ranked: Sequence[tuple[Scored, int]], reader:
     windows = [window_around(s.evidence.passage.text, s.evidence.sentences, s.span, settings.window_words)
                for s, _ in ranked]
     out: list[Reading | None] = [None] * len(ranked)
-    parts = sorted({n for _, n in ranked})
-    idx = {part: [k for k, (_, n) in enumerate(ranked) if n == part] for part in parts}
-    spans = reader.read_many([(questions[part], [ranked[k][0].evidence.passage.text[windows[k].start:windows[k].end]
-                                                 for k in idx[part]]) for part in parts], settings.max_answer_tokens)
-    for part, found_spans in zip(parts, spans, strict=True):
-        for k, span in zip(idx[part], found_spans, strict=True):
+    for part in sorted({n for _, n in ranked}):
+        idx = [k for k, (_, n) in enumerate(ranked) if n == part]
+        texts = [ranked[k][0].evidence.passage.text[windows[k].start:windows[k].end] for k in idx]
+        for k, span in zip(idx, reader.read(questions[part], texts, settings.max_answer_tokens), strict=True):
             w = windows[k]
             found = span.end > span.start and math.isfinite(span.score)
             answer = Span(w.start + span.start, w.start + span.end) if found else None

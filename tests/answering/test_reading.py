@@ -107,4 +107,3 @@ def test_each_part_of_a_question_is_read_with_its_own_words():
         "will rise?", rows, reader)
     asked = {q for q, _ in reader.calls}
     assert len(asked) >= 2 and any("ticket prices" in q.lower() and "bridge" not in q.lower() for q in asked)
-    assert reader.batches == 1  # every part's passages in one read_many

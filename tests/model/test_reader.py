@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.model.reader import DEFAULT_DIR, Span, buckets, load_reader
+from qa.model.reader import DEFAULT_DIR, Span, load_reader
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,49 +101,3 @@ def test_runtime_does_not_import_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True,
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"})
     assert out.stdout.strip() == "[]"
-
-
-def _brute_cost(lengths: list[int], call: int) -> float:
-    best = float("inf")
-    n = len(lengths)
-    for mask in range(1 << max(n - 1, 0)):  # every way of cutting the sorted list
-        cost, lo = 0, 0
-        for i in range(n):
-            if i == n - 1 or mask >> i & 1:
-                cost += call + (i + 1 - lo) * lengths[i]
-                lo = i + 1
-        best = min(best, cost)
-    return best if n else 0
-
-
-@settings(max_examples=60, deadline=None)
-@given(lengths=st.lists(st.integers(1, 200), max_size=9), call=st.integers(0, 80))
-def test_buckets_cover_in_order_at_least_cost(lengths: list[int], call: int) -> None:
-    lengths = sorted(lengths)
-    cuts = buckets(lengths, call)
-    assert [i for a, b in cuts for i in range(a, b)] == list(range(len(lengths)))  # each window once, in order
-    assert all(b > a for a, b in cuts)
-    assert sum(call + (b - a) * lengths[b - 1] for a, b in cuts) == _brute_cost(lengths, call)
-
-
-def test_buckets_split_only_when_padding_costs_more_than_a_call() -> None:
-    assert buckets([50, 50, 60], 32) == [(0, 3)]
-    assert buckets([20, 20, 20, 190, 190], 32) == [(0, 3), (3, 5)]
-
-
-def test_read_many_matches_each_question_read_alone(reader) -> None:
-    decree = "The decree was signed by President Volodymyr Zelensky on Feb. 21, 2024, in Kyiv."
-    guard = "The National Guard is part of Ukraine's Interior Ministry, which also oversees the police."
-    requests = [("Who signed the decree?", [decree, guard]), ("Which ministry runs the National Guard?", [guard]),
-                ("When was it signed?", [decree, guard, decree + " " + guard * 6])]
-    together = reader.read_many(requests)
-    assert [len(s) for s in together] == [2, 1, 3]
-    for (question, texts), spans in zip(requests, together, strict=True):
-        for span, alone in zip(spans, reader.read(question, texts), strict=True):
-            assert span.has_answer == alone.has_answer  # int8 scales activations per call: scores move a little
-            if span.has_answer:
-                assert (span.start, span.end) == (alone.start, alone.end)
-                assert span.score == pytest.approx(alone.score, abs=1.0)
-    assert decree[together[0][0].start:together[0][0].end].endswith("Zelensky")
-    assert "Feb. 21" in decree[together[2][0].start:together[2][0].end]
-    assert reader.read_many([]) == [] and reader.read_many([("Who?", [])]) == [[]]
