@@ -129,3 +129,38 @@ def test_training_loss_falls_checkpoints_and_resumes(tmp_path: Path) -> None:
     resumed = _train(tmp_path, tmp_path / "part", "--epochs", "4", "--resume")
     assert resumed["step"] == full["step"]
     assert resumed["losses"] == pytest.approx(losses, rel=0.05, abs=0.05)
+
+
+def _run_dir(root: Path, name: str, init_from: str | None, f1s: list[float]) -> Path:
+    work = root / name
+    (work / "checkpoint").mkdir(parents=True)
+    history = [{"step": 100 * (i + 1), "em": f - 0.1, "f1": f, "n": 400, "answered": 0.9} for i, f in enumerate(f1s)]
+    state = {"step": 100 * len(f1s), "history": history, "config": {"lr": 1e-4, "init_from": init_from, "seed": 13}}
+    (work / "state.json").write_text(json.dumps(state))
+    return work
+
+
+def test_model_card_shows_every_run_a_model_was_continued_from(tmp_path: Path) -> None:
+    from qa.model.reader import DEFAULT_DIR
+    from qa.train.card import card
+    from qa.train.loop import TrainConfig
+
+    first = _run_dir(tmp_path, "run-a", None, [0.41, 0.49])
+    second = _run_dir(tmp_path, "run-b", str(first / "checkpoint" / "last.pt"), [0.52, 0.58])
+    last = _run_dir(tmp_path, "run-c", str(second / "best.pt"), [0.61])
+    data_file = squad_file(tmp_path)
+    shifts = data_file.with_name("squadshifts_reddit.json")
+    shifts.write_text(data_file.read_text())
+    cfg = TrainConfig(data=[str(data_file), str(shifts)], eval=str(data_file), work=str(last), base="",
+                      init_from=str(second / "best.pt"))
+    metrics = json.loads((DEFAULT_DIR / "reader.json").read_text())["metrics"]
+    text = card(cfg, json.loads((last / "state.json").read_text()), metrics, "python -m qa.train --init-from B")
+    rows = [line for line in text.splitlines() if line.startswith("| run-")]
+    assert [r.split(" | ")[0:3] for r in rows] == [["| run-a", "100", "0.3100"], ["| run-a", "200", "0.3900"],
+                                                   ["| run-b", "100", "0.4200"], ["| run-b", "200", "0.4800"],
+                                                   ["| run-c", "100", "0.5100"]]
+    assert "- `run-a`: 200 steps" in text and "- `run-b`: 200 steps" in text  # how to redo the earlier runs
+    assert "SQuADShifts" in text and "CC BY 4.0" in text and "Reddit" in text
+    alone = TrainConfig(data=[str(data_file)], eval=str(data_file), work=str(first), base="")
+    plain = card(alone, json.loads((first / "state.json").read_text()), metrics, "python -m qa.train")
+    assert "SQuADShifts" not in plain and "first the earlier runs" not in plain
