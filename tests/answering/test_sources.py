@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import qa
 from qa.answering.sources import source_mentions, unindexed_sources
@@ -49,6 +51,19 @@ def test_publications_named_as_authors_are_found(question: str, named: list[str]
 ])
 def test_people_topics_and_dates_are_not_publications(question: str) -> None:
     assert source_mentions(question) == []
+
+
+WORDS = st.sampled_from(["an", "article", "by", "the", "Reuters", "report", "from", "New", "York", "Times", "of",
+                         "according", "to", "did", "CNN", "write", "'s", "October", "a", "piece", "in", "&", "Ann",
+                         "reported", "another", "?", ",", "é", "9to5Mac", "BBC", "News"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.lists(WORDS, max_size=40).map(" ".join), st.text(max_size=300)))
+def test_mentions_are_names_the_question_prints(question: str) -> None:
+    for name in source_mentions(question):
+        assert name and name in question and name == name.strip()
+        assert name.split()[0].lower() not in ("the", "a", "an", "october")
 
 
 def test_an_indexed_outlet_or_a_cited_source_is_not_unindexed() -> None:
