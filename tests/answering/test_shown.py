@@ -78,3 +78,25 @@ def test_the_unit_stays_inside_the_quote(text: str, data: st.DataObject) -> None
     limit = data.draw(st.integers(end, len(text)))
     span = with_unit(text, Span(start, end), limit)
     assert span.start == start and end <= span.end <= limit
+
+
+# Issue 19's trial cases of a confidently wrong bold answer: the quote stands, the wrong span is never shown
+WRONG_BOLD = [
+    ("Which city did Russia capture on Saturday?", "Donetsk", "Avdiivka"),  # the quote says Avdiivka
+    ("To what age did the draft law propose lowering the mobilization age?", "27", "25"),  # "to 25, down from 27"
+    ("How many foreigners have joined so far?", "United States citizens", None),  # no article gives a number
+]
+
+
+@pytest.mark.parametrize(("question", "wrong", "right"), WRONG_BOLD)
+def test_a_trial_question_never_shows_its_wrong_bold_answer(seed_index: Path, question: str, wrong: str,
+                                                            right: str | None) -> None:
+    result = qa.answer(question, index=seed_index)
+    shown = result.short_answer.answer_text if result.short_answer else ""
+    assert wrong not in shown, (question, shown)
+    if right is None:
+        assert not shown  # nothing printed answers it: no bold answer
+    elif shown:
+        assert right in shown
+    if right is not None:  # the sentence that holds the answer is still quoted
+        assert not result.abstained and any(right in q.text for q in result.quotes[:3])
