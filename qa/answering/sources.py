@@ -46,10 +46,8 @@ def source_mentions(question: str) -> list[str]:
     found: dict[str, None] = {}
     for pattern in _PATTERNS:
         for m in pattern.finditer(question):
-            name = m.group(1).strip(" .,'")
-            name = re.sub(r"^(?:The|THE)\s+", "", name)
-            first = name.split()[0].lower() if name.split() else ""
-            if not name or first in _NOT_SOURCES or name.endswith("'s") or name.endswith("'"):
+            name = re.sub(r"^(?:The|THE)\s+", "", m.group(1).strip(" .,'"))
+            if not name or name.split()[0].lower() in _NOT_SOURCES or name.endswith(("'s", "'")):
                 continue
             found.setdefault(name)
     return list(found)

@@ -27,7 +27,6 @@ class _ShortAnswers:
         self.f1: list[float] = []
         self.shown_em: list[float] = []
         self.shown_f1: list[float] = []
-        self.shown_right: list[bool] = []
         self.reader_em: list[float] = []
         self.reader_f1: list[float] = []
         self.reader = qa.reader_configured()
@@ -42,7 +41,6 @@ class _ShortAnswers:
         if shown:
             self.shown_em.append(float(em))
             self.shown_f1.append(f1)
-            self.shown_right.append(f1 >= 0.5)
         if self.reader:
             (span,) = qa.read_answers(question, [context])
             guess = context[span.start:span.end]
@@ -53,7 +51,7 @@ class _ShortAnswers:
         out = {"short_em": rate(self.em), "short_f1": rate(self.f1),
                "shown_span_rate": len(self.shown_em) / len(self.em) if self.em else 0.0,
                "shown_span_precision": rate(self.shown_em), "shown_span_f1": rate(self.shown_f1),
-               "shown_span_right": rate(self.shown_right)}
+               "shown_span_right": rate([f >= 0.5 for f in self.shown_f1])}
         if self.reader:
             out.update({"reader_gold_em": rate(self.reader_em), "reader_gold_f1": rate(self.reader_f1)})
         return out

@@ -55,9 +55,10 @@ def _hyper(state: dict) -> dict:
 
 def card(cfg: TrainConfig, state: dict, m: dict, command: str) -> str:
     """The model card (Markdown)."""
-    files = []
+    files, n_train = [], 0
     for f in cfg.data:
         ex, _ = data.load_squad([f])
+        n_train += len(ex)
         files.append(f"| `{Path(f).name}` | {len(ex):,} ({sum(not e.answers for e in ex)} unanswerable) | "
                      f"`{sha256(f)}` |")
     ev_ex, _ = data.load_squad([cfg.eval])
@@ -66,7 +67,6 @@ def card(cfg: TrainConfig, state: dict, m: dict, command: str) -> str:
     runs = [*_earlier_runs(cfg.init_from), (cfg.work, state)]
     hist = "\n".join(f"| {Path(work).name} | {h['step']} | {h['em']:.4f} | {h['f1']:.4f} |" for work, st in runs
                      for h in st.get("history", []))
-    n_train = sum(int(f.split("| ")[2].split(" ")[0].replace(",", "")) for f in files[:-1])
     shifts = any("squadshifts" in Path(f).name for f in cfg.data)
     earlier = "".join(f"- `{Path(work).name}`: {st.get('step', '?')} steps, `{json.dumps(_hyper(st))}`\n"
                       for work, st in runs[:-1])
