@@ -41,7 +41,7 @@ class RetrievalSettings:
     dense_weight: float = 1.0
     lexical_weight: float = 2.0
     lexical_min_share: float = 0.02
-    rerank_depth: int = 10
+    rerank_depth: int = 20
     rerank_weight: float = 1.0
     tail_scale: float = 0.99
     clause_weight: float = 0.5

@@ -39,13 +39,17 @@ _NOT_SOURCES = {"a", "an", "the", "this", "that", "these", "those", "both", "ano
                 "his", "her", "their", "our", "my", "january", "february", "march", "april", "may", "june", "july",
                 "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday",
                 "thursday", "friday", "saturday", "sunday", "i", "it", "he", "she", "they", "we", "you"}
+_QUOTED = re.compile(r"(?<!\w)'[^']+'(?!\w)|\"[^\"]+\"|\u201c[^\u201d]+\u201d|\u2018[^\u2019]+\u2019")
 
 
 def source_mentions(question: str) -> list[str]:
     """The publications a question names as the authors of texts, in order (each once, as written)."""
     found: dict[str, None] = {}
+    titles = [m.span() for m in _QUOTED.finditer(question)]  # "the 'Rookie of the Year Odds' article": a title
     for pattern in _PATTERNS:
         for m in pattern.finditer(question):
+            if any(a < m.start(1) < b for a, b in titles):
+                continue
             name = re.sub(r"^(?:The|THE)\s+", "", m.group(1).strip(" .,'"))
             if not name or name.split()[0].lower() in _NOT_SOURCES or name.endswith(("'s", "'")):
                 continue

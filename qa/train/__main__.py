@@ -32,6 +32,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--freeze-layers", type=int, default=0, help="freeze embeddings + the lowest K layers")
     p.add_argument("--freeze-embeddings", action="store_true")
     p.add_argument("--limit", type=int, help="train on the first N questions only (smoke tests)")
+    p.add_argument("--sample", type=int, help="train on a seeded random sample of N questions over all files")
     p.add_argument("--eval-limit", type=int, default=400, help="early-stopping subset size (0 = all)")
     p.add_argument("--eval-every", type=int, default=400, help="evaluate every N steps (and at epoch ends)")
     p.add_argument("--ckpt-every", type=int, default=200)
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, max_len=args.max_len, seed=args.seed,
         negatives=args.negatives, sentence_windows=not args.no_sentence_windows,
         para_rate=args.para_rate, para_null_rate=args.para_null_rate, freeze_layers=args.freeze_layers,
-        freeze_embeddings=args.freeze_embeddings, limit=args.limit, eval_limit=args.eval_limit,
+        freeze_embeddings=args.freeze_embeddings, limit=args.limit, sample=args.sample, eval_limit=args.eval_limit,
         eval_every=args.eval_every, ckpt_every=args.ckpt_every, patience=args.patience,
         max_minutes=args.max_minutes, threads=args.threads,
         init_from=args.init_from)

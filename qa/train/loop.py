@@ -47,6 +47,7 @@ class TrainConfig:
     warmup: float = 0.1
     weight_decay: float = 0.01
     limit: int | None = None
+    sample: int | None = None
     eval_limit: int = 400
     eval_every: int = 400
     ckpt_every: int = 200
@@ -157,8 +158,11 @@ def train(cfg: TrainConfig, resume: bool = False) -> dict[str, object]:
     torch.manual_seed(cfg.seed)
     tok = load_tokenizer(cfg.base)
     examples, articles = data.load_squad(cfg.data)
+    if cfg.sample:  # a seeded random sample over all the files (ablations: equal size, other data)
+        examples = random.Random(cfg.seed).sample(examples, min(cfg.sample, len(examples)))
     if cfg.limit:
         examples = examples[:cfg.limit]
+    if cfg.sample or cfg.limit:
         keep = {ex.article for ex in examples}
         articles = {k: v for k, v in articles.items() if k in keep}
     passages, questions = data.tokenize_all(tok, examples, articles, cfg.max_query)

@@ -48,6 +48,8 @@ def test_publications_named_as_authors_are_found(question: str, named: list[str]
     "What is in Google's report on ads?",  # a possessive: the report is about Google
     "What did the October report say?",  # a month
     "Who signed the decree?",
+    "Does the 'NBA Rookie of the Year Odds' article from the same source agree?",  # a title, quoted
+    'Does the "Report of the Year Awards" story say so?',
 ])
 def test_people_topics_and_dates_are_not_publications(question: str) -> None:
     assert source_mentions(question) == []

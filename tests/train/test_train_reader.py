@@ -164,3 +164,27 @@ def test_model_card_shows_every_run_a_model_was_continued_from(tmp_path: Path) -
     alone = TrainConfig(data=[str(data_file)], eval=str(data_file), work=str(first), base="")
     plain = card(alone, json.loads((first / "state.json").read_text()), metrics, "python -m qa.train")
     assert "SQuADShifts" not in plain and "first the earlier runs" not in plain
+
+
+def test_ablations_change_one_choice_each_and_keep_their_results(tmp_path: Path) -> None:
+    from qa.train.ablate import main
+
+    train_dir = tmp_path / "train"
+    train_dir.mkdir()
+    squad = squad_file(tmp_path)
+    (train_dir / "squad_tiny.json").write_text(squad.read_text())
+    (train_dir / "squadshifts_tiny.json").write_text(squad.read_text().replace("council", "assembly"))
+    args = ["--train-dir", str(train_dir), "--eval", str(squad), "--work", str(tmp_path / "abl"), "--sample", "12",
+            "--eval-limit", "4", "--score-limit", "6", "--arms", "v2 recipe", "SQuAD only", "no frozen layers"]
+    assert main(args) == 0
+    results = json.loads((tmp_path / "abl" / "ablations.json").read_text())
+    by_arm = {r["arm"]: r for r in results}
+    assert by_arm["v2 recipe"]["files"] == ["squad_tiny.json", "squadshifts_tiny.json"]
+    assert by_arm["SQuAD only"]["files"] == ["squad_tiny.json"]
+    assert [r["freeze_layers"] for r in results] == [2, 2, 0] and {r["questions"] for r in results} == {12}
+    assert all(0.0 <= r["paragraph_f1"] <= 1.0 and r["eval_questions"] == 6 and r["steps"] > 0 for r in results)
+    table = (tmp_path / "abl" / "ablations.md").read_text()
+    assert table.count("\n| ") == 3 and ("(+" in table or "(-" in table)  # each arm against the recipe
+    kept = (tmp_path / "abl" / "SQuAD-only" / "result.json").stat().st_mtime_ns
+    assert main([*args[:-3], "SQuAD only"]) == 0  # a finished arm is read back, not trained again
+    assert (tmp_path / "abl" / "SQuAD-only" / "result.json").stat().st_mtime_ns == kept
