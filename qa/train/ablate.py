@@ -19,6 +19,10 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qa.train.loop import TrainConfig
 
 __all__ = ["ARMS", "main"]
 
@@ -32,7 +36,8 @@ ARMS: dict[str, tuple[str, dict[str, object]]] = {
 }
 
 
-def _score(work: Path, cfg, eval_file: str, n: int) -> dict[str, float]:
+def _score(cfg: TrainConfig, eval_file: str, n: int) -> dict[str, float]:
+    """F1 of the arm's best weights (fp32) on ``n`` answerable questions: the gold paragraph, the answer's sentences."""
     from qa.train import data
     from qa.train.evaluate import sentence_windows, squad_scores
     from qa.train.export import load_best
@@ -68,7 +73,7 @@ def run_arm(name: str, args: argparse.Namespace, base: str) -> dict[str, object]
     minutes = (time.time() - t) / 60
     result = {"arm": name, "what": what, "questions": cfg.sample, "files": [Path(f).name for f in files],
               "steps": state["step"], "train_minutes": round(float(state["seconds"]) / 60 or minutes, 1),
-              **settings, **_score(out, cfg, args.eval, args.score_limit)}
+              **settings, **_score(cfg, args.eval, args.score_limit)}
     result_file.write_text(json.dumps(result, indent=1))
     return result
 
@@ -88,6 +93,7 @@ def table(results: list[dict[str, object]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the arms not yet run, one after the other, rewriting the table after each; returns the exit status."""
     p = argparse.ArgumentParser(prog="python -m qa.train.ablate", description=__doc__.split("\n")[0])
     p.add_argument("--train-dir", required=True, help="the training files (../shared/train)")
     p.add_argument("--eval", required=True, help="SQuAD JSON scored on (the dev-half eval split)")
