@@ -17,6 +17,9 @@ from ui.limits import Gate, Limits, RequestLimits
 from ui.style import CSS, THEME
 
 TOKEN_ENV = "QA_ADMIN_TOKEN"  # read by qa.Config
+# An idle keep-alive connection stays open this long (uvicorn's default is 5 s: a client that asks again after
+# about 5 s on the same connection can race the server closing it and get "connection reset by peer").
+KEEP_ALIVE_S = 75
 
 
 def launch(index: str | Path, corpus: str | Path, host: str = "127.0.0.1", port: int = 7860, *,
@@ -54,6 +57,9 @@ def launch(index: str | Path, corpus: str | Path, host: str = "127.0.0.1", port:
     demo.launch(server_name=host, server_port=port, css=CSS, theme=THEME,
                 max_file_size=limits.max_upload_bytes, footer_links=["gradio", "settings"], show_error=False,
                 quiet=True, prevent_thread_lock=True, app_kwargs=app_kwargs, mcp_server=False)
+    server = getattr(demo, "server", None)  # read by each new connection: set before the URL is announced
+    if server is not None:
+        server.config.timeout_keep_alive = KEEP_ALIVE_S
     shown = f"[{host}]" if ":" in host else host
     print(f"News QA UI running at http://{shown}:{port} (Ctrl+C to stop); JSON API: POST /api/answer", flush=True)
     try:
