@@ -14,7 +14,7 @@ from qa.index.settings import IndexSettings, bm25_idf
 from tests.conftest import ROOT
 
 # Faces may read the environment (and set library switches for their own process); nothing below them does.
-ENV_FACES = ("qa/config.py", "qa/cli/", "qa/tools/", "qa/train/__main__.py", "qa/train/ablate.py", "ui/")
+ENV_FACES = ("qa/config.py", "qa/cli/", "qa/tools/", "qa/train/__main__.py", "ui/")
 
 
 @pytest.mark.fast

