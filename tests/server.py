@@ -16,6 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 240.0
+ANNOUNCED = "News QA UI running at http"  # printed by ui.serving.launch once it is set up
 
 
 def free_port() -> int:
@@ -28,7 +29,7 @@ def free_port() -> int:
 @contextmanager
 def qa_serve(index: Path, corpus: Path, log: Path, *options: str, host: str = "127.0.0.1",
              env: Mapping[str, str] | None = None, dns: Mapping[str, str] | None = None) -> Iterator[str]:
-    """Start `qa serve` on a free port, wait until it answers HTTP 200, yield its URL, stop it.
+    """Start `qa serve` on a free port, wait until it announces its URL and answers HTTP 200, yield the URL, stop it.
 
     Args:
         index: The index served.
@@ -62,9 +63,12 @@ def qa_serve(index: Path, corpus: Path, log: Path, *options: str, host: str = "1
             if proc.poll() is not None:
                 pytest.fail(f"qa serve exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
             try:
-                with urllib.request.urlopen(url, timeout=5) as r:
-                    if r.status == 200:
-                        break
+                # Ready once it announces its URL (settings made after Gradio starts, such as the keep-alive,
+                # are in place by then) and answers.
+                if ANNOUNCED in log.read_text(errors="replace"):
+                    with urllib.request.urlopen(url, timeout=5) as r:
+                        if r.status == 200:
+                            break
             except OSError:
                 pass
             if time.monotonic() > deadline:
