@@ -106,14 +106,14 @@ def analyse(text: str, outlets: Sequence[str], encoder: Encoder, settings: Retri
     plan = route(text, outlets, settings)
     tokens = [tokenize(m.clause) if len(plan.mentions) > 1 else [] for m in plan.mentions]
     searched = [len(t) >= settings.clause_min_tokens for t in tokens]
-    parts = [m.clause for m, ok in zip(plan.mentions, searched, strict=True) if ok]
+    parts = list(dict.fromkeys(m.clause for m, ok in zip(plan.mentions, searched, strict=True) if ok))
     if parts:  # the question's vector is its parts' mean: one encoder pass fewer (half the query time)
-        vectors = encoder.encode(parts)
+        vectors = encoder.encode(parts)  # a claim several outlets share ("by both X and Y") once
         whole = vectors.mean(axis=0)
-        vectors = np.vstack([whole / max(float(np.linalg.norm(whole)), 1e-12), vectors])
+        whole = whole / max(float(np.linalg.norm(whole)), 1e-12)
     else:
-        vectors = encoder.encode([plan.text])
-    at = iter(vectors[1:])
-    probes = tuple(Probe(m, Query(m.clause, t, next(at), (), t) if ok else None)
+        whole = encoder.encode([plan.text])[0]
+    vector = {c: v for c, v in zip(parts, vectors, strict=True)} if parts else {}
+    probes = tuple(Probe(m, Query(m.clause, t, vector[m.clause], (), t) if ok else None)
                    for m, t, ok in zip(plan.mentions, tokens, searched, strict=True))
-    return Query(text, tokenize(text), vectors[0], plan.outlets, tokenize(plan.text), probes)
+    return Query(text, tokenize(text), whole, plan.outlets, tokenize(plan.text), probes)

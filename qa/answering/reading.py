@@ -1,7 +1,8 @@
 """Reading: the trained extractive reader finds the exact answer inside the quoted sentences.
 
 For each passage the sentence scorer quoted (:mod:`qa.answering.scoring`), the reader reads a short
-window of whole sentences around that quote: one batched model call per question part. Its best
+window of whole sentences around that quote: one batched model call per question part (parts in the
+same words, a claim several outlets share, in one call). Its best
 span becomes the short answer; the quote becomes the sentence(s) holding it, still a verbatim
 slice; the confidence is a logistic calibration of the reader's scores and the sentence score
 (coefficients fitted on the dev data and stored beside the model, :mod:`qa.tools.calibrate`).
@@ -96,10 +97,10 @@ def read(questions: Sequence[str], ranked: Sequence[tuple[Scored, int]], reader:
     windows = [window_around(s.evidence.passage.text, s.evidence.sentences, s.span, settings.window_words)
                for s, _ in ranked]
     out: list[Reading | None] = [None] * len(ranked)
-    for part in sorted({n for _, n in ranked}):
-        idx = [k for k, (_, n) in enumerate(ranked) if n == part]
+    for question in dict.fromkeys(questions[n] for _, n in sorted(ranked, key=lambda sn: sn[1])):
+        idx = [k for k, (_, n) in enumerate(ranked) if questions[n] == question]  # parts several outlets share
         texts = [ranked[k][0].evidence.passage.text[windows[k].start:windows[k].end] for k in idx]
-        for k, span in zip(idx, reader.read(questions[part], texts, settings.max_answer_tokens), strict=True):
+        for k, span in zip(idx, reader.read(question, texts, settings.max_answer_tokens), strict=True):
             w = windows[k]
             found = span.end > span.start and math.isfinite(span.score)
             answer = Span(w.start + span.start, w.start + span.end) if found else None

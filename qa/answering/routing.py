@@ -2,11 +2,13 @@
 
 "Between the TechCrunch report on Google's search deal published on October 31, 2023, and The
 Verge's piece on ... " names two articles. Each *mention* of an outlet (or, when no outlet is
-named, of a date) owns the words from it up to the next mention: its *clause*. A date inside a
-clause narrows that mention to articles published then; a clause that joins several claims
-("..., and is also accused of ...") becomes one mention per claim. Retrieval searches each
-mention within its outlet and dates, with the whole question and with its clause, so every
-named source and claim is represented (:mod:`qa.answering.retrieve`).
+named, of a date) owns its *clause*: the words from it up to the next mention, or, when it is
+named after its claim ("... was considered shocking according to Fortune, and is also ... as
+reported by TechCrunch"), the claim before it. A date inside a clause narrows that mention to
+articles published then; a clause that
+joins several claims ("..., and is also accused of ...") becomes one mention per claim. Retrieval
+searches each mention within its outlet and dates, with the whole question and with its clause, so
+every named source and claim is represented (:mod:`qa.answering.retrieve`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,19 @@ _DATE = re.compile(
     re.IGNORECASE)
 _CLAIM = re.compile(r",?\s+(?:while|whereas|but|in contrast to|compared to|and (?:also|is|has|was|are|were)"
                     r"|and (?:the|a|an)\s)\b|,\s+and\b|;\s*", re.IGNORECASE)
+# An outlet named after its claim: "... according to", "... as reported by", "... as further noted by", "... in a"
+_TRAILING = re.compile(r"(?:\baccording\s+to|\bas\s+per|(?:\bas\s+(?:\w+\s+)?)?\b(?:reported|noted|covered|mentioned"
+                       r"|stated|highlighted"
+                       r"|discussed|described|detailed|suggested|claimed|indicated|explained|revealed|announced"
+                       r"|cited|observed|argued|posted|featured|outlined|emphasi[sz]ed|pointed\s+out|asserted"
+                       r"|implied|alleged|documented|confirmed)(?:\s+\w+){0,3}?\s+(?:by|in|from)|\bsuch\s+as)"
+                       r"(?:\s+(?:both|either|the|a|an))*\s*['\"“‘]?\s*$", re.IGNORECASE)
+_JOINED = re.compile(r"['\"”’]?[\s,]*(?:and|or|as\s+well\s+as)?(?:\s+(?:by|in|the|both|either))*\s*['\"“‘]?\s*",
+                     re.IGNORECASE)
+_CLAIM_WORDS = re.compile(r"[^\W_]+")
+_TRAILING_MIN_WORDS = 4  # "Which company, reported by X, ...": too short to be X's claim (X's claim follows)
+_CONNECTIVES = re.compile(r"(?:[\s,;:'\"“”‘’]+(?:and|or|both|either|as|by|in|to|per|a|an|the|from|such|sources"
+                          r"|article|articles|report|reports|piece|'s))*[\s,;:'\"“”‘’]*(?=[?.!]?$)", re.IGNORECASE)
 _ROUTING_WORDS = re.compile(r"\b(?:as\s+)?(?:reported|published|written|posted)\s+(?:by|in|on)?\b"
                             r"|\baccording\s+to\b", re.IGNORECASE)
 
@@ -143,6 +158,45 @@ def _strip(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return re.sub(r"^[\W_]+|[\s,;:]+$", "", text) if any(ch.isalnum() for ch in text) else ""
 
 
+def _owned(question: str, o_spans: Sequence[tuple[int, int, str]]
+           ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    """``(start, end, outlet)``: the words each outlet mention owns, and the spans of the attributions
+    ("according to") that are part of no claim.
+
+    An outlet named before its claim owns the words after it, up to the next mention's own words; one
+    named after its claim ("... according to X", "... as reported by X") owns that claim: the words since
+    the last claim boundary ("..., and is also ..."), or since the previous mention's when that one was
+    also named after its claim. Outlets named together ("by both X and Y") own the same words; words after
+    the last mention stay with it.
+    """
+    regions: list[list] = []  # [start, end, outlets, named after its claim]
+    markers: list[tuple[int, int]] = []
+    free = 0  # where the words no mention owns yet start
+    for a, b, outlet in o_spans:
+        before = question[free:a]
+        marker = _TRAILING.search(before)
+        cut = max((m.start() for m in _CLAIM.finditer(question, free, free + marker.start())),
+                  default=free) if marker else free
+        if regions and _JOINED.fullmatch(before):  # "reported by both X and Y": the same words
+            regions[-1][2].append(outlet)
+        elif marker and len(_CLAIM_WORDS.findall(question[cut:free + marker.start()])) >= _TRAILING_MIN_WORDS:
+            if regions and not regions[-1][3] and regions[-1][1] == free:
+                regions[-1][1] = cut  # earlier claims: the previous outlet's, named before them
+            else:
+                cut = free  # no earlier outlet claims them: this one's (as separate claims)
+            regions.append([cut, b, [outlet], True])
+            markers.append((free + marker.start(), a))
+        elif regions and not regions[-1][3] and regions[-1][1] == free:
+            regions[-1][1] = a  # the previous outlet, named before its claim, owns the words up to this one
+            regions.append([a, b, [outlet], False])
+        else:
+            regions.append([free, b, [outlet], False])
+        free = regions[-1][1] = b
+    if regions:
+        regions[-1][1] = len(question)
+    return [(start, end, outlet) for start, end, outlets, _ in regions for outlet in outlets], markers
+
+
 def _claims(question: str, lo: int, hi: int, min_words: int) -> list[tuple[int, int]]:
     """Split ``question[lo:hi]`` before each joined claim (", and", "while", "and is also" ...).
 
@@ -172,12 +226,12 @@ def route(question: str, outlets: Sequence[str], settings: RetrievalSettings = D
     names = tuple(dict.fromkeys(o for _, _, o in o_spans))
     removed = [(a, b) for a, b, _ in o_spans] + [(a, b) for a, b, _ in d_spans]
     text = _strip(question, removed) if removed else question
-    # Each outlet named owns the words up to the next one; a part naming several dates is split
-    # after each date ("the report on X published on D1 and the warning on Y of D2"), and a part
-    # joining several claims before each claim.
-    regions: list[tuple[int, int, str | None]] = [
-        (a if i else 0, o_spans[i + 1][0] if i + 1 < len(o_spans) else len(question), outlet)
-        for i, (a, _, outlet) in enumerate(o_spans)] or ([(0, len(question), None)] if d_spans else [])
+    # Each outlet named owns its words (:func:`_owned`); a part naming several dates is split after each
+    # date ("the report on X published on D1 and the warning on Y of D2"), and a part joining several
+    # claims before each claim.
+    regions, markers = _owned(question, o_spans)
+    regions = regions or ([(0, len(question), None)] if d_spans else [])
+    removed += markers  # "as reported by": not part of the claim
     mentions: list[Mention] = []
     for start, end, outlet in regions:
         dates = [(e, w) for s, e, w in d_spans if start <= s < end] or [(end, None)]
@@ -186,7 +240,8 @@ def route(question: str, outlets: Sequence[str], settings: RetrievalSettings = D
                   for lo, hi in _claims(question, a, b, settings.claim_min_words)]
         for lo, hi, window in pieces:
             inside = [(max(s, lo) - lo, min(e, hi) - lo) for s, e in removed if s < hi and e > lo]
-            mention = Mention(outlet, _strip(question[lo:hi], inside), window)
+            clause = _CONNECTIVES.sub("", _strip(question[lo:hi], inside))
+            mention = Mention(outlet, clause, window)
             if mention not in mentions:
                 mentions.append(mention)
     return Route(names, text or question, tuple(mentions))

@@ -44,7 +44,7 @@ class RetrievalSettings:
     rerank_depth: int = 20
     rerank_weight: float = 1.0
     tail_scale: float = 0.99
-    clause_weight: float = 0.5
+    clause_weight: float = 1.0
     clause_min_tokens: int = 3
     claim_min_words: int = 5
     date_slack_days: int = 1

@@ -72,6 +72,33 @@ def test_joined_claims_about_one_outlet_are_separate_mentions():
     assert one.clause == "What did say about bread and butter prices?"
 
 
+def test_an_outlet_named_after_its_claim_owns_that_claim():
+    plan = route("Who is the banker whose departure from the bank was considered shocking according to the Harbor "
+                 "Times, and is also the subject of a theory about the board as reported by the Valley Post?", OUTLETS)
+    first, second = plan.mentions
+    assert first.outlet == "Harbor Times" and "shocking" in first.clause and "board" not in first.clause
+    assert second.outlet == "Valley Post" and "board" in second.clause and "shocking" not in second.clause
+    assert not any(w in m.clause for m in plan.mentions for w in ("according", "reported", " by?"))
+
+
+def test_outlets_named_together_share_their_claim():
+    after = route("Which bakery doubled its bread prices this winter and is also closing its second shop, as "
+                  "reported by both the Harbor Times and the Valley Post?", OUTLETS)
+    by_outlet = {o: [m.clause for m in after.mentions if m.outlet == o] for o in after.outlets}
+    assert by_outlet["Harbor Times"] == by_outlet["Valley Post"]
+    assert any("bread" in c for c in by_outlet["Valley Post"]) and any("closing" in c for c in by_outlet["Valley Post"])
+    before = route("Which bakery, reported by the Harbor Times and the Valley Post, doubled its bread prices?", OUTLETS)
+    assert {m.outlet for m in before.mentions if "bread" in m.clause} == {"Harbor Times", "Valley Post"}
+
+
+def test_a_claim_named_before_a_later_outlet_stays_with_the_earlier_one():
+    plan = route("According to the Harbor Times, the bridge will close in May, while the mayor plans a new ferry "
+                 "service as noted by the Valley Post?", OUTLETS)
+    assert [m.outlet for m in plan.mentions] == ["Harbor Times", "Valley Post"]
+    assert "bridge" in plan.mentions[0].clause and "ferry" not in plan.mentions[0].clause
+    assert "ferry" in plan.mentions[1].clause and "bridge" not in plan.mentions[1].clause
+
+
 def test_a_date_alone_is_a_mention_and_a_plain_question_has_none():
     (only,) = route("What was reported on March 9, 2024 about the mayor?", OUTLETS).mentions
     assert only.outlet is None and only.window == (day(2024, 3, 8), day(2024, 3, 10))
