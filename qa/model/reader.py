@@ -178,9 +178,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Strip whitespace, edge punctuation, unbalanced quotes/brackets and a sentence-final period."""
     a, b = start, end
     for _ in range(3):
-        while a < b and text[a] in _EDGE + ".":
+        while a < b and (text[a] in _EDGE + "." or text[a].isspace()):  # isspace: also "\x1f", "\u2003"
             a += 1
-        while b > a and text[b - 1] in _EDGE:
+        while b > a and (text[b - 1] in _EDGE or text[b - 1].isspace()):
             b -= 1
         if b > a and text[b - 1] == "." and not re.search(r"(^|[.\s])[A-Za-z]\.$", text[a:b]):
             b -= 1

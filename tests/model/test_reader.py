@@ -101,3 +101,11 @@ def test_runtime_does_not_import_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True,
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"})
     assert out.stdout.strip() == "[]"
+
+
+def test_a_span_is_trimmed_of_every_space_python_strips() -> None:
+    from qa.model.reader import _trim
+
+    for text in ("\x1f000", "\u2003000\x1c", " 000\n"):  # \x1c-\x1f, em space: str.strip() removes them too
+        a, b = _trim(text, 0, len(text))
+        assert text[a:b] == "000"
