@@ -97,7 +97,7 @@ def read(questions: Sequence[str], ranked: Sequence[tuple[Scored, int]], reader:
     windows = [window_around(s.evidence.passage.text, s.evidence.sentences, s.span, settings.window_words)
                for s, _ in ranked]
     out: list[Reading | None] = [None] * len(ranked)
-    for question in dict.fromkeys(questions[n] for _, n in sorted(ranked, key=lambda sn: sn[1])):
+    for question in dict.fromkeys(questions[n] for n in sorted({n for _, n in ranked})):
         idx = [k for k, (_, n) in enumerate(ranked) if questions[n] == question]  # parts several outlets share
         texts = [ranked[k][0].evidence.passage.text[windows[k].start:windows[k].end] for k in idx]
         for k, span in zip(idx, reader.read(question, texts, settings.max_answer_tokens), strict=True):

@@ -5,10 +5,10 @@ Verge's piece on ... " names two articles. Each *mention* of an outlet (or, when
 named, of a date) owns its *clause*: the words from it up to the next mention, or, when it is
 named after its claim ("... was considered shocking according to Fortune, and is also ... as
 reported by TechCrunch"), the claim before it. A date inside a clause narrows that mention to
-articles published then; a clause that
-joins several claims ("..., and is also accused of ...") becomes one mention per claim. Retrieval
-searches each mention within its outlet and dates, with the whole question and with its clause, so
-every named source and claim is represented (:mod:`qa.answering.retrieve`).
+articles published then; a clause that joins several claims ("..., and is also accused of ...")
+becomes one mention per claim. Retrieval searches each mention within its outlet and dates, with the
+whole question and with its clause, so every named source and claim is represented
+(:mod:`qa.answering.retrieve`).
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ def _owned(question: str, o_spans: Sequence[tuple[int, int, str]]
     """
     regions: list[list] = []  # [start, end, outlets, named after its claim]
     markers: list[tuple[int, int]] = []
-    free = 0  # where the words no mention owns yet start
+    free = 0  # where the words no mention owns yet start (the last region always ends there)
     for a, b, outlet in o_spans:
         before = question[free:a]
         marker = _TRAILING.search(before)
@@ -180,13 +180,13 @@ def _owned(question: str, o_spans: Sequence[tuple[int, int, str]]
         if regions and _JOINED.fullmatch(before):  # "reported by both X and Y": the same words
             regions[-1][2].append(outlet)
         elif marker and len(_CLAIM_WORDS.findall(question[cut:free + marker.start()])) >= _TRAILING_MIN_WORDS:
-            if regions and not regions[-1][3] and regions[-1][1] == free:
+            if regions and not regions[-1][3]:
                 regions[-1][1] = cut  # earlier claims: the previous outlet's, named before them
             else:
                 cut = free  # no earlier outlet claims them: this one's (as separate claims)
             regions.append([cut, b, [outlet], True])
             markers.append((free + marker.start(), a))
-        elif regions and not regions[-1][3] and regions[-1][1] == free:
+        elif regions and not regions[-1][3]:
             regions[-1][1] = a  # the previous outlet, named before its claim, owns the words up to this one
             regions.append([a, b, [outlet], False])
         else:

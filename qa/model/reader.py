@@ -170,7 +170,7 @@ def decode(batch: Batch, start_logits: np.ndarray, end_logits: np.ndarray, texts
     return out
 
 
-_EDGE = " \t\r\n,;:!?"
+_EDGE = ",;:!?"  # with every character str.isspace() counts
 _QUOTES = "\"'“”‘’()[]"
 
 
@@ -178,7 +178,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Strip whitespace, edge punctuation, unbalanced quotes/brackets and a sentence-final period."""
     a, b = start, end
     for _ in range(3):
-        while a < b and (text[a] in _EDGE + "." or text[a].isspace()):  # isspace: also "\x1f", "\u2003"
+        while a < b and (text[a] in _EDGE + "." or text[a].isspace()):  # isspace: " \t\n", "\x1f", "\u2003"
             a += 1
         while b > a and (text[b - 1] in _EDGE or text[b - 1].isspace()):
             b -= 1
