@@ -197,6 +197,10 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         read_all = read_quotes(query, [*ranked, *more], reader, reading)  # one batched call per part
         head_rows = {e.row for e in head.evidence}
         read_out = [rc for rc in read_all if rc[0].scored.evidence.row in head_rows or compare]
+        if scope and not compare:  # a question naming outlets leads with their answers; others may corroborate
+            wanted = {outlet_key(o) for o in scope}
+            read_out.sort(key=lambda rc: not (outlet_key(rc[0].scored.evidence.passage.outlet) in wanted
+                                              and rc[1] >= max(reading.abstain_below, abstain_floor)))
         readings = [r for r, _ in read_out]
         questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
         quotes = [_read_quote(r, c, settings, reading, questions) for r, c in read_out]

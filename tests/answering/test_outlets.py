@@ -68,6 +68,7 @@ def test_which_outlet_said_that_names_the_outlet_of_a_one_outlet_answer(indexes)
     first = qa.answer("How many applications did the shelter receive, according to City Wire?",
                       index=indexes["shelter"])
     assert [g.outlet for g in first.outlets] == ["City Wire"]
+    assert first.quotes[0].outlet == "City Wire"  # the named outlet leads, however sure the reader is of another
     for question in ("Which outlet said that?", "Who reported that?", "Where is that from?"):
         again = qa.answer(question, index=indexes["shelter"], history=[first])
         assert again.recalled and [g.outlet for g in again.outlets] == ["City Wire"]
