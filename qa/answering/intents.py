@@ -63,15 +63,30 @@ def asks_source(question: str) -> bool:
 _YES_NO = re.compile(r"^\s*(?:does|did|do|is|was|are|were|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)
 
 
+_LEAD = re.compile(r"^\s*(?:between|after|before|following|since|comparing|considering|given|prior\s+to|regarding|"
+                   r"according\s+to)\b",
+                   re.IGNORECASE)  # "Between A's report on X and B's report on Y, was there ...?"
+_VERDICT = re.compile(r",[\"'”’]?\s*(?:does|did|do|is|was|are|were|has|have|had)\s+\S", re.IGNORECASE)
+_WH = re.compile(r"\b(?:who|whom|whose|which|what|where|why|how)\b", re.IGNORECASE)
+
+
 def is_yes_no(question: str) -> bool:
-    """True for a yes/no question ("Does A report X?"): no span of an article answers it (no positions)."""
-    return bool(_YES_NO.match(question))
+    """True for a yes/no question: no span of an article answers it (no positions).
+
+    "Does A report X?", and a verdict asked after a leading phrase: "Between A's report on X and B's report on
+    Y, was there a change in ...?" (not when a wh-word comes first: "Considering A, which company, founded
+    in 2015, is ...?" and "Before the formation of which planet, did ...?" ask for a name).
+    """
+    if _YES_NO.match(question):
+        return True
+    verdict = _VERDICT.search(question) if _LEAD.match(question) else None
+    return verdict is not None and not _WH.search(question, 0, verdict.start() + 1)
 
 
 def is_comparison(question: str, named_outlets: int) -> bool:
     """True for a comparison of the outlets a question names ("Compare how A and B describe X", "What does A
     say that B doesn't?"); a yes/no question ("Does A report X, while B ...?") asks for a verdict, not this."""
-    return named_outlets >= 2 and not _YES_NO.match(question) and bool(_COMPARE.search(question))
+    return named_outlets >= 2 and not is_yes_no(question) and bool(_COMPARE.search(question))
 
 
 def disagreement_topic(question: str, named_outlets: int = 0) -> str | None:

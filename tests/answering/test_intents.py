@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering.intents import asks_source, disagreement_topic, is_comparison, says_so_too
+from qa.answering.intents import asks_source, disagreement_topic, is_comparison, is_yes_no, says_so_too
 
 pytestmark = pytest.mark.fast
 
@@ -40,3 +40,27 @@ def test_does_another_outlet_say_so_too() -> None:
     assert says_so_too("Does Newsweek say so too?") == "Newsweek"
     assert says_so_too("And did the Kyiv Independent report that as well?") == "the Kyiv Independent"
     assert says_so_too("Does the decree allow women?") is None
+
+
+@pytest.mark.parametrize("question", [
+    "Does Newsweek report that foreigners can join?",
+    "Between the TechCrunch report on Google's approach to deepfakes and the later TechCrunch report on the suit, "
+    "was there a change in the portrayal of Google?",
+    "After Polygon reported that 'Wonder Seeds break the rules,' did Engadget's review agree?",
+    "According to Fortune, has the perspective on housing affordability changed between the two articles?",
+    "Regarding the House Speaker, is the stance reported by Fortune consistent between the articles?",
+])
+def test_verdicts_are_yes_no_questions_even_after_a_leading_phrase(question: str) -> None:
+    assert is_yes_no(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Who signed the decree?",
+    "Considering the reports by TechCrunch and The Verge, which company, founded in 2015, is known for its app store?",
+    'Considering the articles on the film "Dance The Night," which character, played by an Oscar winner, is central?',
+    "Between the Guardian's report and the Sport Grill article, which news source detailed a penalty?",
+    "What did the outlets report after the storm, and was the dam repaired?",
+    "Before the formation of which planet, did the sun lose oxygen 16?",
+])
+def test_questions_asking_for_a_name_are_not_yes_no(question: str) -> None:
+    assert not is_yes_no(question)

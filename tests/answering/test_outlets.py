@@ -129,3 +129,20 @@ def test_a_yes_no_question_about_two_outlets_shows_both_side_by_side(seed_index:
     assert all("Interior Ministry" in by_outlet[o] for o in ("Kyiv Independent", "Newsweek"))
     off_topic = qa.answer("Did Newsweek and ZeroHedge report on the moon landing?", index=seed_index)
     assert off_topic.abstained
+
+
+def test_a_verdict_asked_after_a_leading_phrase_shows_both_outlets(indexes) -> None:
+    # MultiHop-RAG's temporal questions: "Between A's report on X and B's report on Y, was there a change ...?"
+    for question in ("After the Metro Post reported on the shelter's applications, did City Wire report the same "
+                     "number?",
+                     "Between the Daily Ledger report on the Dock Street shelter and the City Wire report on it, was "
+                     "there a change in the number of applications?"):
+        a = qa.answer(question, index=indexes["shelter"])
+        assert not a.abstained and not a.positions, question  # a verdict: each outlet's words, no span answers it
+        named = [o for o in ("Metro Post", "Daily Ledger", "City Wire") if o in question]
+        by_outlet = {g.outlet: " ".join(q.text for q in g.quotes) for g in a.outlets}
+        assert set(named) <= set(by_outlet), question
+        assert "140 applications" in by_outlet["City Wire"], question
+    off_topic = qa.answer("Between the Daily Ledger report and the City Wire report, was there a change in the moon "
+                          "landing coverage?", index=indexes["shelter"])
+    assert off_topic.abstained
