@@ -232,6 +232,9 @@ class Answer:
             article?"), the answer from the article's metadata (:class:`ArticleFact`); empty otherwise.
         unindexed: Publications the question asks about ("a report by Reuters") that no indexed article is
             from and no quoted passage cites: what they printed cannot be quoted, so the answer abstains.
+        verdict: True for a yes/no question ("Did A report X?", "Between A's report on X and B's on Y, was
+            there a change ...?"): no span answers it, so the quotes are each outlet's own words on it and no
+            retrieved outlet is said to lack the answer.
     """
 
     question: str
@@ -248,6 +251,7 @@ class Answer:
     recalled: bool = False
     facts: tuple[ArticleFact, ...] = ()
     unindexed: tuple[str, ...] = ()
+    verdict: bool = False
 
     @property
     def rewritten(self) -> bool:
@@ -276,7 +280,7 @@ class Answer:
                 "outlets": [{"outlet": g.outlet, "quotes": [q.text for q in g.quotes]} for g in self.outlets],
                 "positions": [p.to_dict() for p in self.positions], "disagreement": self.disagreement,
                 "silent": list(self.silent), "differences": [d.to_dict() for d in self.differences],
-                "recalled": self.recalled, "unindexed": list(self.unindexed),
+                "recalled": self.recalled, "unindexed": list(self.unindexed), "verdict": self.verdict,
                 "metadata": [f.to_dict() for f in self.facts]}
 
 

@@ -199,12 +199,13 @@ def _answer_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list[str
     lines.append(f"**Reported by {_plural(len(shown), 'outlet')}**{scope}")
     for oq in shown:
         lines += block(oq.outlet, oq.quotes)
-    return lines + silent_lines(answer, md_text) + _also_retrieved(cards, {oq.outlet for oq in shown})
+    return lines + silent_lines(answer, md_text) + _also_retrieved(cards, {oq.outlet for oq in shown},
+                                                                   answer.verdict)
 
 
-def _also_retrieved(cards: Sequence[Card], supporting: set[str]) -> list[str]:
+def _also_retrieved(cards: Sequence[Card], supporting: set[str], verdict: bool = False) -> list[str]:
     return also_retrieved_lines([(c.passage.outlet, c.number) for c in cards if c.kind == "related"], supporting,
-                                md_text)
+                                md_text, verdict)
 
 
 def searched_markdown(answer: Answer) -> str:

@@ -53,13 +53,16 @@ def differences_lines(answer: Answer, md: Escape, block: QuoteBlock) -> list[str
     return lines
 
 
-def also_retrieved_lines(related: Sequence[tuple[str, int]], supporting: set[str], md: Escape) -> list[str]:
+def also_retrieved_lines(related: Sequence[tuple[str, int]], supporting: set[str], md: Escape,
+                         verdict: bool = False) -> list[str]:
     """"Also retrieved, without a passage that states this": outlets read whose passages hold no answer.
 
     Args:
         related: ``(outlet, card number)`` of the passages read but not quoted as an answer.
         supporting: Outlets quoted as answering (they are not listed).
         md: The chat's escaping.
+        verdict: A yes/no question (:attr:`qa.Answer.verdict`): no span answers it, so the other outlets are
+            only "Also retrieved", never said to lack the answer.
     """
     others: dict[str, list[int]] = {}
     for outlet, number in related:
@@ -68,4 +71,5 @@ def also_retrieved_lines(related: Sequence[tuple[str, int]], supporting: set[str
     if not others:
         return []
     listed = "; ".join(f"{md(o)} " + " ".join(f"\\[{n}\\]" for n in ns) for o, ns in others.items())
-    return ["", f"*Also retrieved, without a passage that states this:* {listed}"]
+    label = "Also retrieved" if verdict else "Also retrieved, without a passage that states this"
+    return ["", f"*{label}:* {listed}"]

@@ -244,4 +244,4 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
     return Answer(question=query.text if question is None else question, quotes=tuple(quotes), abstained=abstained,
                   outlets=groups, n_articles=retrieved.n_articles, searched=searched, facts=tuple(facts),
                   passages=tuple(head.passages if passages is None else passages), positions=positions,
-                  disagreement=disagreement, silent=silent)
+                  disagreement=disagreement, silent=silent, verdict=is_yes_no(query.text))

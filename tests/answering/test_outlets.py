@@ -69,6 +69,7 @@ def test_which_outlet_said_that_names_the_outlet_of_a_one_outlet_answer(indexes)
                       index=indexes["shelter"])
     assert [g.outlet for g in first.outlets] == ["City Wire"]
     assert first.quotes[0].outlet == "City Wire"  # the named outlet leads, however sure the reader is of another
+    assert not first.verdict and first.to_dict()["verdict"] is False
     for question in ("Which outlet said that?", "Who reported that?", "Where is that from?"):
         again = qa.answer(question, index=indexes["shelter"], history=[first])
         assert again.recalled and [g.outlet for g in again.outlets] == ["City Wire"]
@@ -139,6 +140,7 @@ def test_a_verdict_asked_after_a_leading_phrase_shows_both_outlets(indexes) -> N
                      "there a change in the number of applications?"):
         a = qa.answer(question, index=indexes["shelter"])
         assert not a.abstained and not a.positions, question  # a verdict: each outlet's words, no span answers it
+        assert a.verdict and a.to_dict()["verdict"], question
         named = [o for o in ("Metro Post", "Daily Ledger", "City Wire") if o in question]
         by_outlet = {g.outlet: " ".join(q.text for q in g.quotes) for g in a.outlets}
         assert set(named) <= set(by_outlet), question

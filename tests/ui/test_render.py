@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,15 @@ def test_answer_markdown_groups_quotes_by_outlet() -> None:
     also = [ln for ln in text.splitlines() if "ZeroHedge" in ln]
     assert also == ["*Also retrieved, without a passage that states this:* ZeroHedge \\[4\\]"]
     assert_inert(text)
+
+
+@pytest.mark.fast
+def test_a_verdict_never_says_another_outlet_lacks_the_answer() -> None:
+    # "Did City Wire report the same number?": no span answers it, so no outlet can be said not to state "this"
+    text = render.answer_markdown(replace(make_answer(), question="Did Newsweek report it too?", verdict=True))
+    assert text.startswith("**Reported by 3 outlets**")
+    assert [ln for ln in text.splitlines() if "ZeroHedge" in ln] == ["*Also retrieved:* ZeroHedge \\[4\\]"]
+    assert "without a passage that states this" not in text
 
 
 @pytest.mark.fast
