@@ -199,8 +199,7 @@ def _answer_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list[str
     lines.append(f"**Reported by {_plural(len(shown), 'outlet')}**{scope}")
     for oq in shown:
         lines += block(oq.outlet, oq.quotes)
-    return lines + silent_lines(answer, md_text) + _also_retrieved(cards, {oq.outlet for oq in shown},
-                                                                   answer.verdict)
+    return lines + silent_lines(answer, md_text) + _also_retrieved(cards, {q.outlet for q in shown}, answer.verdict)
 
 
 def _also_retrieved(cards: Sequence[Card], supporting: set[str], verdict: bool = False) -> list[str]:
