@@ -183,6 +183,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
     positions: tuple[Position, ...] = ()
     disagreement = False
     further: list[Quote] = []
+    verdict = is_yes_no(query.text)  # no span answers a yes/no question
     if reader is None:
         quotes = [_scorer_quote(s, settings) for s, _ in ranked]
         parts = [n for _, n in ranked]
@@ -197,19 +198,19 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         read_all = read_quotes(query, [*ranked, *more], reader, reading)  # one batched call per part
         head_rows = {e.row for e in head.evidence}
         read_out = [rc for rc in read_all if rc[0].scored.evidence.row in head_rows or compare]
+        floor, within = reading.abstain_below, reading.corroborate_within
+        abstain_below = max(reading.abstain_below, abstain_floor)
         if scope and not compare:  # a question naming outlets leads with their answers; others may corroborate
             wanted = {outlet_key(o) for o in scope}
             read_out.sort(key=lambda rc: not (outlet_key(rc[0].scored.evidence.passage.outlet) in wanted
-                                              and rc[1] >= max(reading.abstain_below, abstain_floor)))
+                                              and rc[1] >= abstain_below))
         readings = [r for r, _ in read_out]
         questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
         quotes = [_read_quote(r, c, settings, reading, questions) for r, c in read_out]
         further = [_read_quote(r, c, settings, reading, questions) for r, c in read_all
                    if r.scored.evidence.row not in head_rows and not compare]
         parts = [r.part for r in readings]
-        floor, within = reading.abstain_below, reading.corroborate_within
-        abstain_below = max(reading.abstain_below, abstain_floor)
-        if quotes and quotes[0].score >= abstain_below and not is_yes_no(query.text):  # no span answers yes/no
+        if quotes and quotes[0].score >= abstain_below and not verdict:
             positions, disagreement = find_positions(stances(read_all, questions, settings, reading, scope))
 
         def agrees(i: int, j: int) -> bool:  # an outlet corroborates when the reader finds the same answer
@@ -224,7 +225,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
     if compare and scope:
         # "Compare how A and B describe X": each outlet's best quote; "Did A contradict B on X?" (yes/no): only
         # quotes that share words with the question or answer it, so an off-topic question abstains
-        on_topic = [q for q in quotes if q in named or q.score >= abstain_below] if is_yes_no(query.text) else quotes
+        on_topic = [q for q in quotes if q in named or q.score >= abstain_below] if verdict else quotes
         chosen = side_by_side(on_topic, scope)
         abstained = not chosen
         by_outlet = _per_outlet(named, scope, reading.named_quotes, {q.outlet: [q] for q in chosen.values()},
@@ -244,4 +245,4 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
     return Answer(question=query.text if question is None else question, quotes=tuple(quotes), abstained=abstained,
                   outlets=groups, n_articles=retrieved.n_articles, searched=searched, facts=tuple(facts),
                   passages=tuple(head.passages if passages is None else passages), positions=positions,
-                  disagreement=disagreement, silent=silent, verdict=is_yes_no(query.text))
+                  disagreement=disagreement, silent=silent, verdict=verdict)
