@@ -76,6 +76,8 @@ class Config:
         reader: Reader directory (``$QA_READER``); ``""``: the repository's ``models/reader``;
             ``"none"``: no reader.
         encoder_backend: ``onnx``/``torch`` (``$QA_BACKEND``); ``""``: each use picks its best.
+        query_graph: How the ONNX backend encodes questions (``$QA_QUERY_GRAPH``): ``int8`` (the default, ``""``)
+            or ``fp32``. Passages are always encoded in fp32.
         onnx_cache: Root of the ONNX export cache (``$QA_ONNX_CACHE``, else the XDG cache).
         ann_threshold: Rows from which a new index uses HNSW (``$QA_ANN_THRESHOLD``); None: the settings'.
         server_batch: Passages per transaction of a server build (``$QA_SERVER_BATCH``); None: 512.
@@ -90,6 +92,7 @@ class Config:
     model: str = ""
     reader: str = ""
     encoder_backend: str = ""
+    query_graph: str = ""
     onnx_cache: Path = Path.home() / ".cache" / "newsqa" / "onnx"
     ann_threshold: int | None = None
     server_batch: int | None = None
@@ -111,6 +114,7 @@ class Config:
                    corpus=Path(env.get("QA_CORPUS") or "corpus"), model=env.get("QA_MODEL", "").strip(),
                    reader=env.get("QA_READER", "").strip(),
                    encoder_backend=env.get("QA_BACKEND", "").strip().lower(),
+                   query_graph=env.get("QA_QUERY_GRAPH", "").strip().lower(),
                    onnx_cache=Path(cache).expanduser(), ann_threshold=_int(env, "QA_ANN_THRESHOLD"),
                    server_batch=_int(env, "QA_SERVER_BATCH"), citus_shards=_int(env, "QA_CITUS_SHARDS"),
                    bench_work=Path(env.get("QA_BENCH_WORK") or "/tmp/qa-bench"),

@@ -9,6 +9,9 @@ machine, and prints one table (markdown) of the figures issue 19 sets targets fo
         --squad ../shared/bench/squad/dev_half_eval_split.json \\
         --multihop ../shared/bench/multihop_rag/queries_dev.json --multihop-index /tmp/mh-index \\
         --seed ../shared/eval/seed_questions.json --seed-index index [--json OUT.json]
+
+``--env NAME:VAR=VALUE`` sets more of one arm's environment, e.g. two arms with the same reader and another
+question graph: ``--reader int8=models/reader --reader fp32=models/reader --env fp32:QA_QUERY_GRAPH=fp32``.
 """
 
 from __future__ import annotations
@@ -36,14 +39,16 @@ ROWS = [  # (label, dataset, figure, target)
     ("MultiHop-RAG dev: null abstained", "multihop", "null_abstain_rate", ">= 0.93"),
     ("MultiHop-RAG dev: answerable abstained", "multihop", "answerable_abstain_rate", "<= 0.03"),
     ("MultiHop-RAG dev: hit@10 / MRR@10", "multihop", ("hit@10", "mrr@10"), "no drop"),
+    ("MultiHop-RAG dev, 2+ outlets: outlet / fact coverage, all outlets", "multihop",
+     ("outlet_coverage", "fact_coverage", "all_outlets_rate"), ">= 0.95 / 0.55 / 0.85"),
     ("MultiHop-RAG dev: mean ms per answer() (eval run)", "multihop", "mean_ms", ""),
 ]
 
 
-def run_eval(reader: str, dataset: Path, index: Path | None) -> dict:
-    """``qa eval DATASET --json`` with ``QA_READER=reader``."""
+def run_eval(reader: str, dataset: Path, index: Path | None, extra: dict[str, str] | None = None) -> dict:
+    """``qa eval DATASET --json`` with ``QA_READER=reader`` (and ``extra`` environment)."""
     cmd = [sys.executable, "-m", "qa.cli", "eval", str(dataset), "--json"] + (["--index", str(index)] if index else [])
-    env = {**os.environ, "QA_READER": reader, "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "QA_READER": reader, "HF_HUB_OFFLINE": "1", **(extra or {})}
     out = subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
@@ -66,17 +71,24 @@ def main() -> None:
     parser.add_argument("--multihop-index", type=Path, required=True)
     parser.add_argument("--seed", type=Path, required=True)
     parser.add_argument("--seed-index", type=Path, required=True)
+    parser.add_argument("--env", action="append", default=[], help="NAME:VAR=VALUE, more environment for one arm")
     parser.add_argument("--json", type=Path, help="also write every figure here")
     args = parser.parse_args()
+    extra: dict[str, dict[str, str]] = {}
+    for spec in args.env:
+        name, _, assignment = spec.partition(":")
+        var, _, value = assignment.partition("=")
+        extra.setdefault(name, {})[var] = value
     results: dict[str, dict] = {}
     for spec in args.reader:
         name, _, where = spec.partition("=")
         reader = "none" if name == "none" else str(Path(where).resolve())
         label = "QA_READER=none" if name == "none" else name
+        env = extra.get(name)
         results[label] = {
-            "squad": run_eval(reader, args.squad, None),
-            "multihop": run_eval(reader, args.multihop, args.multihop_index),
-            "seed": run_eval(reader, args.seed, args.seed_index),
+            "squad": run_eval(reader, args.squad, None, env),
+            "multihop": run_eval(reader, args.multihop, args.multihop_index, env),
+            "seed": run_eval(reader, args.seed, args.seed_index, env),
         }
         print(f"{label}: done", file=sys.stderr, flush=True)
     names = list(results)

@@ -121,13 +121,14 @@ class ReaderSettings:
         position_margin: An outlet takes a position (says what the answer is) when the reader's margin on
             its passage reaches this (answering passages score >= 5, others <= -1 on the dev data) and its
             confidence is at least ``corroborate_within`` of the most confident reading's.
-        extra_outlets: Outlets missing from the first ``k`` passages whose best passage further down is
-            read too (in the same batched call), so each outlet that answers is heard.
+        extra_outlets: Outlets missing from the first ``k`` passages whose best passage further down (by its
+            best sentence's score) is read too (in the same batched call), so each outlet that answers is heard.
         named_quotes: Quotes (from different passages) shown for each outlet the question names; the
             third and later ones only when they bring words of the question the earlier ones lack. Each
-            named outlet's passages down the retrieved list are read until it has this many.
+            named outlet's further passages are read, best sentence score first, until it has this many.
         margin_clip: The reader's margin (span logit minus no-answer logit) is clipped to plus or minus this.
-        retrieve_per_k: With a reader, passages retrieved per passage quoted (the rest: other outlets' best).
+        retrieve_per_k: With a reader, passages retrieved per passage quoted (the rest: candidates for other
+            outlets' best and named outlets' further quotes).
     """
 
     window_words: int = 60
@@ -141,7 +142,7 @@ class ReaderSettings:
     extra_outlets: int = 5
     named_quotes: int = 3
     margin_clip: float = 30.0
-    retrieve_per_k: int = 2
+    retrieve_per_k: int = 4
 
     @classmethod
     def from_config(cls, config: dict) -> ReaderSettings:

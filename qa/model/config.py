@@ -20,10 +20,12 @@ from pathlib import Path
 from qa.config import Config
 from qa.errors import ConfigError
 
-__all__ = ["BACKENDS", "backend_choice", "describe", "do_lower_case", "max_seq_length", "model_name", "model_path",
-           "onnx_cache_dir", "pooling_mode", "read_json", "tokenizer_settings", "torch_installed"]
+__all__ = ["BACKENDS", "QUERY_GRAPHS", "backend_choice", "describe", "do_lower_case", "max_seq_length", "model_name",
+           "model_path", "onnx_cache_dir", "pooling_mode", "query_graph", "read_json", "tokenizer_settings",
+           "torch_installed"]
 
 BACKENDS = ("onnx", "torch")
+QUERY_GRAPHS = ("int8", "fp32")
 DEFAULT_MAX_SEQ_LENGTH = 256
 
 
@@ -81,6 +83,19 @@ def backend_choice(config: Config | None = None) -> str | None:
         return None
     if chosen not in BACKENDS:
         raise ConfigError(f"choose from {', '.join(BACKENDS)}", source=f"QA_BACKEND={chosen!r}", field="QA_BACKEND")
+    return chosen
+
+
+def query_graph(config: Config | None = None) -> str:
+    """``$QA_QUERY_GRAPH``: ``int8`` (default) or ``fp32``, the graph the ONNX backend encodes questions with.
+
+    Raises:
+        ConfigError: ``$QA_QUERY_GRAPH`` names another graph.
+    """
+    chosen = (config or Config.from_env()).query_graph or "int8"
+    if chosen not in QUERY_GRAPHS:
+        raise ConfigError(f"choose from {', '.join(QUERY_GRAPHS)}", source=f"QA_QUERY_GRAPH={chosen!r}",
+                          field="QA_QUERY_GRAPH")
     return chosen
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import qa.model.config as config
 from qa.model.onnx_export import export_onnx, onnx_model_file
 from qa.model.pooling import passage_sentences
+from qa.model.quantize import int8_query_graph
 from qa.types import Span
 
 __all__ = ["OnnxEncoder", "load_onnx", "onnx_usable"]
@@ -37,11 +38,13 @@ class OnnxEncoder:
         dimension: Length of each vector.
         max_seq_length: Tokens seen per text.
         backend: ``"onnx"``.
+        query_graph: ``"int8"`` when questions are encoded with ``query_file`` (:mod:`qa.model.quantize`),
+            ``"fp32"`` when with ``file``; passages always with the fp32 graph.
     """
 
     backend = "onnx"
 
-    def __init__(self, path: str, file: Path) -> None:
+    def __init__(self, path: str, file: Path, query_file: Path | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -65,7 +68,9 @@ class OnnxEncoder:
         options.log_severity_level = 3
         self._options, self._tokens_file = options, file.parent / "tokens.onnx"
         self._tokens_session: Any = None
-        self.session = ort.InferenceSession(str(file), sess_options=options, providers=["CPUExecutionProvider"])
+        self.query_graph = "fp32" if query_file is None else "int8"
+        self.session = ort.InferenceSession(str(query_file or file), sess_options=options,
+                                            providers=["CPUExecutionProvider"])
         self.inputs = [i.name for i in self.session.get_inputs()]
         outputs = {o.name: o for o in self.session.get_outputs()}
         dim = outputs["sentence_embedding"].shape[-1]
@@ -136,7 +141,13 @@ def load_onnx(path: str | None = None) -> OnnxEncoder:
     file = onnx_model_file(path)
     if not file.is_file():
         file = export_onnx(path)
-    return OnnxEncoder(path, file)
+    query = None
+    if config.query_graph() == "int8":
+        try:
+            query = int8_query_graph(file)
+        except Exception as exc:  # a read-only cache, a graph the quantiser cannot read...: fp32 still works
+            log.warning("int8 question graph unavailable (%s); questions use the fp32 graph", exc)
+    return OnnxEncoder(path, file, query)
 
 
 @lru_cache(maxsize=8)

@@ -1,10 +1,9 @@
 """``qa bench``: build throughput vs the raw encoder, cold start, warm latency, recall, memory, disk.
 
-Sizes: ``seed`` (the repo's corpus/), ``multihop`` (MultiHop-RAG, ~28k paragraphs) and ``1m``
-(the MultiHop index plus synthetic rows up to 1,000,000; see :mod:`qa.tools.bench_synth`). Every
-measurement runs in its own process (:mod:`qa.tools.bench_tasks`) so that its peak RSS is its own.
-Large indexes are kept under ``--work`` and reused by later runs (their build figures are the
-ones recorded when they were built, marked ``reused``).
+Sizes: ``seed`` (the repo's corpus/), ``multihop`` (MultiHop-RAG, ~28k paragraphs) and ``1m`` (the MultiHop
+index plus synthetic rows up to 1,000,000; see :mod:`qa.tools.bench_synth`). Every measurement runs in its own
+process (:mod:`qa.tools.bench_tasks`) so that its peak RSS is its own. Large indexes are kept under ``--work``
+and reused by later runs (their build figures are the ones recorded when they were built, marked ``reused``).
 """
 
 from __future__ import annotations
@@ -36,6 +35,9 @@ SEED_QUESTIONS = [
 ]
 TARGETS = {"build_ratio": 0.85, "cold_start_s": 5.0, "answer_p50_ms_multihop": 30.0, "answer_p50_ms_1m": 50.0,
            "recall_at_10": 0.98, "serve_rss_mb_1m": 3072.0}
+# Warm serving measured again with one thing changed (result key, environment, what changed): what each costs.
+VARIANTS = (("serve_no_reader", {"QA_READER": "none"}, "without the reader"),
+            ("serve_fp32_query", {"QA_QUERY_GRAPH": "fp32"}, "fp32 question graph"))
 
 
 @dataclass
@@ -169,10 +171,9 @@ def bench_size(size: str, args: BenchConfig, say: Callable[[str], None]) -> dict
     say(f"{size}: warm serving, then recall of the dense index vs exact search")
     out["serve"] = run_task("serve", index=str(index), queries=queries, repeat=repeat)
     out["recall"] = out["serve"].pop("recall")
-    if size != "engine":  # the same warm serving with the sentence scorer alone: what the reader costs
-        say(f"{size}: warm serving without the reader (QA_READER=none)")
-        out["serve_no_reader"] = run_task("serve", {"QA_READER": "none"}, index=str(index), queries=queries,
-                                          repeat=repeat, with_recall=False)
+    for key, env, what in VARIANTS if size != "engine" else ():  # the same warm serving, one thing changed
+        say(f"{size}: warm serving {what} ({', '.join(f'{k}={v}' for k, v in env.items())})")
+        out[key] = run_task("serve", env, index=str(index), queries=queries, repeat=repeat, with_recall=False)
     say(f"{size}: cold start")
     out["cold"] = cold_start(index, queries[0], repeat)
     return out
@@ -214,8 +215,8 @@ def table(result: dict) -> str:
                                               f"{s['server_memory']['rss_sum_mb']:.0f}"),
         ("cold start to answer, s", lambda s: f"{s['cold']['cold_start_s']:.2f}"),
         ("answer() p50 / p95, ms", lambda s: f"{s['serve']['answer_p50_ms']:.1f} / {s['serve']['answer_p95_ms']:.1f}"),
-        ("  without the reader, ms", lambda s: f"{s['serve_no_reader']['answer_p50_ms']:.1f} / "
-                                             f"{s['serve_no_reader']['answer_p95_ms']:.1f}"),
+        *((f"  {what}, ms", lambda s, key=key: f"{s[key]['answer_p50_ms']:.1f} / {s[key]['answer_p95_ms']:.1f}"
+           if key in s else "-") for key, _, what in VARIANTS),
         ("  embedded, same run, ms", lambda s: f"{s['serve']['embedded_answer_p50_ms']:.1f} / "
                                              f"{s['serve']['embedded_answer_p95_ms']:.1f}"),
         ("retrieve() p50 / p95, ms",

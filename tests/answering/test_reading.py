@@ -107,3 +107,19 @@ def test_each_part_of_a_question_is_read_with_its_own_words():
         "will rise?", rows, reader)
     asked = {q for q, _ in reader.calls}
     assert len(asked) >= 2 and any("ticket prices" in q.lower() and "bridge" not in q.lower() for q in asked)
+
+
+def test_a_named_outlets_further_passage_is_read_for_its_best_sentence_not_its_retrieval_rank():
+    # retrieval ranks the Valley Post's off-topic passage above the one that states what the question asks; of
+    # its passages beyond the first k, the one whose best sentence answers the question is the one read
+    reader = FakeReader({"Friday": 4.0, "Sunday": 4.0, "winter": 4.0})
+    off_topic = "The ferry service stopped for the winter. Ticket prices will rise in spring."
+    rows = [("Harbor Times", OTHER), ("Valley Post", off_topic), ("Valley Post", SAME)]
+    query = make_query("When did the Valley Post say the river bridge reopened?", OUTLETS, ENC)
+    reading = dataclasses.replace(READING, named_quotes=1, extra_outlets=0)
+    result = build_answer(query, retrieved(rows), reader=reader, reading=reading, k=1, scope=("Valley Post",))
+    read_texts = [t for _, texts in reader.calls for t in texts]
+    assert any("reopened on Friday" in t for t in read_texts)
+    assert not any("ferry" in t for t in read_texts)
+    valley = [q for g in result.outlets if g.outlet == "Valley Post" for q in g.quotes]
+    assert valley and valley[0].passage.text == SAME and valley[0].answer_text == "Friday"

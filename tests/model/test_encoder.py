@@ -14,7 +14,8 @@ from qa.errors import ConfigError
 from qa.ingest.segment import sentences
 from qa.model import ModelEncoder, config, get_encoder, onnx_export, torch_encoder, use_encoder
 from qa.model.encoder import Encoder
-from qa.model.onnx_encoder import OnnxEncoder
+from qa.model.onnx_encoder import OnnxEncoder, load_onnx
+from qa.model.quantize import QUERY_INT8_FILE, int8_query_graph
 from qa.model.torch_encoder import TorchEncoder
 from tests.fakes import FakeEncoder
 
@@ -95,12 +96,15 @@ def test_process_encoder_uses_its_query_and_bulk_backends(onnx_cache: Path) -> N
     assert encoder.name == "all-MiniLM-L6-v2" and not encoder._backends  # nothing loaded yet
     vectors = encoder.encode(TEXTS[:4])
     assert set(encoder._backends) == {"onnx"}  # a question loads no torch
+    assert encoder._backends["onnx"].query_graph == "int8"  # the default question graph
     assert encoder.describe()["backend"] == "torch" and set(encoder._backends) == {"onnx"}
     texts, spans, shifts = _passages()
     passages, _ = encoder.encode_passages(texts, spans, shifts)
     assert set(encoder._backends) == {"onnx", "torch"}
-    assert np.abs(passages - encoder.encode(texts)).max() < 1e-5
-    assert np.abs(vectors - encoder._backends["torch"].encode(TEXTS[:4])).max() < 1e-5
+    torch_backend = encoder._backends["torch"]
+    assert np.abs(passages - torch_backend.encode(texts)).max() < 1e-5  # passages: the fp32 model
+    assert np.sum(passages * encoder.encode(texts), axis=1).min() > 0.97  # the same texts as questions: int8
+    assert np.sum(vectors * torch_backend.encode(TEXTS[:4]), axis=1).min() > 0.97
     assert encoder.encode([]).shape == (0, 384)
     desc = encoder.describe()
     assert desc["dimension"] == 384 and desc["model_path"] == config.model_path()
@@ -205,3 +209,68 @@ def test_ask_does_not_import_torch(seed_index: Path, onnx_cache: Path) -> None:
                           timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.strip().splitlines()[-1] == "HEAVY 0 []", proc.stdout[-3000:]
+
+
+def test_questions_use_an_int8_graph_that_ranks_like_the_fp32_one(onnx_cache: Path) -> None:
+    path, fp32 = config.model_path(), onnx_export.onnx_model_file()
+    int8 = int8_query_graph(fp32)
+    assert int8 == fp32.parent / QUERY_INT8_FILE and int8.stat().st_size < fp32.stat().st_size / 3
+    assert sorted(p.name for p in fp32.parent.iterdir()) == ["meta.json", "model.onnx", QUERY_INT8_FILE,
+                                                             "tokens.onnx"]  # no temporary file left
+    mtime = int8.stat().st_mtime_ns
+    assert int8_query_graph(fp32) == int8 and int8.stat().st_mtime_ns == mtime  # made once
+    quick, exact = OnnxEncoder(path, fp32, int8), OnnxEncoder(path, fp32)
+    assert (quick.query_graph, exact.query_graph) == ("int8", "fp32")
+    questions = ["Who may now serve in the National Guard?", "When was the law signed?",
+                 "What do applicants need?", "Which rules does the change align with?"]
+    got, want = quick.encode(questions), exact.encode(questions)
+    assert got.shape == want.shape and np.sum(got * want, axis=1).min() > 0.97
+    texts, spans, shifts = _passages()
+    passages, _ = exact.encode_passages(texts, spans, shifts)
+    assert list(np.argmax(got @ passages.T, axis=1)) == list(np.argmax(want @ passages.T, axis=1))
+
+
+def test_making_the_int8_graph_imports_no_torch(onnx_cache: Path, tmp_path: Path) -> None:
+    (tmp_path / "model.onnx").symlink_to(onnx_export.onnx_model_file())
+    code = ("import sys; from pathlib import Path; from qa.model.quantize import int8_query_graph; "
+            f"made = int8_query_graph(Path({str(tmp_path / 'model.onnx')!r})); "
+            "print('MADE', made.name, 'torch' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.stdout.strip().splitlines()[-1] == f"MADE {QUERY_INT8_FILE} False", proc.stderr[-3000:]
+
+
+def test_a_failed_int8_graph_leaves_nothing_and_questions_fall_back_to_fp32(
+        onnx_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import onnxruntime.quantization as quantization
+
+    (tmp_path / "model.onnx").symlink_to(onnx_export.onnx_model_file())
+
+    def crash(*args, **kwargs):
+        Path(args[1]).write_bytes(b"half a graph")
+        raise RuntimeError("killed mid-quantisation")
+
+    monkeypatch.setattr(quantization, "quantize_dynamic", crash)
+    with pytest.raises(RuntimeError, match="mid-quantisation"):
+        int8_query_graph(tmp_path / "model.onnx")
+    assert [p.name for p in tmp_path.iterdir()] == ["model.onnx"]
+
+    def unavailable(*args, **kwargs):
+        raise OSError("read-only cache")
+
+    monkeypatch.setattr("qa.model.onnx_encoder.int8_query_graph", unavailable)
+    load_onnx.cache_clear()
+    try:
+        assert load_onnx().query_graph == "fp32"
+        assert "questions use the fp32 graph" in caplog.text
+    finally:
+        load_onnx.cache_clear()
+
+
+def test_query_graph_choice() -> None:
+    from qa.config import Config
+
+    assert config.query_graph(Config.from_env({})) == "int8"
+    assert config.query_graph(Config.from_env({"QA_QUERY_GRAPH": " FP32 "})) == "fp32"
+    with pytest.raises(ConfigError, match="QA_QUERY_GRAPH='int4': choose from int8, fp32"):
+        config.query_graph(Config.from_env({"QA_QUERY_GRAPH": "int4"}))
