@@ -86,15 +86,19 @@ def _agrees(a: Reading, b: Reading) -> bool:
         same_answer(text[a.answer.start:a.answer.end], other[b.answer.start:b.answer.end])
 
 
-def _extra_outlets(head: Retrieved, rest: Sequence[tuple[Scored, int]], limit: int, scope: Sequence[str] = (),
-                   per_named: int = 1) -> list[tuple[Scored, int]]:
-    """Passages beyond the first ``k`` that are read too, taken in ``rest``'s order (best sentence score first):
-    the best one of each outlet missing from ``head`` (at most ``limit`` outlets), and for each outlet in
-    ``scope``, its next ones until it has ``per_named``."""
-    have = Counter(outlet_key(e.passage.outlet) for e in head.evidence)
+def _further_reads(query: Query, retrieved: Retrieved, k: int, settings: QuoteSettings, limit: int,
+                   scope: Sequence[str] = (), per_named: int = 1) -> list[tuple[Scored, int]]:
+    """Passages beyond the first ``k`` that are read too, with their best quotes: the best one of each outlet
+    missing from the first ``k`` (at most ``limit`` outlets), and for each outlet in ``scope``, its next ones
+    until it has ``per_named``. "Best" and "next" go by the best sentence's score for the question or its part,
+    not by retrieval rank (retrieval ranks the whole paragraph; the sentence scorer finds the one that states
+    what a named outlet is asked about); only the passages that could be read are scored."""
+    have = Counter(outlet_key(e.passage.outlet) for e in retrieved.evidence[:k])
     named = {outlet_key(o) for o in scope}
+    candidates = tuple(e for e in retrieved.evidence[k:]
+                       if outlet_key(e.passage.outlet) in named or outlet_key(e.passage.outlet) not in have)
     extra, missing = [], 0
-    for sn in rest:
+    for sn in best_quotes(query, replace(retrieved, evidence=candidates), settings):
         key = outlet_key(sn[0].evidence.passage.outlet)
         if key in named and have[key] < per_named:
             extra.append(sn)
@@ -194,12 +198,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         def agrees(i: int, j: int) -> bool:
             return True
     else:
-        # the passages further down, ranked by their best sentence for the question or its part (retrieval ranks
-        # the whole paragraph; the sentence scorer finds the one that states what a named outlet is asked about)
-        heard = {outlet_key(e.passage.outlet) for e in head.evidence} - {outlet_key(o) for o in scope}
-        candidates = tuple(e for e in retrieved.evidence[k:] if outlet_key(e.passage.outlet) not in heard)
-        rest = best_quotes(query, replace(retrieved, evidence=candidates), settings)
-        more = _extra_outlets(head, rest, reading.extra_outlets, scope, reading.named_quotes)
+        more = _further_reads(query, retrieved, k, settings, reading.extra_outlets, scope, reading.named_quotes)
         read_all = read_quotes(query, [*ranked, *more], reader, reading)  # one batched call per part
         head_rows = {e.row for e in head.evidence}
         read_out = [rc for rc in read_all if rc[0].scored.evidence.row in head_rows or compare]

@@ -41,7 +41,8 @@ def int8_query_graph(fp32: Path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".int8-", suffix=".onnx", dir=fp32.parent)
     os.close(fd)
     root = logging.getLogger()
-    level, root.level = root.level, logging.ERROR  # the quantiser's advice on pre-processing, every time
+    level = root.level
+    root.setLevel(logging.ERROR)  # the quantiser's advice on pre-processing, every time (setLevel: not cached)
     try:
         quantize_dynamic(str(fp32), tmp, weight_type=QuantType.QInt8, per_channel=True,
                          extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
@@ -49,6 +50,6 @@ def int8_query_graph(fp32: Path) -> Path:
             os.fsync(f.fileno())
         os.replace(tmp, final)
     finally:
-        root.level = level
+        root.setLevel(level)
         Path(tmp).unlink(missing_ok=True)
     return final
