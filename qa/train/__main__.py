@@ -39,7 +39,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--patience", type=int, default=3, help="stop after N evaluations without improvement")
     p.add_argument("--max-minutes", type=float, help="stop training after this many minutes")
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--init-from", help="start from these weights (best.pt, a checkpoint or a state dict)")
+    p.add_argument("--init-from", help="start from these weights (best.pt, a checkpoint, a state dict, "
+                   "or a shipped int8 model.onnx, dequantised)")
     p.add_argument("--resume", action="store_true", help="continue from WORK/checkpoint/last.pt")
     p.add_argument("--no-export", action="store_true", help="train only")
     p.add_argument("--export-only", action="store_true", help="export WORK/best.pt (or --checkpoint) only")

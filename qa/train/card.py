@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from qa.train import data
+from qa.train.dequantize import LINEAGE_FILE
 from qa.train.loop import TrainConfig
 
 __all__ = ["card", "sha256"]
@@ -49,6 +50,19 @@ CHAIN = (": first the earlier runs, each with `--work` its run directory and the
          "(`--init-from` the checkpoint of the one before), then")
 
 
+def _lineage(cfg: TrainConfig) -> dict[str, str]:
+    """The sections of ``<work>/lineage.md`` (``Source``, ``Learning curve``, ``Recipe``) when the run started
+    from a shipped ``.onnx`` (dequantised; see :func:`qa.train.dequantize.write_lineage`), else ``{}``."""
+    path = Path(cfg.work) / LINEAGE_FILE
+    if not (cfg.init_from or "").endswith(".onnx") or not path.exists():
+        return {}
+    sections = {}
+    for block in ("\n" + path.read_text(encoding="utf-8")).split("\n## ")[1:]:
+        title, _, body = block.partition("\n")
+        sections[title.strip()] = body.strip()
+    return sections
+
+
 def _hyper(state: dict) -> dict:
     return {k: v for k, v in state.get("config", {}).items() if k not in ("data", "eval", "work", "base", "extra")}
 
@@ -67,10 +81,18 @@ def card(cfg: TrainConfig, state: dict, m: dict, command: str) -> str:
     runs = [*_earlier_runs(cfg.init_from), (cfg.work, state)]
     hist = "\n".join(f"| {Path(work).name} | {h['step']} | {h['em']:.4f} | {h['f1']:.4f} |" for work, st in runs
                      for h in st.get("history", []))
+    lineage = _lineage(cfg)
+    hist = "\n".join(x for x in (lineage.get("Learning curve", ""), hist) if x)
     shifts = any("squadshifts" in Path(f).name for f in cfg.data)
     earlier = "".join(f"- `{Path(work).name}`: {st.get('step', '?')} steps, `{json.dumps(_hyper(st))}`\n"
                       for work, st in runs[:-1])
+    if lineage:
+        earlier = (lineage.get("Recipe", "") + "\n" + earlier + f"- the last command's exported "
+                   f"`{Path(str(cfg.init_from)).name}` is this run's `--init-from` (dequantised to fp32 on load)\n")
     earlier = earlier + "\n" if earlier else ""
+    start = (f"\nInitialised from the dequantised shipped model: {lineage.get('Source', '')}; the learning curve "
+             "below continues that model's.") if lineage else ""
+    via = "; this run from the dequantised int8 model of the one before" if lineage else ""
     thr = "\n".join(f"| {t} | {v[0]:.3f} | {v[1]:.3f} |" for t, v in nb["by_threshold"].items())
     sw, sn = m.get("int8_sentence_window", {"em": 0, "f1": 0, "n": 0}), m.get("int8_sentence_null", {})
     sthr = "\n".join(f"| {t} | {v[0]:.3f} | {v[1]:.3f} |" for t, v in sn.get("by_threshold", {}).items())
@@ -120,9 +142,9 @@ Hyper-parameters: `{json.dumps(hp)}`. AdamW (weight decay {cfg.weight_decay}, no
 eval split (gold paragraph), every {cfg.eval_every} steps and at each epoch end; the best model is exported.
 Steps: {state.get('step', '?')} (of {state.get('total_steps', '?')} planned; {stopped});
 best at step {state.get('best_step', '?')}; training wall time {state.get('seconds', 0) / 60:.1f} min on 2 CPU cores
-(shared, `nice -n 19`).
+(shared, `nice -n 19`).{start}
 
-Learning curve (each run continues from the last checkpoint of the one before it, `--init-from`):
+Learning curve (each run continues from the last checkpoint of the one before it, `--init-from`{via}):
 
 | run | step | EM (subset) | F1 (subset) |
 |---|---|---|---|

@@ -179,7 +179,12 @@ def train(cfg: TrainConfig, resume: bool = False) -> dict[str, object]:
         return feats, order
 
     model = build_model(cfg.base)
-    if cfg.init_from:  # continue from saved weights (a state dict or a training checkpoint), fresh optimiser
+    if cfg.init_from and cfg.init_from.endswith(".onnx"):  # the shipped int8 graph, dequantised; fresh optimiser
+        from qa.train.dequantize import init_from_onnx
+
+        init_from_onnx(model, cfg.init_from, work)
+        log.info("initialised from the dequantised %s", cfg.init_from)
+    elif cfg.init_from:  # continue from saved weights (a state dict or a training checkpoint), fresh optimiser
         saved_init = torch.load(cfg.init_from, map_location="cpu", weights_only=False)
         model.load_state_dict(saved_init.get("model", saved_init) if isinstance(saved_init, dict) else saved_init)
         log.info("initialised from %s", cfg.init_from)
