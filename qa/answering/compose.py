@@ -138,10 +138,10 @@ def side_by_side(pool: Sequence[Quote], scope: Sequence[str]) -> dict[str, Quote
 
 def _per_outlet(pool: Sequence[Quote], scope: Sequence[str], n: int, by_outlet: dict[str, list[Quote]],
                 words: dict[str, set[str]], topic: set[str] = frozenset(),
-                overlap: int = DEFAULT_QUOTES.named_overlap) -> dict[str, list[Quote]]:
+                new_words: int = DEFAULT_QUOTES.named_new_words) -> dict[str, list[Quote]]:
     """Give each ``scope`` outlet its best quotes of ``pool`` (from different passages) until it has ``n``.
 
-    An outlet's third quote (and later ones) is taken only when its passage brings ``overlap`` words of
+    An outlet's third quote (and later ones) is taken only when its passage brings ``new_words`` words of
     ``topic`` (the question's) that the outlet's passages taken so far lack: another part of the question.
     ``words`` holds each passage's tokens by passage id (every quote of ``pool`` and ``by_outlet``).
     """
@@ -152,7 +152,7 @@ def _per_outlet(pool: Sequence[Quote], scope: Sequence[str], n: int, by_outlet: 
             if len(have) < n and all(h.passage.id != q.passage.id for h in have) and (
                     len(have) < 2 or not topic
                     or len(topic & words[q.passage.id] - set().union(*(words[h.passage.id] for h in have)))
-                    >= overlap):
+                    >= new_words):
                 have.append(q)
             pool.remove(q)
     return by_outlet
@@ -199,7 +199,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             return True
     else:
         more = _further_reads(query, retrieved, k, settings, reading.extra_outlets, scope, reading.named_quotes)
-        read_all = read_quotes(query, [*ranked, *more], reader, reading)  # one batched call per part
+        read_all = read_quotes(query, [*ranked, *more], reader, reading)
         head_rows = {e.row for e in head.evidence}
         read_out = [rc for rc in read_all if rc[0].scored.evidence.row in head_rows or compare]
         floor, within = reading.abstain_below, reading.corroborate_within
@@ -222,18 +222,18 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
     abstained = not quotes or quotes[0].score < abstain_below
     groups: tuple[OutletQuotes, ...] = ()
     topic = set(tokenize(query.text)) - {t for o in scope for t in tokenize(o)}
-    overlap = settings.named_overlap
     shown = [*quotes, *further, *(q for p in positions for q in p.quotes)] if scope else []  # named outlets only
     words = {q.passage.id: set(tokenize(q.passage.text)) for q in shown}
-    named = [q for q in [*quotes, *further] if scope and len(topic & words[q.passage.id]) >= overlap]
+    named = [q for q in [*quotes, *further] if scope and len(topic & words[q.passage.id]) >= settings.named_overlap]
     if compare and scope:
         # "Compare how A and B describe X": each outlet's best quote; "Did A contradict B on X?" (yes/no): only
-        # quotes that share words with the question or answer it, so an off-topic question abstains
-        on_topic = [q for q in quotes if q in named or q.score >= abstain_below] if verdict else quotes
+        # quotes whose passages share words with the question, so an off-topic question abstains (no span answers
+        # a yes/no question: the reader's confidence in one does not say a quote is on the topic)
+        on_topic = [q for q in quotes if q in named] if verdict else quotes
         chosen = side_by_side(on_topic, scope)
         abstained = not chosen
         by_outlet = _per_outlet(named, scope, reading.named_quotes, {q.outlet: [q] for q in chosen.values()},
-                                words, topic, overlap)
+                                words, topic, settings.named_new_words)
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
         quotes = [*chosen.values(), *(q for q in quotes if q not in chosen.values())]
     elif not abstained:
@@ -242,7 +242,8 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             for q in position.quotes:
                 if q.outlet not in by_outlet:
                     by_outlet[q.outlet] = [q]
-        _per_outlet(named, scope, reading.named_quotes, by_outlet, words, topic, overlap)  # each named outlet
+        _per_outlet(named, scope, reading.named_quotes, by_outlet, words, topic,  # each named outlet
+                    settings.named_new_words)
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
     taken = {outlet_key(o) for p in positions for o in p.outlets} | {outlet_key(g.outlet) for g in groups}
     silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()

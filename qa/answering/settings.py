@@ -77,6 +77,8 @@ class QuoteSettings:
         trim_to: ... of at most this many words.
         named_overlap: Search words (outlet names aside) a passage of an outlet the question names shares
             with the question for that outlet's best quotes to be shown.
+        named_new_words: ... and that its third and later passages bring, which the outlet's passages shown
+            before lack (another claim the question asks of it).
     """
 
     sent_cos: float = 0.45
@@ -99,6 +101,7 @@ class QuoteSettings:
     trim_above: int = 50
     trim_to: int = 40
     named_overlap: int = 2
+    named_new_words: int = 1
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ class ReaderSettings:
             its passage reaches this (answering passages score >= 5, others <= -1 on the dev data) and its
             confidence is at least ``corroborate_within`` of the most confident reading's.
         extra_outlets: Outlets missing from the first ``k`` passages whose best passage further down (by its
-            best sentence's score) is read too (in the same batched call), so each outlet that answers is heard.
+            best sentence's score) is read too, so each outlet that answers is heard.
         named_quotes: Quotes (from different passages) shown for each outlet the question names; the
             third and later ones only when they bring words of the question the earlier ones lack. Each
             named outlet's further passages are read, best sentence score first, until it has this many.
@@ -140,7 +143,7 @@ class ReaderSettings:
     corroborate_within: float = 0.5
     position_margin: float = 2.0
     extra_outlets: int = 5
-    named_quotes: int = 3
+    named_quotes: int = 4
     margin_clip: float = 30.0
     retrieve_per_k: int = 4
 

@@ -123,3 +123,21 @@ def test_a_named_outlets_further_passage_is_read_for_its_best_sentence_not_its_r
     assert not any("ferry" in t for t in read_texts)
     valley = [q for g in result.outlets if g.outlet == "Valley Post" for q in g.quotes]
     assert valley and valley[0].passage.text == SAME and valley[0].answer_text == "Friday"
+
+
+def test_a_named_outlet_is_heard_on_each_claim_the_question_asks_of_it():
+    # four claims asked of one outlet, each stated in another of its passages: each passage that brings a word of
+    # the question the ones shown before lack is shown too (up to named_quotes), and an off-topic one never is
+    reader = FakeReader({"Friday": 4.0, "ferry": 2.0, "rise": 2.0, "resigned": 2.0})
+    rows = [("Valley Post", "The river bridge reopened on Friday after repairs."),
+            ("Valley Post", "The ferry service stopped for the winter."),
+            ("Valley Post", "Ticket prices will rise in spring."),
+            ("Valley Post", "The harbour master resigned last week."),
+            ("Valley Post", "Weather was mild and calm all month.")]
+    question = ("Does the Valley Post report that the river bridge reopened, that the ferry stopped, that ticket "
+                "prices will rise, and that the harbour master resigned?")
+    query = make_query(question, OUTLETS, ENC)
+    result = build_answer(query, retrieved(rows), reader=reader, reading=READING, k=1, scope=("Valley Post",))
+    shown = [q.passage.text for g in result.outlets if g.outlet == "Valley Post" for q in g.quotes]
+    assert len(shown) == DEFAULT_READER.named_quotes == 4 and len(set(shown)) == 4
+    assert not any("Weather" in t for t in shown)
