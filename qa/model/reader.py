@@ -5,10 +5,8 @@ stays light. The model directory (``models/reader/`` in the repo) holds ``model.
 and ``reader.json``; :func:`load_reader` loads it once per process.
 
 Each text is read as ``[CLS] question [SEP] text [SEP]`` (token types 0 / 1). A text longer than the
-model's window is read in overlapping windows and the best span over its windows is kept. Each window is
-run on its own, unpadded: the int8 graph scales its activations per run, so a window read beside others would
-read differently with each company it keeps, and padding costs model time for nothing (a run's time grows
-with the tokens it reads; N single runs take as long as one batch of N on CPU).
+model's window is read in overlapping windows and the best span over its windows is kept. All windows of
+one call go through a single batched ``session.run``.
 """
 
 from __future__ import annotations
@@ -234,21 +232,15 @@ class Reader:
         self._inputs = {i.name for i in self.session.get_inputs()}
 
     def logits(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-        """Run the model on each window of an encoded batch, unpadded (see the module docstring); returns
-        ``(start_logits, end_logits)``, each ``[windows, seq]`` (positions past a window's end: ``-1e9``)."""
+        """Run the model on an encoded batch; returns ``(start_logits, end_logits)``, each ``[windows, seq]``."""
         feeds = {"input_ids": batch.input_ids, "attention_mask": batch.attention_mask,
                  "token_type_ids": batch.token_type_ids}
-        feeds = {k: v for k, v in feeds.items() if k in self._inputs}
-        start = np.full(batch.input_ids.shape, _NEG, dtype=np.float32)
-        end = start.copy()
-        for row, width in enumerate(batch.attention_mask.sum(axis=1)):
-            one = {k: v[row:row + 1, :width] for k, v in feeds.items()}
-            s, e = self.session.run(["start_logits", "end_logits"], one)
-            start[row, :width], end[row, :width] = s[0], e[0]
+        start, end = self.session.run(["start_logits", "end_logits"],
+                                      {k: v for k, v in feeds.items() if k in self._inputs})
         return start, end
 
     def read(self, question: str, texts: list[str], max_answer_tokens: int = 30) -> list[Span]:
-        """Find the answer to ``question`` in each of ``texts`` (each window run on its own).
+        """Find the answer to ``question`` in each of ``texts`` (one batched model call).
 
         Args:
             question: The question.
