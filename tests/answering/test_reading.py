@@ -141,3 +141,20 @@ def test_a_named_outlet_is_heard_on_each_claim_the_question_asks_of_it():
     shown = [q.passage.text for g in result.outlets if g.outlet == "Valley Post" for q in g.quotes]
     assert len(shown) == DEFAULT_READER.named_quotes == 4 and len(set(shown)) == 4
     assert not any("Weather" in t for t in shown)
+
+
+def test_a_yes_no_comparison_off_the_topic_abstains_however_sure_the_reader_is():
+    # no span answers "Did A and B report on X?": a quote is on the topic only when its passage shares the
+    # question's words, never because the reader is sure of some span in it
+    reader = FakeReader({"Friday": 9.0, "spring": 9.0})
+    rows = [("Valley Post", "The river bridge reopened on Friday after repairs."),
+            ("Harbor Times", "Ticket prices will rise in spring.")]
+    question = "Did the Valley Post and the Harbor Times report on the moon landing?"
+    query = make_query(question, OUTLETS, ENC)
+    scope = ("Valley Post", "Harbor Times")
+    off = build_answer(query, retrieved(rows), reader=reader, reading=READING, scope=scope, compare=True)
+    assert off.abstained and off.outlets == ()
+    on_topic = make_query("Did the Valley Post and the Harbor Times report on the river bridge reopening?", OUTLETS,
+                          ENC)
+    on = build_answer(on_topic, retrieved(rows), reader=reader, reading=READING, scope=scope, compare=True)
+    assert not on.abstained and "Valley Post" in {g.outlet for g in on.outlets}
