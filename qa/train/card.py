@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from qa.train import data
-from qa.train.dequantize import LINEAGE_FILE
+from qa.train.dequantize import LINEAGE_FILE, is_onnx
 from qa.train.loop import TrainConfig
 
 __all__ = ["card", "sha256"]
@@ -50,11 +50,14 @@ CHAIN = (": first the earlier runs, each with `--work` its run directory and the
          "(`--init-from` the checkpoint of the one before), then")
 
 
-def _lineage(cfg: TrainConfig) -> dict[str, str]:
-    """The sections of ``<work>/lineage.md`` (``Source``, ``Learning curve``, ``Recipe``) when the run started
-    from a shipped ``.onnx`` (dequantised; see :func:`qa.train.dequantize.write_lineage`), else ``{}``."""
-    path = Path(cfg.work) / LINEAGE_FILE
-    if not (cfg.init_from or "").endswith(".onnx") or not path.exists():
+def _lineage(runs: list[tuple[str, dict]], init_from: str | None) -> dict[str, str]:
+    """The sections of ``lineage.md`` (``Source``, ``Learning curve``, ``Recipe``) of the first of ``runs`` (oldest
+    first, the last one this run, started from ``init_from``) when that run started from a shipped ``.onnx``
+    (dequantised; see :func:`qa.train.dequantize.write_lineage`), else ``{}``."""
+    work, state = runs[0]
+    first_from = (state.get("config") or {}).get("init_from") if len(runs) > 1 else init_from
+    path = Path(work) / LINEAGE_FILE
+    if not is_onnx(first_from) or not path.exists():
         return {}
     sections = {}
     for block in ("\n" + path.read_text(encoding="utf-8")).split("\n## ")[1:]:
@@ -81,18 +84,19 @@ def card(cfg: TrainConfig, state: dict, m: dict, command: str) -> str:
     runs = [*_earlier_runs(cfg.init_from), (cfg.work, state)]
     hist = "\n".join(f"| {Path(work).name} | {h['step']} | {h['em']:.4f} | {h['f1']:.4f} |" for work, st in runs
                      for h in st.get("history", []))
-    lineage = _lineage(cfg)
+    lineage = _lineage(runs, cfg.init_from)
+    first = Path(runs[0][0]).name
     hist = "\n".join(x for x in (lineage.get("Learning curve", ""), hist) if x)
     shifts = any("squadshifts" in Path(f).name for f in cfg.data)
     earlier = "".join(f"- `{Path(work).name}`: {st.get('step', '?')} steps, `{json.dumps(_hyper(st))}`\n"
                       for work, st in runs[:-1])
     if lineage:
-        earlier = (lineage.get("Recipe", "") + "\n" + earlier + f"- the last command's exported "
-                   f"`{Path(str(cfg.init_from)).name}` is this run's `--init-from` (dequantised to fp32 on load)\n")
+        earlier = (lineage.get("Recipe", "") + "\n" + f"- the last command's exported model is `{first}`'s "
+                   "`--init-from` (dequantised to fp32 on load)\n" + earlier)
     earlier = earlier + "\n" if earlier else ""
     start = (f"\nInitialised from the dequantised shipped model: {lineage.get('Source', '')}; the learning curve "
              "below continues that model's.") if lineage else ""
-    via = "; this run from the dequantised int8 model of the one before" if lineage else ""
+    via = f"; `{first}` from the dequantised int8 model of the one before" if lineage else ""
     thr = "\n".join(f"| {t} | {v[0]:.3f} | {v[1]:.3f} |" for t, v in nb["by_threshold"].items())
     sw, sn = m.get("int8_sentence_window", {"em": 0, "f1": 0, "n": 0}), m.get("int8_sentence_null", {})
     sthr = "\n".join(f"| {t} | {v[0]:.3f} | {v[1]:.3f} |" for t, v in sn.get("by_threshold", {}).items())

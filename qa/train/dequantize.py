@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["LINEAGE_FILE", "init_from_onnx", "load_onnx_weights", "state_dict_from_onnx", "write_lineage"]
+__all__ = ["LINEAGE_FILE", "init_from_onnx", "is_onnx", "load_onnx_weights", "state_dict_from_onnx", "write_lineage"]
 
 LINEAGE_FILE = "lineage.md"
 # the weighted nodes of one encoder layer along the data path, and the head's
@@ -27,6 +27,11 @@ LAYER_OPS = ["QAttention", "MatMulInteger", "SkipLayerNormalization", "MatMulInt
              "MatMulInteger", "SkipLayerNormalization"]
 HEAD_OPS = ["MatMulInteger", "Add"]
 PASS_THROUGH = {"DynamicQuantizeLinear", "Cast", "Mul"}
+
+
+def is_onnx(init_from: str | None) -> bool:
+    """Whether ``--init-from`` names an ONNX graph (loaded through :func:`init_from_onnx`), not torch weights."""
+    return bool(init_from) and str(init_from).endswith(".onnx")
 
 
 def dequantize(q: np.ndarray, scale: np.ndarray, zero_point: np.ndarray) -> np.ndarray:

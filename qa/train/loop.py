@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from qa.model.reader import Span, decode, encode
 from qa.train import data
+from qa.train.dequantize import init_from_onnx, is_onnx
 from qa.train.evaluate import squad_scores
 
 log = logging.getLogger(__name__)
@@ -179,9 +180,7 @@ def train(cfg: TrainConfig, resume: bool = False) -> dict[str, object]:
         return feats, order
 
     model = build_model(cfg.base)
-    if cfg.init_from and cfg.init_from.endswith(".onnx"):  # the shipped int8 graph, dequantised; fresh optimiser
-        from qa.train.dequantize import init_from_onnx
-
+    if is_onnx(cfg.init_from):  # the shipped int8 graph, dequantised; fresh optimiser
         init_from_onnx(model, cfg.init_from, work)
         log.info("initialised from the dequantised %s", cfg.init_from)
     elif cfg.init_from:  # continue from saved weights (a state dict or a training checkpoint), fresh optimiser

@@ -105,3 +105,33 @@ def test_card_of_a_run_started_from_the_onnx_keeps_the_earlier_learning_curve(tm
     runs = [line.split(" | ")[0] for line in text.splitlines() if line.startswith("| v")]
     assert runs[0] == "| v2" and "| v5" in runs and "| v6" in runs and runs.index("| v6") == len(runs) - 1
     assert "dequantised shipped model" in text and "- `v2`:" in text and "- `v5`: `python -m qa.train" in text
+
+
+def test_card_of_a_run_continuing_one_started_from_the_onnx_keeps_the_whole_lineage(tmp_path: Path) -> None:
+    # v6 started from the shipped model.onnx; v6b continues from v6's checkpoint: v6b's card still holds v2-v5
+    from qa.train.card import card
+    from qa.train.dequantize import write_lineage
+    from qa.train.loop import TrainConfig
+    from tests.train.test_train_reader import squad_file
+
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    (shipped / "model.onnx").write_bytes(b"graph")
+    (shipped / "MODEL_CARD.md").write_text((SHIPPED.parent / "MODEL_CARD.md").read_text())
+    v6, v6b = tmp_path / "v6", tmp_path / "v6b"
+    write_lineage(shipped / "model.onnx", v6)
+    v6_state = {"step": 304, "history": [{"step": 300, "em": 0.6, "f1": 0.71, "n": 400, "answered": 0.9}],
+                "config": {"lr": 2e-5, "init_from": str(shipped / "model.onnx")}}
+    (v6 / "state.json").write_text(json.dumps(v6_state))
+    state = {"step": 1632, "history": [{"step": 1200, "em": 0.55, "f1": 0.68, "n": 400, "answered": 0.9}],
+             "config": {"lr": 2e-5, "init_from": str(v6 / "best.pt")}}
+    data_file = squad_file(tmp_path)
+    cfg = TrainConfig(data=[str(data_file)], eval=str(data_file), work=str(v6b), base="",
+                      init_from=str(v6 / "best.pt"))
+    metrics = json.loads((SHIPPED.parent / "reader.json").read_text())["metrics"]
+    text = card(cfg, state, metrics, "python -m qa.train --init-from v6/best.pt")
+    runs = [line.split(" | ")[0] for line in text.splitlines() if line.startswith("| v")]
+    assert runs[0] == "| v2" and "| v5" in runs and runs[-2:] == ["| v6", "| v6b"]
+    assert "dequantised shipped model" in text and "- `v5`: `python -m qa.train" in text
+    recipe = text[text.index("- `v2`:"):]
+    assert recipe.index("- `v5`:") < recipe.index("`v6`'s `--init-from`") < recipe.index("- `v6`: 304 steps")
