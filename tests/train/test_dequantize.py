@@ -83,7 +83,9 @@ def test_a_key_the_graph_lacks_fails_loudly(dequantized) -> None:
         del dequantized.extra_head
 
 
-def test_card_of_a_run_started_from_the_onnx_keeps_the_earlier_learning_curve(tmp_path: Path) -> None:
+def _card_started_from_a_shipped_copy(tmp_path: Path, chain: list[tuple[str, dict]], init_from: str) -> str:
+    """The card of the last run of ``chain`` (run name, state; the first started from a copy of the shipped
+    model.onnx, whose lineage it wrote; earlier runs' states saved as their ``state.json``)."""
     from qa.train.card import card
     from qa.train.dequantize import write_lineage
     from qa.train.loop import TrainConfig
@@ -93,15 +95,23 @@ def test_card_of_a_run_started_from_the_onnx_keeps_the_earlier_learning_curve(tm
     shipped.mkdir()
     (shipped / "model.onnx").write_bytes(b"graph")
     (shipped / "MODEL_CARD.md").write_text((SHIPPED.parent / "MODEL_CARD.md").read_text())
-    work = tmp_path / "v6"
-    write_lineage(shipped / "model.onnx", work)
-    state = {"step": 300, "history": [{"step": 300, "em": 0.5, "f1": 0.7, "n": 400, "answered": 0.9}],
-             "config": {"lr": 2e-5, "init_from": str(shipped / "model.onnx")}}
+    write_lineage(shipped / "model.onnx", tmp_path / chain[0][0])
+    for _, state in chain:
+        state["config"]["init_from"] = state["config"]["init_from"].replace("SHIPPED", str(shipped / "model.onnx"))
+    for name, state in chain[:-1]:
+        (tmp_path / name / "state.json").write_text(json.dumps(state))
     data_file = squad_file(tmp_path)
-    cfg = TrainConfig(data=[str(data_file)], eval=str(data_file), work=str(work), base="",
-                      init_from=str(shipped / "model.onnx"))
+    name, state = chain[-1]
+    cfg = TrainConfig(data=[str(data_file)], eval=str(data_file), work=str(tmp_path / name), base="",
+                      init_from=state["config"]["init_from"])
     metrics = json.loads((SHIPPED.parent / "reader.json").read_text())["metrics"]
-    text = card(cfg, state, metrics, "python -m qa.train --init-from model.onnx")
+    return card(cfg, state, metrics, f"python -m qa.train --init-from {init_from}")
+
+
+def test_card_of_a_run_started_from_the_onnx_keeps_the_earlier_learning_curve(tmp_path: Path) -> None:
+    state = {"step": 300, "history": [{"step": 300, "em": 0.5, "f1": 0.7, "n": 400, "answered": 0.9}],
+             "config": {"lr": 2e-5, "init_from": "SHIPPED"}}
+    text = _card_started_from_a_shipped_copy(tmp_path, [("v6", state)], "model.onnx")
     runs = [line.split(" | ")[0] for line in text.splitlines() if line.startswith("| v")]
     assert runs[0] == "| v2" and "| v5" in runs and "| v6" in runs and runs.index("| v6") == len(runs) - 1
     assert "dequantised shipped model" in text and "- `v2`:" in text and "- `v5`: `python -m qa.train" in text
@@ -109,27 +119,11 @@ def test_card_of_a_run_started_from_the_onnx_keeps_the_earlier_learning_curve(tm
 
 def test_card_of_a_run_continuing_one_started_from_the_onnx_keeps_the_whole_lineage(tmp_path: Path) -> None:
     # v6 started from the shipped model.onnx; v6b continues from v6's checkpoint: v6b's card still holds v2-v5
-    from qa.train.card import card
-    from qa.train.dequantize import write_lineage
-    from qa.train.loop import TrainConfig
-    from tests.train.test_train_reader import squad_file
-
-    shipped = tmp_path / "shipped"
-    shipped.mkdir()
-    (shipped / "model.onnx").write_bytes(b"graph")
-    (shipped / "MODEL_CARD.md").write_text((SHIPPED.parent / "MODEL_CARD.md").read_text())
-    v6, v6b = tmp_path / "v6", tmp_path / "v6b"
-    write_lineage(shipped / "model.onnx", v6)
-    v6_state = {"step": 304, "history": [{"step": 300, "em": 0.6, "f1": 0.71, "n": 400, "answered": 0.9}],
-                "config": {"lr": 2e-5, "init_from": str(shipped / "model.onnx")}}
-    (v6 / "state.json").write_text(json.dumps(v6_state))
-    state = {"step": 1632, "history": [{"step": 1200, "em": 0.55, "f1": 0.68, "n": 400, "answered": 0.9}],
-             "config": {"lr": 2e-5, "init_from": str(v6 / "best.pt")}}
-    data_file = squad_file(tmp_path)
-    cfg = TrainConfig(data=[str(data_file)], eval=str(data_file), work=str(v6b), base="",
-                      init_from=str(v6 / "best.pt"))
-    metrics = json.loads((SHIPPED.parent / "reader.json").read_text())["metrics"]
-    text = card(cfg, state, metrics, "python -m qa.train --init-from v6/best.pt")
+    v6 = {"step": 304, "history": [{"step": 300, "em": 0.6, "f1": 0.71, "n": 400, "answered": 0.9}],
+          "config": {"lr": 2e-5, "init_from": "SHIPPED"}}
+    v6b = {"step": 1632, "history": [{"step": 1200, "em": 0.55, "f1": 0.68, "n": 400, "answered": 0.9}],
+           "config": {"lr": 2e-5, "init_from": str(tmp_path / "v6" / "best.pt")}}
+    text = _card_started_from_a_shipped_copy(tmp_path, [("v6", v6), ("v6b", v6b)], "v6/best.pt")
     runs = [line.split(" | ")[0] for line in text.splitlines() if line.startswith("| v")]
     assert runs[0] == "| v2" and "| v5" in runs and runs[-2:] == ["| v6", "| v6b"]
     assert "dequantised shipped model" in text and "- `v5`: `python -m qa.train" in text
