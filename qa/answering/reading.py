@@ -34,6 +34,7 @@ class Reading:
         answer: The best span in passage coordinates, or None when the window had no tokens.
         margin: Span score minus "no answer" score (logits): how sure the reader is that it answers.
         prob: Probability of the span against every other span and "no answer".
+        rival_gap: Span score minus that of the best span sharing no word piece with it (logits; ``inf``: none).
     """
 
     scored: Scored
@@ -42,6 +43,7 @@ class Reading:
     answer: Span | None
     margin: float
     prob: float
+    rival_gap: float = math.inf
 
 
 def _words(text: str, span: Span) -> int:
@@ -106,7 +108,8 @@ def read(questions: Sequence[str], ranked: Sequence[tuple[Scored, int]], reader:
             answer = Span(w.start + span.start, w.start + span.end) if found else None
             clip = settings.margin_clip
             margin = max(-clip, min(clip, span.score - span.null_score)) if found else -clip
-            out[k] = Reading(ranked[k][0], ranked[k][1], w, answer, margin, span.prob if found else 0.0)
+            out[k] = Reading(ranked[k][0], ranked[k][1], w, answer, margin, span.prob if found else 0.0,
+                             span.score - span.rival if found else math.inf)
     return [r for r in out if r is not None]
 
 

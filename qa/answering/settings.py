@@ -118,6 +118,9 @@ class ReaderSettings:
             itself is right (token F1 >= 0.5 with a gold answer), fitted by ``qa calibrate-reader``; None: the
             span's own probability stands in.
         show_span_above: A short answer is marked only when that probability reaches this.
+        show_span_gap: ... and only when the reader's span outscores every span sharing no word with it, in the
+            window read, by this many logits: with another answer nearly as likely ("to 25, down from 27 years
+            old": "27 years old" 11.2, "25" 10.5) the reader does not know which, and neither does the user.
         corroborate_within: Another outlet's quote corroborates when the reader found the same answer
             in it and its confidence is at least this share of the best quote's for the same part (and
             not under ``abstain_below``); the best quote of each part of the question stands on its own.
@@ -140,6 +143,7 @@ class ReaderSettings:
     span_calibration: tuple[float, float, float, float] | None = None
     abstain_below: float = 0.2
     show_span_above: float = 0.5
+    show_span_gap: float = 2.0
     corroborate_within: float = 0.5
     position_margin: float = 2.0
     extra_outlets: int = 5

@@ -5,7 +5,8 @@ The reader marks a span in every passage it reads; a user reads that span first,
 * its calibrated probability of being right (a logistic over the reading's features, fitted by
   ``qa calibrate-reader`` on dev data: token F1 >= 0.5 with a gold answer) reaches ``show_span_above``
   (without fitted weights: the span's own probability),
-* and it says something the question does not: a span whose words all occur in the question is an echo.
+* and it says something the question does not: a span whose words all occur in the question is an echo,
+* and the reader saw no other answer nearly as likely in the same window (:func:`is_ambiguous`).
 
 A bare number keeps the unit the sentence gives it: "20,000" becomes "20,000 hryvnias a month".
 """
@@ -19,7 +20,7 @@ from qa.answering.settings import ReaderSettings
 from qa.textmatch import normalize_answer
 from qa.types import Span
 
-__all__ = ["is_echo", "show_answer", "span_confidence", "with_unit"]
+__all__ = ["is_ambiguous", "is_echo", "show_answer", "span_confidence", "with_unit"]
 
 _NUMBER = re.compile(r"(?:[$€£¥₴]\s?)?\d[\d,.\s]*(?:\s?(?:%|percent|per\s?cent))?|"
                      r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
@@ -37,6 +38,11 @@ _WORD = re.compile(r"\s+([A-Za-z][A-Za-z'-]*)")
 def span_confidence(reading: Reading, settings: ReaderSettings) -> float:
     """Probability (0..1) that the reading's span is right: the fitted span calibration, else its probability."""
     return reading.prob if settings.span_calibration is None else logistic(settings.span_calibration, reading)
+
+
+def is_ambiguous(reading: Reading, settings: ReaderSettings) -> bool:
+    """True when a span sharing no word with the reading's is within ``show_span_gap`` logits of it."""
+    return reading.rival_gap < settings.show_span_gap
 
 
 def is_echo(answer: str, question: str) -> bool:
@@ -84,6 +90,7 @@ def show_answer(reading: Reading, question: str, settings: ReaderSettings, quote
     if span is None or not (quote.start <= span.start < span.end <= quote.end):
         return None
     text = reading.scored.evidence.passage.text
-    if span_confidence(reading, settings) < settings.show_span_above or is_echo(text[span.start:span.end], question):
+    if (span_confidence(reading, settings) < settings.show_span_above or is_ambiguous(reading, settings)
+            or is_echo(text[span.start:span.end], question)):
         return None
     return with_unit(text, span, quote.end)

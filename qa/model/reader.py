@@ -36,6 +36,8 @@ class Span:
         null_score: Start + end logit of ``[CLS]`` ("no answer here"); over several windows, the lowest.
         prob: Softmax probability of the best span (start prob x end prob, ``[CLS]`` competing).
         null_prob: Softmax probability of "no answer" in the window the best span came from.
+        rival: Score of the best span sharing no token with the best one, in the same window (``-inf``: none):
+            another answer the reader nearly gave ("25" against "27 years old").
     """
 
     start: int
@@ -44,6 +46,7 @@ class Span:
     null_score: float
     prob: float = 0.0
     null_prob: float = 1.0
+    rival: float = float("-inf")
 
     @property
     def has_answer(self) -> bool:
@@ -161,12 +164,15 @@ def decode(batch: Batch, start_logits: np.ndarray, end_logits: np.ndarray, texts
         ps, pe = _softmax_at(s, keep), _softmax_at(e, keep)
         offs = batch.offsets[i]
         c0, c1 = _trim(texts[i], offs[first + a][0], offs[first + b][1])
-        best[i] = Span(c0, c1, score, null, float(ps[p0 + a] * pe[p0 + b]), float(ps[0] * pe[0]))
+        k = np.arange(n)
+        apart = ~((k[:, None] <= b) & (k[None, :] >= a))  # spans sharing no token with [a, b]
+        rival = float(scores[apart].max()) if apart.any() else float("-inf")
+        best[i] = Span(c0, c1, score, null, float(ps[p0 + a] * pe[p0 + b]), float(ps[0] * pe[0]), rival)
     out = []
     for i, span in enumerate(best):
         null = float(nulls[i]) if np.isfinite(nulls[i]) else 0.0
         out.append(Span(0, 0, float("-inf"), null) if span is None else
-                   Span(span.start, span.end, span.score, null, span.prob, span.null_prob))
+                   Span(span.start, span.end, span.score, null, span.prob, span.null_prob, span.rival))
     return out
 
 

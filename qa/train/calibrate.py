@@ -31,7 +31,7 @@ import numpy as np
 import qa
 from qa import outlet_key
 from qa.answering.reading import Reading, features, quote_of
-from qa.answering.shown import is_echo
+from qa.answering.shown import is_ambiguous, is_echo
 from qa.train.spangate import SpanSample, choose_span_gate, sigmoid, span_right
 
 __all__ = ["Question", "Sample", "choose_thresholds", "fit_logistic", "main"]
@@ -84,7 +84,8 @@ def squad_questions(path: Path, reader: qa.Answerer) -> Iterator[Question]:
                     a, b = _quote(r, answerer)
                     guess = text[r.answer.start:r.answer.end] if r.answer else ""
                     samples.append(Sample(features(r), any(g in text[a:b] for g in golds), r.prob,
-                                          span_right(guess, golds), is_echo(guess, item["question"])))
+                                          span_right(guess, golds), is_echo(guess, item["question"])
+                                          or is_ambiguous(r, answerer.reading)))
                 yield Question("squad", True, samples)
         store.close()
 
@@ -107,7 +108,7 @@ def multihop_questions(path: Path, index: Path, reader: qa.Answerer) -> Iterator
             guess = p.text[r.answer.start:r.answer.end] if r.answer else ""
             gold = item.get("answer") if item.get("question_type") == "inference_query" else None  # entities
             samples.append(Sample(features(r), right, r.prob, span_right(guess, [gold]) if gold else None,
-                                  is_echo(guess, item["query"])))
+                                  is_echo(guess, item["query"]) or is_ambiguous(r, answerer.reading)))
         yield Question("multihop", answerable, samples)
     store.close()
 
@@ -173,8 +174,9 @@ def _write(reader_dir: Path, answering: dict, report: dict) -> None:
              f"probability, sentence_score = the sentence scorer's raw score. Abstain below "
              f"{answering['abstain_below']:.4f}.\n"
              f"Bold short answer: shown when sigmoid({v[0]:.4f} + {v[1]:.4f}·margin + {v[2]:.4f}·span_prob + "
-             f"{v[3]:.4f}·sentence_score) >= {answering['show_span_above']:.4f} and it is not an "
-             f"echo of the question; on SQuAD the shown spans are right (token F1 >= 0.5) "
+             f"{v[3]:.4f}·sentence_score) >= {answering['show_span_above']:.4f}, it is not an "
+             f"echo of the question and no span apart from it in its window is within show_span_gap logits of it "
+             f"(ReaderSettings); on SQuAD the shown spans are right (token F1 >= 0.5) "
              f"{report['squad_span_precision']:.3f} of the time, shown for {report['squad_span_shown']:.3f} of the "
              f"questions; MultiHop-RAG inference questions {report['multihop_span_precision']:.3f} / "
              f"{report['multihop_span_shown']:.3f}.\n"

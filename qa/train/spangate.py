@@ -29,7 +29,7 @@ class SpanSample:
         kind: ``"squad"`` or ``"multihop"``.
         features: The reading's calibration features (:func:`qa.answering.reading.features`).
         right: Token F1 of the span with a gold answer >= 0.5.
-        echo: The span only repeats words of the question (never shown).
+        echo: The span only repeats words of the question, or another answer was nearly as likely (never shown).
     """
 
     kind: str

@@ -100,3 +100,21 @@ def test_a_trial_question_never_shows_its_wrong_bold_answer(seed_index: Path, qu
         assert right in shown
     if right is not None:  # the sentence that holds the answer is still quoted
         assert not result.abstained and any(right in q.text for q in result.quotes[:3])
+
+
+def test_no_bold_answer_when_another_answer_was_nearly_as_likely() -> None:
+    from dataclasses import replace
+
+    from qa.answering.settings import ReaderSettings
+    from qa.answering.shown import is_ambiguous, show_answer
+    from tests.answering.test_positions import reading
+
+    r = reading(0, "Daily Ledger", "The draft law would lower the age to", "25", ", down from 27 years old.", 9.0)
+    settings = ReaderSettings(span_calibration=None, show_span_above=0.5)  # the span's own probability: 0.9
+    quote = r.window
+    sure = replace(r, rival_gap=settings.show_span_gap + 0.5)
+    torn = replace(r, rival_gap=settings.show_span_gap - 0.5)
+    assert not is_ambiguous(sure, settings) and is_ambiguous(torn, settings)
+    shown = show_answer(sure, "To what age?", settings, quote)
+    assert shown is not None and r.scored.evidence.passage.text[shown.start:shown.end] == "25"
+    assert show_answer(torn, "To what age?", settings, quote) is None

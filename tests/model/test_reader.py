@@ -109,3 +109,21 @@ def test_a_span_is_trimmed_of_every_space_python_strips() -> None:
     for text in ("\x1f000", "\u2003000\x1c", " 000\n"):  # \x1c-\x1f, em space: str.strip() removes them too
         a, b = _trim(text, 0, len(text))
         assert text[a:b] == "000"
+
+
+def test_the_rival_is_the_best_span_apart_from_the_chosen_one(reader) -> None:
+    # "to 25, down from 27 years old": the reader hesitates between the two ages; its rival is the other one
+    question = "To what age did the draft law propose lowering the mobilization age?"
+    text = ("Shortly after, Ukraine's parliament published a draft law, proposing to lower the age of people who "
+            "can be mobilized to 25, down from 27 years old.")
+    (span,) = reader.read(question, [text])
+    assert span.rival < span.score and span.score - span.rival < 2.0
+    chosen = text[span.start:span.end]
+    other = "25" if "27" in chosen else "27"
+    # the rival is the other age: read alone with the chosen span's words removed, the other age wins and
+    # scores what the rival did, give or take the change in what the tokens around it see
+    (alone,) = reader.read(question, [text.replace(chosen, "")])
+    assert other in text.replace(chosen, "")[alone.start:alone.end]
+    # a text with one candidate only has no rival of note: every span apart from it is far below
+    (single,) = reader.read("Who signed the decree?", ["President Zelensky signed the decree."])
+    assert single.score - single.rival > 2.0
