@@ -70,6 +70,18 @@ def _hyper(state: dict) -> dict:
     return {k: v for k, v in state.get("config", {}).items() if k not in ("data", "eval", "work", "base", "extra")}
 
 
+def _hardware(cfg: TrainConfig) -> str:
+    if cfg.device.startswith("cuda"):
+        return "on one GPU (`--device cuda`, weights brought back in fp16 and exported on the CPU)"
+    return "on 2 CPU cores\n(shared, `nice -n 19`)"
+
+
+def _reproduce_time(cfg: TrainConfig) -> str:
+    if cfg.device.startswith("cuda"):
+        return "a few minutes a run on one GPU; on 2 CPU cores (`--device cpu`) about 3-4 s a step"
+    return "CPU, ~1-2 h a run on 2 cores"
+
+
 def card(cfg: TrainConfig, state: dict, m: dict, command: str) -> str:
     """The model card (Markdown)."""
     files, n_train = [], 0
@@ -145,8 +157,8 @@ Hyper-parameters: `{json.dumps(hp)}`. AdamW (weight decay {cfg.weight_decay}, no
 (padding masked). Early stopping on EM/F1 of {cfg.eval_limit} answerable questions of the
 eval split (gold paragraph), every {cfg.eval_every} steps and at each epoch end; the best model is exported.
 Steps: {state.get('step', '?')} (of {state.get('total_steps', '?')} planned; {stopped});
-best at step {state.get('best_step', '?')}; training wall time {state.get('seconds', 0) / 60:.1f} min on 2 CPU cores
-(shared, `nice -n 19`).{start}
+best at step {state.get('best_step', '?')}; training wall time {state.get('seconds', 0) / 60:.1f} min
+{_hardware(cfg)}.{start}
 
 Learning curve (each run continues from the last checkpoint of the one before it, `--init-from`{via}):
 
@@ -154,7 +166,7 @@ Learning curve (each run continues from the last checkpoint of the one before it
 |---|---|---|---|
 {hist}
 
-Reproduce (CPU, ~1-2 h a run on 2 cores; seed {cfg.seed}){CHAIN if earlier else ""}:
+Reproduce ({_reproduce_time(cfg)}; seed {cfg.seed}){CHAIN if earlier else ""}:
 
 {earlier}    {command}
 
