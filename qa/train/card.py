@@ -160,7 +160,8 @@ Steps: {state.get('step', '?')} (of {state.get('total_steps', '?')} planned; {st
 best at step {state.get('best_step', '?')}; training wall time {state.get('seconds', 0) / 60:.1f} min
 {_hardware(cfg)}.{start}
 
-Learning curve (each run continues from the last checkpoint of the one before it, `--init-from`{via}):
+Learning curve (each run continues from the last checkpoint of the one before it, `--init-from`{via};
+each run draws its early-stopping subset with its own seed, so F1 compares within a run, not across runs):
 
 | run | step | EM (subset) | F1 (subset) |
 |---|---|---|---|
