@@ -20,7 +20,7 @@ from qa.answering.settings import ReaderSettings
 from qa.textmatch import normalize_answer
 from qa.types import Span
 
-__all__ = ["is_ambiguous", "is_echo", "show_answer", "span_confidence", "with_unit"]
+__all__ = ["is_ambiguous", "is_echo", "never_shown", "show_answer", "span_confidence", "with_unit"]
 
 _NUMBER = re.compile(r"(?:[$€£¥₴]\s?)?\d[\d,.\s]*(?:\s?(?:%|percent|per\s?cent))?|"
                      r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
@@ -50,6 +50,12 @@ def is_echo(answer: str, question: str) -> bool:
     words = normalize_answer(answer).split()
     asked = set(normalize_answer(question).split())
     return not words or all(w in asked for w in words)
+
+
+def never_shown(reading: Reading, answer: str, question: str, settings: ReaderSettings) -> bool:
+    """True when the reading's span ``answer`` is not marked whatever its confidence: another answer was nearly
+    as likely (:func:`is_ambiguous`) or it only repeats the question (:func:`is_echo`)."""
+    return is_ambiguous(reading, settings) or is_echo(answer, question)
 
 
 def with_unit(text: str, span: Span, limit: int) -> Span:
@@ -90,7 +96,7 @@ def show_answer(reading: Reading, question: str, settings: ReaderSettings, quote
     if span is None or not (quote.start <= span.start < span.end <= quote.end):
         return None
     text = reading.scored.evidence.passage.text
-    if (span_confidence(reading, settings) < settings.show_span_above or is_ambiguous(reading, settings)
-            or is_echo(text[span.start:span.end], question)):
+    if (span_confidence(reading, settings) < settings.show_span_above
+            or never_shown(reading, text[span.start:span.end], question, settings)):
         return None
     return with_unit(text, span, quote.end)

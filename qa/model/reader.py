@@ -164,9 +164,8 @@ def decode(batch: Batch, start_logits: np.ndarray, end_logits: np.ndarray, texts
         ps, pe = _softmax_at(s, keep), _softmax_at(e, keep)
         offs = batch.offsets[i]
         c0, c1 = _trim(texts[i], offs[first + a][0], offs[first + b][1])
-        k = np.arange(n)
-        apart = ~((k[:, None] <= b) & (k[None, :] >= a))  # spans sharing no token with [a, b]
-        rival = float(scores[apart].max()) if apart.any() else float("-inf")
+        # spans sharing no token with [a, b] end before a or start after b (the band keeps start <= end)
+        rival = max((float(x.max()) for x in (scores[:a, :a], scores[b + 1:, b + 1:]) if x.size), default=-np.inf)
         best[i] = Span(c0, c1, score, null, float(ps[p0 + a] * pe[p0 + b]), float(ps[0] * pe[0]), rival)
     out = []
     for i, span in enumerate(best):

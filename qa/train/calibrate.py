@@ -31,7 +31,7 @@ import numpy as np
 import qa
 from qa import outlet_key
 from qa.answering.reading import Reading, features, quote_of
-from qa.answering.shown import is_ambiguous, is_echo
+from qa.answering.shown import never_shown
 from qa.train.spangate import SpanSample, choose_span_gate, sigmoid, span_right
 
 __all__ = ["Question", "Sample", "choose_thresholds", "fit_logistic", "main"]
@@ -75,6 +75,7 @@ def squad_questions(path: Path, reader: qa.Answerer) -> Iterator[Question]:
         index, _ = build_squad_index(paragraphs, Path(tmp))
         store = qa.IndexStore.open(index)
         answerer = qa.Answerer(store, reader.settings, reader=reader.reader)
+        gate = answerer.reading  # the bold answer's settings, read once
         for _, _, qas in paragraphs:
             for item in qas:
                 golds = [a["text"] for a in item.get("answers", []) if a.get("text")]
@@ -84,8 +85,7 @@ def squad_questions(path: Path, reader: qa.Answerer) -> Iterator[Question]:
                     a, b = _quote(r, answerer)
                     guess = text[r.answer.start:r.answer.end] if r.answer else ""
                     samples.append(Sample(features(r), any(g in text[a:b] for g in golds), r.prob,
-                                          span_right(guess, golds), is_echo(guess, item["question"])
-                                          or is_ambiguous(r, answerer.reading)))
+                                          span_right(guess, golds), never_shown(r, guess, item["question"], gate)))
                 yield Question("squad", True, samples)
         store.close()
 
@@ -94,6 +94,7 @@ def multihop_questions(path: Path, index: Path, reader: qa.Answerer) -> Iterator
     """MultiHop-RAG queries: a quote is right when it overlaps a gold fact of its outlet (null: never)."""
     store = qa.IndexStore.open(index)
     answerer = qa.Answerer(store, reader.settings, reader=reader.reader)
+    gate = answerer.reading  # the bold answer's settings, read once
     for item in json.loads(path.read_text()):
         evidence = item.get("evidence_list") or []
         answerable = item.get("question_type") != "null_query" and bool(evidence)
@@ -108,7 +109,7 @@ def multihop_questions(path: Path, index: Path, reader: qa.Answerer) -> Iterator
             guess = p.text[r.answer.start:r.answer.end] if r.answer else ""
             gold = item.get("answer") if item.get("question_type") == "inference_query" else None  # entities
             samples.append(Sample(features(r), right, r.prob, span_right(guess, [gold]) if gold else None,
-                                  is_echo(guess, item["query"]) or is_ambiguous(r, answerer.reading)))
+                                  never_shown(r, guess, item["query"], gate)))
         yield Question("multihop", answerable, samples)
     store.close()
 
