@@ -34,7 +34,8 @@ D = os.environ.get("DATA_DIR", ".gpu/data") + "/"
 DATA = [D + f for f in ("squad_dev_half_train_split.json", "squad_v2_train_subset.json",
                         "squadshifts_amazon_reviews.json", "squadshifts_new_wiki.json", "squadshifts_reddit.json")]
 EVAL = D + "dev_half_eval_split.json"
-COMMON = ["--data", *DATA, "--eval", EVAL, "--base", ".gpu/base", "--init-from", "models/reader/model.onnx",
+BASE = ".gpu/base"  # config.json and the tokenizer only
+COMMON = ["--data", *DATA, "--eval", EVAL, "--base", BASE, "--init-from", "models/reader/model.onnx",
           "--seed", "21", "--batch-size", "32", "--max-len", "192", "--eval-limit", "400", "--patience", "4",
           "--max-minutes", TRAIN_MIN, "--threads", "4", "--device", DEVICE, "--no-export"]
 CONFIGS = {
@@ -56,10 +57,10 @@ def _best(name: str, full: list, tok) -> dict:
     from qa.train.evaluate import squad_scores
     from qa.train.loop import TorchPredictor, TrainConfig, build_model
 
-    model = build_model(".gpu/base")
+    model = build_model(BASE)
     model.load_state_dict(torch.load(RUNS / name / "best.pt", map_location="cpu"))
     model.to(DEVICE).eval()
-    cfg = TrainConfig(data=DATA, eval=EVAL, work=str(RUNS / name), base=".gpu/base")
+    cfg = TrainConfig(data=DATA, eval=EVAL, work=str(RUNS / name), base=BASE)
     return squad_scores(TorchPredictor(model, tok, cfg), full)
 
 
@@ -78,9 +79,7 @@ def drive() -> None:
     procs = {}
     if os.environ.get("ONLY"):
         configs = {k: v for k, v in configs.items() if k in os.environ["ONLY"].split(",")}
-    for name, extra in configs.items():
-        if os.environ.get("SKIP"):
-            break
+    for name, extra in ({} if os.environ.get("SKIP") else configs).items():
         work = RUNS / name
         work.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "qa.train", *COMMON, *extra, "--work", str(work), "--out", str(work / "out")]
@@ -105,7 +104,7 @@ def drive() -> None:
     full = [ex for ex in load_squad([EVAL])[0] if ex.answers]
     if SMOKE:
         full = full[:8]
-    tok = load_tokenizer(".gpu/base")
+    tok = load_tokenizer(BASE)
     scores = {}
     best_name, best_f1 = None, -1.0
     for name in configs:
