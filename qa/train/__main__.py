@@ -42,6 +42,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--device", default="cpu", help="torch device to train on: cpu, cuda, or auto (cuda when present)")
     p.add_argument("--init-from", help="start from these weights (best.pt, a checkpoint, a state dict, "
                    "or a shipped int8 model.onnx, dequantised)")
+    p.add_argument("--keep-layers", type=_layers, help="a smaller reader: keep these encoder layers of the "
+                   "--init-from reader, e.g. 0,2,5 (its other layers are dropped)")
+    p.add_argument("--distill", type=float, default=0.0, help="share of the loss from the --init-from reader's "
+                   "start/end distributions (0: gold spans only)")
+    p.add_argument("--temperature", type=float, default=2.0, help="softening of both distributions for --distill")
     p.add_argument("--resume", action="store_true", help="continue from WORK/checkpoint/last.pt")
     p.add_argument("--no-export", action="store_true", help="train only")
     p.add_argument("--export-only", action="store_true", help="export WORK/best.pt (or --checkpoint) only")
@@ -52,6 +57,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--reuse-fp32", action="store_true",
                    help="with --export-only: take the fp32 scores from OUT/reader.json (same checkpoint)")
     return p.parse_args(argv)
+
+
+def _layers(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"layer numbers separated by commas, got {text!r}") from None
 
 
 def prepare_process(base: str | None = None) -> str:
@@ -91,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         freeze_embeddings=args.freeze_embeddings, limit=args.limit, sample=args.sample, eval_limit=args.eval_limit,
         eval_every=args.eval_every, ckpt_every=args.ckpt_every, patience=args.patience,
         max_minutes=args.max_minutes, threads=args.threads,
-        init_from=args.init_from, device=train_device(args.device))
+        init_from=args.init_from, device=train_device(args.device), keep_layers=args.keep_layers,
+        distill=args.distill, temperature=args.temperature)
     if not args.export_only:
         state = train(cfg, resume=args.resume)
         logging.info("trained %s steps in %.1f min; best eval F1 %.4f at step %s", state["step"],

@@ -22,7 +22,7 @@ TOKENIZER_FILES = ("vocab.txt", "tokenizer_config.json", "special_tokens_map.jso
 
 def load_best(cfg: TrainConfig, checkpoint: str | None = None) -> ReaderModel:
     """The trained model (``<work>/best.pt``, or another state dict / training checkpoint), eager attention."""
-    model = build_model(cfg.base, attn="eager")
+    model = build_model(cfg.base, attn="eager", layers=len(cfg.keep_layers) if cfg.keep_layers else None)
     saved = torch.load(checkpoint or Path(cfg.work) / "best.pt", map_location="cpu", weights_only=False)
     model.load_state_dict(saved.get("model", saved))
     return model.eval()

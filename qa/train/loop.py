@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ from tqdm import tqdm
 from qa.model.reader import Span, decode, encode
 from qa.train import data
 from qa.train.dequantize import init_from_onnx, is_onnx
+from qa.train.distill import keep_layers, reader_loss
 from qa.train.evaluate import squad_scores
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,9 @@ class TrainConfig:
     threads: int = 2
     init_from: str | None = None
     device: str = "cpu"
+    keep_layers: list[int] | None = None
+    distill: float = 0.0
+    temperature: float = 2.0
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -78,16 +83,17 @@ class ReaderModel(nn.Module):
         return start, end
 
 
-def build_model(base: str, attn: str = "sdpa") -> ReaderModel:
+def build_model(base: str, attn: str = "sdpa", layers: int | None = None) -> ReaderModel:
     """The reader on top of the MiniLM weights in directory ``base`` (no download); a ``base`` holding only
-    ``config.json`` (weights to come from ``--init-from``) gives the architecture with random weights."""
+    ``config.json`` (weights to come from ``--init-from``), or ``layers`` (a smaller reader's layer count: its
+    weights to be loaded), gives the architecture with random weights."""
     from transformers import AutoConfig, AutoModel
 
-    if any(Path(base).glob("*.safetensors")) or any(Path(base).glob("*.bin")):
+    if layers is None and (any(Path(base).glob("*.safetensors")) or any(Path(base).glob("*.bin"))):
         bert = AutoModel.from_pretrained(base, attn_implementation=attn, add_pooling_layer=False)
     else:
-        bert = AutoModel.from_config(AutoConfig.from_pretrained(base), attn_implementation=attn,
-                                     add_pooling_layer=False)
+        config = AutoConfig.from_pretrained(base, **({"num_hidden_layers": layers} if layers else {}))
+        bert = AutoModel.from_config(config, attn_implementation=attn, add_pooling_layer=False)
     return ReaderModel(bert)
 
 
@@ -139,16 +145,6 @@ def _save(obj: object, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _loss(model: ReaderModel, batch: dict[str, list], device: torch.device) -> torch.Tensor:
-    t = {k: torch.tensor(batch[k], device=device)
-         for k in ("input_ids", "attention_mask", "token_type_ids", "start", "end")}
-    start, end = model(t["input_ids"], t["attention_mask"], t["token_type_ids"])
-    start = start.masked_fill(t["attention_mask"] == 0, -1e4)
-    end = end.masked_fill(t["attention_mask"] == 0, -1e4)
-    ce = nn.functional.cross_entropy
-    return (ce(start, t["start"]) + ce(end, t["end"])) / 2
-
-
 def train(cfg: TrainConfig, resume: bool = False) -> dict[str, object]:
     """Train the reader; the best model (by eval F1) ends up in ``<work>/best.pt``.
 
@@ -195,6 +191,9 @@ def train(cfg: TrainConfig, resume: bool = False) -> dict[str, object]:
         model.load_state_dict(saved_init.get("model", saved_init) if isinstance(saved_init, dict) else saved_init)
         log.info("initialised from %s", cfg.init_from)
     device = torch.device(cfg.device)
+    teacher = copy.deepcopy(model).to(device).eval().requires_grad_(False) if cfg.distill > 0 else None
+    if cfg.keep_layers:  # a smaller reader: some of the initial reader's layers, taught by all of them
+        keep_layers(model, cfg.keep_layers)
     model.to(device)
     freeze(model, cfg.freeze_layers, cfg.freeze_embeddings)
     named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
@@ -265,7 +264,7 @@ def train(cfg: TrainConfig, resume: bool = False) -> dict[str, object]:
         running = None
         while state["index"] < len(order):
             batch = data.collate([feats[i] for i in order[int(state["index"])]])
-            loss = _loss(model, batch, device)
+            loss = reader_loss(model, batch, device, teacher, cfg.distill, cfg.temperature)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
