@@ -123,8 +123,8 @@ def state_dict_from_onnx(path: str | Path) -> dict[str, torch.Tensor]:
 
 
 def load_onnx_weights(model: nn.Module, path: str | Path) -> dict[str, torch.Tensor]:
-    """Load the dequantised graph at ``path`` into ``model``; every parameter (and persistent buffer other than
-    position/token-type ids) must be filled, with its shape, and nothing left over.
+    """Load the dequantised graph at ``path`` into ``model`` (cut to the graph's layer count); every parameter
+    (and persistent buffer other than position/token-type ids) must be filled, with its shape, and nothing left over.
 
     Returns:
         The state dict that was loaded.
@@ -132,7 +132,10 @@ def load_onnx_weights(model: nn.Module, path: str | Path) -> dict[str, torch.Ten
     Raises:
         ValueError: A key is missing, extra or of the wrong shape.
     """
+    from qa.train.distill import match_layers
+
     sd = state_dict_from_onnx(path)
+    match_layers(model, sd)  # a smaller reader's graph: the model keeps as many layers
     want = model.state_dict()
     buffers = {n for n, _ in model.named_buffers()}
     missing = sorted(k for k in want if k not in sd and k not in buffers)

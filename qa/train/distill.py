@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-__all__ = ["keep_layers", "reader_loss"]
+__all__ = ["keep_layers", "match_layers", "reader_loss"]
 
 _MASKED = -1e4
 
@@ -29,6 +29,15 @@ def keep_layers(model: nn.Module, layers: Sequence[int]) -> None:
         raise ValueError(f"--keep-layers must name distinct layers among 0..{have - 1}, got {list(layers)}")
     model.bert.encoder.layer = nn.ModuleList([model.bert.encoder.layer[i] for i in layers])
     model.bert.config.num_hidden_layers = len(layers)
+
+
+def match_layers(model: nn.Module, state: dict) -> None:
+    """Give ``model`` as many encoder layers as the state dict ``state`` holds (its first ones), so that a
+    smaller reader's saved weights load into a model built from the 6-layer base."""
+    prefix = "bert.encoder.layer."
+    n = len({k[len(prefix):].split(".")[0] for k in state if k.startswith(prefix)})
+    if 0 < n < len(model.bert.encoder.layer):
+        keep_layers(model, range(n))
 
 
 def _soft(student: torch.Tensor, teacher: torch.Tensor, temperature: float) -> torch.Tensor:

@@ -13,6 +13,7 @@ import torch
 from qa.model.reader import Reader
 from qa.train import data
 from qa.train.card import card
+from qa.train.distill import match_layers
 from qa.train.evaluate import latency_ms, negative_pairs, null_behaviour, sentence_windows, squad_scores
 from qa.train.loop import ReaderModel, TorchPredictor, TrainConfig, build_model, eval_subset, load_tokenizer
 
@@ -22,9 +23,11 @@ TOKENIZER_FILES = ("vocab.txt", "tokenizer_config.json", "special_tokens_map.jso
 
 def load_best(cfg: TrainConfig, checkpoint: str | None = None) -> ReaderModel:
     """The trained model (``<work>/best.pt``, or another state dict / training checkpoint), eager attention."""
-    model = build_model(cfg.base, attn="eager", layers=len(cfg.keep_layers) if cfg.keep_layers else None)
+    model = build_model(cfg.base, attn="eager")
     saved = torch.load(checkpoint or Path(cfg.work) / "best.pt", map_location="cpu", weights_only=False)
-    model.load_state_dict(saved.get("model", saved))
+    saved = saved.get("model", saved)
+    match_layers(model, saved)  # a smaller reader: as many layers as it was saved with
+    model.load_state_dict(saved)
     return model.eval()
 
 

@@ -20,7 +20,7 @@ from tqdm import tqdm
 from qa.model.reader import Span, decode, encode
 from qa.train import data
 from qa.train.dequantize import init_from_onnx, is_onnx
-from qa.train.distill import keep_layers, reader_loss
+from qa.train.distill import keep_layers, match_layers, reader_loss
 from qa.train.evaluate import squad_scores
 
 log = logging.getLogger(__name__)
@@ -83,17 +83,16 @@ class ReaderModel(nn.Module):
         return start, end
 
 
-def build_model(base: str, attn: str = "sdpa", layers: int | None = None) -> ReaderModel:
+def build_model(base: str, attn: str = "sdpa") -> ReaderModel:
     """The reader on top of the MiniLM weights in directory ``base`` (no download); a ``base`` holding only
-    ``config.json`` (weights to come from ``--init-from``), or ``layers`` (a smaller reader's layer count: its
-    weights to be loaded), gives the architecture with random weights."""
+    ``config.json`` (weights to come from ``--init-from``) gives the architecture with random weights."""
     from transformers import AutoConfig, AutoModel
 
-    if layers is None and (any(Path(base).glob("*.safetensors")) or any(Path(base).glob("*.bin"))):
+    if any(Path(base).glob("*.safetensors")) or any(Path(base).glob("*.bin")):
         bert = AutoModel.from_pretrained(base, attn_implementation=attn, add_pooling_layer=False)
     else:
-        config = AutoConfig.from_pretrained(base, **({"num_hidden_layers": layers} if layers else {}))
-        bert = AutoModel.from_config(config, attn_implementation=attn, add_pooling_layer=False)
+        bert = AutoModel.from_config(AutoConfig.from_pretrained(base), attn_implementation=attn,
+                                     add_pooling_layer=False)
     return ReaderModel(bert)
 
 
@@ -188,7 +187,9 @@ def train(cfg: TrainConfig, resume: bool = False) -> dict[str, object]:
         log.info("initialised from the dequantised %s", cfg.init_from)
     elif cfg.init_from:  # continue from saved weights (a state dict or a training checkpoint), fresh optimiser
         saved_init = torch.load(cfg.init_from, map_location="cpu", weights_only=False)
-        model.load_state_dict(saved_init.get("model", saved_init) if isinstance(saved_init, dict) else saved_init)
+        saved_init = saved_init.get("model", saved_init)
+        match_layers(model, saved_init)  # a smaller reader continued: as many layers as it has
+        model.load_state_dict(saved_init)
         log.info("initialised from %s", cfg.init_from)
     device = torch.device(cfg.device)
     teacher = copy.deepcopy(model).to(device).eval().requires_grad_(False) if cfg.distill > 0 else None

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from qa.train.distill import keep_layers, reader_loss  # noqa: E402
+from qa.train.distill import keep_layers, match_layers, reader_loss  # noqa: E402
 from tests.train.test_train_reader import _train  # noqa: E402
 
 
@@ -40,8 +40,9 @@ def test_kept_layers_are_the_named_ones_and_reload_into_a_smaller_model(base: st
     originals = [model.bert.encoder.layer[i] for i in (0, 2, 5)]
     keep_layers(model, [0, 2, 5])
     assert list(model.bert.encoder.layer) == originals and model.bert.config.num_hidden_layers == 3
-    # what export does: a 3-layer architecture loads the state dict and gives the same logits
-    small = build_model(base, attn="eager", layers=3).eval()
+    # what export does: a model built from the 6-layer base takes the saved layer count and gives the same logits
+    small = build_model(base, attn="eager").eval()
+    match_layers(small, model.state_dict())
     small.load_state_dict(model.state_dict())
     b = {k: torch.tensor(v) for k, v in _batch().items()}
     with torch.no_grad():
@@ -82,6 +83,9 @@ def test_a_smaller_reader_trains_from_a_bigger_one_and_exports(tmp_path: Path) -
     assert small["losses"][0] < first["losses"][0] - 1.0
     cfg = TrainConfig(**{k: v for k, v in small["config"].items() if k != "extra"})
     assert len(load_best(cfg).bert.encoder.layer) == 2
+    # the smaller reader continued (no --keep-layers): the model takes its two layers
+    more = _train(tmp_path, tmp_path / "more", "--epochs", "1", "--init-from", str(tmp_path / "small" / "best.pt"))
+    assert more["losses"][0] < first["losses"][0] - 1.0
     state = json.loads((tmp_path / "small" / "state.json").read_text())
     assert state["config"]["temperature"] == 2.0
 
