@@ -25,7 +25,7 @@ __all__ = ["DifferenceSettings", "find_differences"]
 _NUM_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
              r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
              r"hundred|thousand|million|billion)")
-_NUMBER = re.compile(rf"(?<![\w.])(?:\d[\d,]*(?:\.\d+)?|{_NUM_WORD}(?:[\s-]+(?:and\s+)?{_NUM_WORD})*)"
+_NUMBER = re.compile(rf"(?<![\w.])(?:\d+(?:,\d{{3}})*(?:\.\d+)?|{_NUM_WORD}(?:[\s-]+(?:and\s+)?{_NUM_WORD})*)"
                      r"(?:\s+(?:thousand|million|billion))?(?:\s*%|\s+per\s*cent|\s+percent|\s+[a-z]+)?",
                      re.IGNORECASE)
 _DATE = re.compile(r"\b(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"

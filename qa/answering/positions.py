@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from qa.answering.reading import Reading, quote_of
 from qa.answering.settings import QuoteSettings, ReaderSettings
+from qa.answering.shown import never_shown
 from qa.answering.values import AnswerValue, answer_value, comparable, same_value
 from qa.outlets import outlet_key
-from qa.textmatch import normalize_answer
 from qa.types import Position, Quote
 
 __all__ = ["Stance", "find_positions", "stance_quote"]
@@ -50,18 +50,14 @@ def stance_quote(r: Reading, confidence: float, settings: QuoteSettings) -> Quot
                  passage=p, answer_start=r.answer.start, answer_end=r.answer.end)
 
 
-def _echoes(answer: str, question: str) -> bool:
-    """True when the answer only repeats words of the question (it says nothing new)."""
-    words = set(normalize_answer(answer).split())
-    return not words or words <= set(normalize_answer(question).split())
-
-
 def stances(readings: Sequence[tuple[Reading, float]], questions: Sequence[str], settings: QuoteSettings,
             reading: ReaderSettings, only: Sequence[str] = ()) -> list[Stance]:
     """Each outlet's most confident sure answer (at most one per outlet), most confident first.
 
-    Sure: the reader's margin reaches ``position_margin`` and the confidence is at least ``abstain_below``
-    and ``corroborate_within`` of the most confident reading's.
+    Sure: the reader's margin reaches ``position_margin``, the confidence is at least ``abstain_below``
+    and ``corroborate_within`` of the most confident reading's, and the answer is one a bold answer could be
+    (:func:`~qa.answering.shown.never_shown`: no other span within ``show_span_gap`` logits, not an echo of
+    the question).
 
     Args:
         readings: Every read passage with its calibrated confidence.
@@ -82,8 +78,8 @@ def stances(readings: Sequence[tuple[Reading, float]], questions: Sequence[str],
         if allowed and key not in allowed:
             continue
         text = p.text[r.answer.start:r.answer.end]
-        if _echoes(text, questions[r.part] if r.part < len(questions) else questions[0]):
-            continue
+        if never_shown(r, text, questions[r.part] if r.part < len(questions) else questions[0], reading):
+            continue  # torn between two answers, or only the question's words: the reader does not say
         best[key] = Stance(r, c, answer_value(text, p.published), stance_quote(r, c, settings))
     return sorted(best.values(), key=lambda s: -s.confidence)
 

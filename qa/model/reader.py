@@ -213,14 +213,17 @@ class Reader:
         path: Directory with ``model.onnx``, ``tokenizer.json`` and ``reader.json``.
         threads: onnxruntime intra-op threads (default: CPU count, at most 4).
         model_file: ONNX file name inside ``path`` (e.g. an fp32 export for comparison).
+        per_window: Run each window alone, unpadded (:meth:`logits`); False: all windows of a call in one
+            padded run.
     """
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_DIR, threads: int | None = None,
-                 model_file: str = "model.onnx") -> None:
+                 model_file: str = "model.onnx", per_window: bool = True) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.path = Path(path)
+        self.per_window = per_window
         self.config = json.loads((self.path / "reader.json").read_text())
         self.max_len = int(self.config.get("max_len", 192))
         self.stride = int(self.config.get("stride", 64))
@@ -237,11 +240,24 @@ class Reader:
         self._inputs = {i.name for i in self.session.get_inputs()}
 
     def logits(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-        """Run the model on an encoded batch; returns ``(start_logits, end_logits)``, each ``[windows, seq]``."""
+        """Run the model on an encoded batch; returns ``(start_logits, end_logits)``, each ``[windows, seq]``.
+
+        With ``per_window`` (the default) each window runs alone, unpadded: a run costs its word pieces, so
+        padding is not paid for, and a window's scores do not depend on what else is read with it (int8
+        activations are scaled per run). Padded positions get logit 0; :func:`decode` never reads them.
+        """
         feeds = {"input_ids": batch.input_ids, "attention_mask": batch.attention_mask,
                  "token_type_ids": batch.token_type_ids}
-        start, end = self.session.run(["start_logits", "end_logits"],
-                                      {k: v for k, v in feeds.items() if k in self._inputs})
+        feeds = {k: v for k, v in feeds.items() if k in self._inputs}
+        names = ["start_logits", "end_logits"]
+        if not self.per_window:
+            start, end = self.session.run(names, feeds)
+            return start, end
+        start = np.zeros(batch.input_ids.shape, dtype=np.float32)
+        end = np.zeros_like(start)
+        for r, n in enumerate(batch.attention_mask.sum(axis=1).tolist()):
+            start[r, :n], end[r, :n] = (x[0] for x in self.session.run(names, {k: v[r:r + 1, :n]
+                                                                               for k, v in feeds.items()}))
         return start, end
 
     def read(self, question: str, texts: list[str], max_answer_tokens: int = 30) -> list[Span]:

@@ -46,7 +46,11 @@ def test_casualty_counts_in_words_and_digits(indexes) -> None:
 def test_different_names_disagree(indexes) -> None:
     a = qa.answer("Who built the Kessel dam?", index=indexes["storm"])
     assert a.disagreement
-    assert {p.answer for p in a.positions} == {"Norbuild", "Castell Engineering"}
+    assert {(p.answer, p.outlets) for p in a.positions} == {("Castell Engineering", ("River Observer",)),
+                                                            ("Norbuild", ("Valley Gazette",))}
+    # the Mountain Courier's "Engineers inspected the Kessel dam, which Castell Engineering built": the reader is
+    # torn between "Engineers" and "Castell Engineering" (0.1 logits apart), so that outlet takes no position
+    assert all(p.answer != "Engineers" for p in a.positions)
 
 
 def test_agreement_counts_every_outlet(indexes) -> None:
@@ -99,6 +103,8 @@ def test_differences_align_claims_and_quote_every_outlet(indexes) -> None:
     assert set(toll.outlets) == {"Valley Gazette", "Mountain Courier", "River Observer"}
     assert {answer_value(v).value for v in toll.values} == {12.0, 15.0}
     assert set(by_kind["name"].values) == {"Norbuild", "Castell Engineering"}
+    # both builders' sentences print 1978 ("in 1978, said" / "in 1978, held"): a year both print is no difference
+    assert len(found) == 2 and not any("1978" in v for d in found for v in d.values)
     for d in found:
         for q in d.quotes:
             assert q.passage.text[q.start:q.end] == q.text and q.start <= q.answer_start < q.answer_end <= q.end
