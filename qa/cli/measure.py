@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import qa
 from qa.cli.options import Command
-from qa.tools.bench import DEFAULT_MULTIHOP, BenchConfig, plot, run_bench, table
+from qa.tools.bench import DEFAULT_MULTIHOP, BenchConfig, run_bench
+from qa.tools.bench_report import plot, table
 from qa.tools.eval import evaluate, format_table, side_by_side
 
 
@@ -23,6 +24,8 @@ def _eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, default=None, metavar="N",
                    help="only N questions, spread evenly over the file (quick check)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--reader", dest="readers", action="append", default=[], metavar="NAME=DIR",
+                   help="also measure warm serving with the reader in DIR (repeatable)")
     p.add_argument("--backend", default=None, metavar="URL",
                    help="also evaluate this search server (postgresql://...), side by side with --index")
 
@@ -61,12 +64,15 @@ def _bench_arguments(p: argparse.ArgumentParser) -> None:
                    help="MultiHop articles in the throughput set (default 25, ~1,000 paragraphs)")
     p.add_argument("--synthetic-n", type=int, default=defaults.synthetic_n, help="paragraphs of the '1m' size")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--reader", dest="readers", action="append", default=[], metavar="NAME=DIR",
+                   help="also measure warm serving with the reader in DIR (repeatable)")
     p.add_argument("--backend", default=None, metavar="URL", help="search server of the 'engine' size (default "
                    "$QA_BACKEND_URL, else a throw-away PostgreSQL started for the run)")
 
 
 def _bench(args: argparse.Namespace) -> int:
     config = BenchConfig(**{f.name: getattr(args, f.name) for f in fields(BenchConfig)})
+    config = replace(config, readers=tuple(config.readers))
     result = run_bench(config)
     args.out.write_text(json.dumps(result, indent=1))
     print(table(result))

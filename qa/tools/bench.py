@@ -55,6 +55,8 @@ class BenchConfig:
         synthetic_n: Paragraphs of the ``1m`` size.
         quiet: No progress lines.
         backend: Search server of the ``engine`` size (:mod:`qa.tools.bench_engine`).
+        readers: ``NAME=DIR``: warm serving measured again with the reader in ``DIR`` (another reader side by
+            side with the configured one, in the same run).
     """
 
     sizes: str = "seed,multihop,1m"
@@ -67,6 +69,13 @@ class BenchConfig:
     synthetic_n: int = 1_000_000
     quiet: bool = False
     backend: str | None = None
+    readers: tuple[str, ...] = ()
+
+    def variants(self) -> tuple[tuple[str, dict[str, str], str], ...]:
+        """:data:`VARIANTS`, plus warm serving with each ``NAME=DIR`` of ``readers`` as the reader."""
+        extra = tuple((f"serve_reader_{name}", {"QA_READER": where}, f"reader {name}")
+                      for name, _, where in (r.partition("=") for r in self.readers))
+        return VARIANTS + extra
 
     def size_list(self) -> list[str]:
         """The sizes, in order."""
@@ -171,7 +180,7 @@ def bench_size(size: str, args: BenchConfig, say: Callable[[str], None]) -> dict
     say(f"{size}: warm serving, then recall of the dense index vs exact search")
     out["serve"] = run_task("serve", index=str(index), queries=queries, repeat=repeat)
     out["recall"] = out["serve"].pop("recall")
-    for key, env, what in VARIANTS if size != "engine" else ():  # the same warm serving, one thing changed
+    for key, env, what in args.variants() if size != "engine" else ():  # the same warm serving, one thing changed
         say(f"{size}: warm serving {what} ({', '.join(f'{k}={v}' for k, v in env.items())})")
         out[key] = run_task("serve", env, index=str(index), queries=queries, repeat=repeat, with_recall=False)
     say(f"{size}: cold start")
@@ -200,82 +209,6 @@ def check_targets(sizes: dict) -> dict:
     return {k: {"value": v, "met": ok} for k, (v, ok) in met.items()}
 
 
-def table(result: dict) -> str:
-    """The result as a plain-text table (one column per size)."""
-    sizes = result["sizes"]
-    rows = [
-        ("paragraphs", lambda s: f"{s['serve']['paragraphs']:,}"),
-        ("vector index", lambda s: s["serve"]["vector_index"]),
-        ("raw encoder, para/s", lambda s: f"{s['throughput']['raw_encode_pps']:.0f}" if "throughput" in s else "-"),
-        ("full build, para/s", lambda s: f"{s['throughput']['build_pps']:.0f}" if "throughput" in s else "-"),
-        ("build / raw", lambda s: f"{s['throughput']['ratio']:.2f}" if "throughput" in s else "-"),
-        ("whole-index build, s", lambda s: f"{_build_s(s['build']):.1f}" + (" (reused)" * s["build"].get("reused", 0))),
-        ("build peak RSS, MB", lambda s: f"{s['build']['peak_rss_mb']:.0f}"),
-        ("server PSS / RSS sum, MB", lambda s: f"{s['server_memory']['pss_mb']:.0f} / "
-                                              f"{s['server_memory']['rss_sum_mb']:.0f}"),
-        ("cold start to answer, s", lambda s: f"{s['cold']['cold_start_s']:.2f}"),
-        ("answer() p50 / p95, ms", lambda s: f"{s['serve']['answer_p50_ms']:.1f} / {s['serve']['answer_p95_ms']:.1f}"),
-        *((f"  {what}, ms", lambda s, key=key: f"{s[key]['answer_p50_ms']:.1f} / {s[key]['answer_p95_ms']:.1f}"
-           if key in s else "-") for key, _, what in VARIANTS),
-        ("  embedded, same run, ms", lambda s: f"{s['serve']['embedded_answer_p50_ms']:.1f} / "
-                                             f"{s['serve']['embedded_answer_p95_ms']:.1f}"),
-        ("retrieve() p50 / p95, ms",
-         lambda s: f"{s['serve']['retrieve_p50_ms']:.1f} / {s['serve']['retrieve_p95_ms']:.1f}"),
-        ("dense search p50, ms", lambda s: f"{s['serve']['dense_p50_ms']:.2f}"),
-        ("BM25 search p50, ms", lambda s: f"{s['serve']['lexical_p50_ms']:.2f}"),
-        ("dense recall@10 vs exact", lambda s: f"{s['recall']['recall_at_10']:.3f}"),
-        ("serving peak RSS, MB", lambda s: f"{s['serve']['peak_rss_mb']:.0f}"),
-        ("disk per paragraph, bytes", lambda s: f"{s['serve']['disk_bytes_per_paragraph']:.0f}"),
-    ]
-    names = list(sizes)
-    width = max(len(r[0]) for r in rows) + 2
-    lines = ["".ljust(width) + "".join(n.rjust(22) for n in names)]
-    for label, fmt in rows:
-        cells = []
-        for n in names:
-            try:
-                cells.append(fmt(sizes[n]))
-            except (KeyError, TypeError):
-                cells.append("-")
-        lines.append(label.ljust(width) + "".join(c.rjust(22) for c in cells))
-    lines.append("")
-    for k, v in result["targets"].items():
-        lines.append(f"target {k}: {v['value']} {'met' if v['met'] else 'NOT met'}")
-    return "\n".join(lines)
-
-
-def _build_s(build: dict) -> float:
-    return build.get("build_s") or build.get("generate_s", 0) + build.get("index_write_s", 0)
-
-
-def plot(result: dict, path: Path) -> None:
-    """PNG of warm latency (answer, retrieve, dense, BM25 p50) against corpus size, log-log."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    sizes = sorted(result["sizes"].values(), key=lambda s: s["serve"]["paragraphs"])
-    xs = [s["serve"]["paragraphs"] for s in sizes]
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for key, label in (("answer", "answer() p50"), ("retrieve", "retrieve() p50"), ("dense", "dense search p50"),
-                       ("lexical", "BM25 search p50")):
-        ax.plot(xs, [s["serve"][f"{key}_p50_ms"] for s in sizes], marker="o", label=label)
-    ax.plot(xs, [s["serve"]["answer_p95_ms"] for s in sizes], marker="x", linestyle=":", label="answer() p95")
-    ax.axhline(30, color="grey", linestyle="--", linewidth=0.8)
-    ax.axhline(50, color="grey", linestyle="--", linewidth=0.8)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("paragraphs in the index")
-    ax.set_ylabel("warm latency, ms")
-    ax.set_title(f"qa bench: latency vs corpus size ({result['machine']['cpus']} CPUs)")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
 def run_bench(args: BenchConfig) -> dict:
     """Measure every size of ``args`` and check the targets; the result as a JSON-ready dict.
 
@@ -293,7 +226,7 @@ def run_bench(args: BenchConfig) -> dict:
     result = {"command": "qa bench " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["bench"] else "qa bench",
               "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                           "python": platform.python_version(), "load_avg_at_start": os.getloadavg()},
-              "repeat": args.repeat, "seconds": time.time() - started, "sizes": sizes,
+              "repeat": args.repeat, "seconds": time.time() - started, "sizes": sizes, "readers": list(args.readers),
               "synthetic": "see qa/tools/bench_synth.py: real MultiHop rows + 75% perturbed copies of real vectors "
                            "(noise 0.4-0.9 relative norm) + 25% random unit vectors; texts from the real unigram model"}
     result["targets"] = check_targets(sizes)

@@ -10,7 +10,7 @@ from qa.cli import main
 def test_bench_seed_writes_json_table_and_plot(tmp_path, capsys):
     out, png = tmp_path / "bench.json", tmp_path / "bench.png"
     rc = main(["bench", "--sizes", "seed", "--repeat", "1", "--work", str(tmp_path / "work"),
-               "--out", str(out), "--plot", str(png), "-q"])
+               "--out", str(out), "--plot", str(png), "-q", "--reader", "again=models/reader"])
     assert rc == 0
     result = json.loads(out.read_text())
     seed = result["sizes"]["seed"]
@@ -29,6 +29,9 @@ def test_bench_seed_writes_json_table_and_plot(tmp_path, capsys):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     printed = capsys.readouterr().out
     assert "answer() p50 / p95, ms" in printed and "target cold_start_seed_s" in printed
+    # another reader side by side, in the same run: its own warm-serving row
+    assert result["readers"] == ["again=models/reader"] and seed["serve_reader_again"]["answer_p50_ms"] > 0
+    assert "  reader again, ms" in printed
 
 
 @pytest.mark.fast
