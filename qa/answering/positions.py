@@ -1,8 +1,9 @@
 """What each outlet says: each outlet's passages read on their own, equal answers grouped into positions.
 
-Every retrieved passage has been read by the reader (one batched call, :mod:`qa.answering.reading`).
-An outlet takes a position when its most confident reading holds an answer the reader is sure of
-(``ReaderSettings.position_margin``) and that clears the abstention threshold. Outlets whose answers
+Every retrieved passage has been read by the reader (one call per part of the question,
+:mod:`qa.answering.reading`). An outlet takes a position when its most confident reading holds an answer the
+reader is sure of (``ReaderSettings.position_margin``; not torn between two spans, not an echo of the question)
+and that clears the abstention threshold. Outlets whose answers
 state the same value (:mod:`qa.answering.values`: 15 = "Fifteen", "Wednesday" = "Feb. 21" in an article
 of the next day, "Zelensky" = "President Volodymyr Zelensky") share one position. Two positions on the
 same part of the question are a disagreement.

@@ -1,8 +1,8 @@
 """Reading: the trained extractive reader finds the exact answer inside the quoted sentences.
 
 For each passage the sentence scorer quoted (:mod:`qa.answering.scoring`), the reader reads a short
-window of whole sentences around that quote: one batched model call per question part (parts in the
-same words, a claim several outlets share, in one call). Its best
+window of whole sentences around that quote: one reader call per question part (parts in the
+same words, a claim several outlets share, in one call; the reader runs each window alone). Its best
 span becomes the short answer; the quote becomes the sentence(s) holding it, still a verbatim
 slice; the confidence is a logistic calibration of the reader's scores and the sentence score
 (coefficients fitted on the dev data and stored beside the model, :mod:`qa.tools.calibrate`).

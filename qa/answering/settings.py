@@ -128,7 +128,7 @@ class ReaderSettings:
             its passage reaches this (answering passages score >= 5, others <= -1 on the dev data) and its
             confidence is at least ``corroborate_within`` of the most confident reading's.
         extra_outlets: Outlets missing from the first ``k`` passages whose best passage further down (by its
-            best sentence's score) is read too (in the same batched call), so each outlet that answers is heard.
+            best sentence's score) is read too (in the same reader call), so each outlet that answers is heard.
         named_quotes: Quotes (from different passages) shown for each outlet the question names; the
             third and later ones only when they bring words of the question the earlier ones lack. Each
             named outlet's further passages are read, best sentence score first, until it has this many.
