@@ -66,14 +66,12 @@ if SMOKE:
 def _best(name: str, full: list, tok) -> dict:
     import torch
 
-    from qa.train.distill import match_layers
+    from qa.train.distill import load_weights
     from qa.train.evaluate import squad_scores
     from qa.train.loop import TorchPredictor, TrainConfig, build_model
 
     model = build_model(BASE)
-    state = torch.load(RUNS / name / "best.pt", map_location="cpu")
-    match_layers(model, state)  # a student keeps fewer layers
-    model.load_state_dict(state)
+    load_weights(model, torch.load(RUNS / name / "best.pt", map_location="cpu"))  # a student keeps fewer layers
     model.to(DEVICE).eval()
     cfg = TrainConfig(data=DATA, eval=EVAL, work=str(RUNS / name), base=BASE)
     return squad_scores(TorchPredictor(model, tok, cfg), full)

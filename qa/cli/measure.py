@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import fields, replace
+from dataclasses import fields
 from pathlib import Path
 
 import qa
@@ -24,8 +24,6 @@ def _eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, default=None, metavar="N",
                    help="only N questions, spread evenly over the file (quick check)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    p.add_argument("--reader", dest="readers", action="append", default=[], metavar="NAME=DIR",
-                   help="also measure warm serving with the reader in DIR (repeatable)")
     p.add_argument("--backend", default=None, metavar="URL",
                    help="also evaluate this search server (postgresql://...), side by side with --index")
 
@@ -72,7 +70,6 @@ def _bench_arguments(p: argparse.ArgumentParser) -> None:
 
 def _bench(args: argparse.Namespace) -> int:
     config = BenchConfig(**{f.name: getattr(args, f.name) for f in fields(BenchConfig)})
-    config = replace(config, readers=tuple(config.readers))
     result = run_bench(config)
     args.out.write_text(json.dumps(result, indent=1))
     print(table(result))

@@ -16,7 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +38,12 @@ TARGETS = {"build_ratio": 0.85, "cold_start_s": 5.0, "answer_p50_ms_multihop": 3
 # Warm serving measured again with one thing changed (result key, environment, what changed): what each costs.
 VARIANTS = (("serve_no_reader", {"QA_READER": "none"}, "without the reader"),
             ("serve_fp32_query", {"QA_QUERY_GRAPH": "fp32"}, "fp32 question graph"))
+
+
+def variants(readers: Sequence[str] = ()) -> tuple[tuple[str, dict[str, str], str], ...]:
+    """:data:`VARIANTS`, plus warm serving with each ``NAME=DIR`` of ``readers`` as the reader."""
+    return VARIANTS + tuple((f"serve_reader_{name}", {"QA_READER": where}, f"reader {name}")
+                            for name, _, where in (r.partition("=") for r in readers))
 
 
 @dataclass
@@ -69,13 +75,7 @@ class BenchConfig:
     synthetic_n: int = 1_000_000
     quiet: bool = False
     backend: str | None = None
-    readers: tuple[str, ...] = ()
-
-    def variants(self) -> tuple[tuple[str, dict[str, str], str], ...]:
-        """:data:`VARIANTS`, plus warm serving with each ``NAME=DIR`` of ``readers`` as the reader."""
-        extra = tuple((f"serve_reader_{name}", {"QA_READER": where}, f"reader {name}")
-                      for name, _, where in (r.partition("=") for r in self.readers))
-        return VARIANTS + extra
+    readers: Sequence[str] = ()
 
     def size_list(self) -> list[str]:
         """The sizes, in order."""
@@ -180,7 +180,8 @@ def bench_size(size: str, args: BenchConfig, say: Callable[[str], None]) -> dict
     say(f"{size}: warm serving, then recall of the dense index vs exact search")
     out["serve"] = run_task("serve", index=str(index), queries=queries, repeat=repeat)
     out["recall"] = out["serve"].pop("recall")
-    for key, env, what in args.variants() if size != "engine" else ():  # the same warm serving, one thing changed
+    # the same warm serving, one thing changed
+    for key, env, what in variants(args.readers) if size != "engine" else ():
         say(f"{size}: warm serving {what} ({', '.join(f'{k}={v}' for k, v in env.items())})")
         out[key] = run_task("serve", env, index=str(index), queries=queries, repeat=repeat, with_recall=False)
     say(f"{size}: cold start")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.tools.bench import BenchConfig
+from qa.tools.bench import variants
 
 __all__ = ["plot", "table"]
 
@@ -25,7 +25,7 @@ def table(result: dict) -> str:
         ("cold start to answer, s", lambda s: f"{s['cold']['cold_start_s']:.2f}"),
         ("answer() p50 / p95, ms", lambda s: f"{s['serve']['answer_p50_ms']:.1f} / {s['serve']['answer_p95_ms']:.1f}"),
         *((f"  {what}, ms", lambda s, key=key: f"{s[key]['answer_p50_ms']:.1f} / {s[key]['answer_p95_ms']:.1f}"
-           if key in s else "-") for key, _, what in BenchConfig(readers=tuple(result.get("readers", ()))).variants()),
+           if key in s else "-") for key, _, what in variants(result.get("readers", ()))),
         ("  embedded, same run, ms", lambda s: f"{s['serve']['embedded_answer_p50_ms']:.1f} / "
                                              f"{s['serve']['embedded_answer_p95_ms']:.1f}"),
         ("retrieve() p50 / p95, ms",

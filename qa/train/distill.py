@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-__all__ = ["keep_layers", "match_layers", "reader_loss"]
+__all__ = ["keep_layers", "load_weights", "match_layers", "reader_loss"]
 
 _MASKED = -1e4
 
@@ -38,6 +38,13 @@ def match_layers(model: nn.Module, state: dict) -> None:
     n = len({k[len(prefix):].split(".")[0] for k in state if k.startswith(prefix)})
     if 0 < n < len(model.bert.encoder.layer):
         keep_layers(model, range(n))
+
+
+def load_weights(model: nn.Module, saved: dict) -> None:
+    """Load a state dict, or a training checkpoint's ``model``, into ``model``, cut to its layer count first."""
+    state = saved.get("model", saved)
+    match_layers(model, state)
+    model.load_state_dict(state)
 
 
 def _soft(student: torch.Tensor, teacher: torch.Tensor, temperature: float) -> torch.Tensor:

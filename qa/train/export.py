@@ -13,7 +13,7 @@ import torch
 from qa.model.reader import Reader
 from qa.train import data
 from qa.train.card import card
-from qa.train.distill import match_layers
+from qa.train.distill import load_weights
 from qa.train.evaluate import latency_ms, negative_pairs, null_behaviour, sentence_windows, squad_scores
 from qa.train.loop import ReaderModel, TorchPredictor, TrainConfig, build_model, eval_subset, load_tokenizer
 
@@ -24,10 +24,7 @@ TOKENIZER_FILES = ("vocab.txt", "tokenizer_config.json", "special_tokens_map.jso
 def load_best(cfg: TrainConfig, checkpoint: str | None = None) -> ReaderModel:
     """The trained model (``<work>/best.pt``, or another state dict / training checkpoint), eager attention."""
     model = build_model(cfg.base, attn="eager")
-    saved = torch.load(checkpoint or Path(cfg.work) / "best.pt", map_location="cpu", weights_only=False)
-    saved = saved.get("model", saved)
-    match_layers(model, saved)  # a smaller reader: as many layers as it was saved with
-    model.load_state_dict(saved)
+    load_weights(model, torch.load(checkpoint or Path(cfg.work) / "best.pt", map_location="cpu", weights_only=False))
     return model.eval()
 
 

@@ -20,7 +20,7 @@ from tqdm import tqdm
 from qa.model.reader import Span, decode, encode
 from qa.train import data
 from qa.train.dequantize import init_from_onnx, is_onnx
-from qa.train.distill import keep_layers, match_layers, reader_loss
+from qa.train.distill import keep_layers, load_weights, reader_loss
 from qa.train.evaluate import squad_scores
 
 log = logging.getLogger(__name__)
@@ -186,10 +186,7 @@ def train(cfg: TrainConfig, resume: bool = False) -> dict[str, object]:
         init_from_onnx(model, cfg.init_from, work)
         log.info("initialised from the dequantised %s", cfg.init_from)
     elif cfg.init_from:  # continue from saved weights (a state dict or a training checkpoint), fresh optimiser
-        saved_init = torch.load(cfg.init_from, map_location="cpu", weights_only=False)
-        saved_init = saved_init.get("model", saved_init)
-        match_layers(model, saved_init)  # a smaller reader continued: as many layers as it has
-        model.load_state_dict(saved_init)
+        load_weights(model, torch.load(cfg.init_from, map_location="cpu", weights_only=False))
         log.info("initialised from %s", cfg.init_from)
     device = torch.device(cfg.device)
     teacher = copy.deepcopy(model).to(device).eval().requires_grad_(False) if cfg.distill > 0 else None
