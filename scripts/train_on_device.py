@@ -8,8 +8,8 @@ embedder's ``config.json`` and tokenizer files only (its weights come from ``--i
 
 starts one ``python -m qa.train --device cuda`` per entry of ``CONFIGS`` at once, stops them at the deadline,
 reads each run's best on the whole eval split (fp32) and writes under ``$OUT`` the runs' logs and states
-(``runs.tar.gz``), ``scores.json`` and the best run's weights in fp16, cut into files under 16 MB (what a
-device call can return). ``SKIP=1`` only reads and packs runs already there; ``ONLY=g1,g3`` picks runs;
+(``runs.tar.gz``), ``scores.json`` and the weights of the best run of each size (layer count) in fp16, cut
+into files under 16 MB (what a device call can return). ``SKIP=1`` only reads and packs runs already there; ``ONLY=g1,g3`` picks runs;
 ``SET=students`` runs the smaller readers of ``STUDENTS`` (``--keep-layers``, ``--distill``) instead.
 Back here::
 
@@ -51,6 +51,8 @@ CONFIGS = {
 STUDENTS = {
     "s3": ["--keep-layers", "0,2,5", "--distill", "0.5", "--lr", "1e-4", "--epochs", "3", "--para-rate", "1.0",
            "--para-null-rate", "1.0", "--eval-every", "500", "--ckpt-every", "500"],
+    "s3d": ["--keep-layers", "0,2,5", "--distill", "0.8", "--lr", "1e-4", "--epochs", "3", "--para-rate", "1.0",
+            "--para-null-rate", "1.0", "--eval-every", "500", "--ckpt-every", "500"],
     "s4": ["--keep-layers", "0,2,4,5", "--distill", "0.5", "--lr", "8e-5", "--epochs", "3", "--para-rate", "1.0",
            "--para-null-rate", "1.0", "--eval-every", "500", "--ckpt-every", "500"],
     "s4d": ["--keep-layers", "0,2,4,5", "--distill", "0.8", "--lr", "8e-5", "--epochs", "3", "--para-rate", "1.0",
@@ -132,9 +134,18 @@ def drive() -> None:
         if s["f1"] > best_f1:
             best_name, best_f1 = name, s["f1"]
     (OUT / "scores.json").write_text(json.dumps({"best": best_name, "runs": scores}, indent=1))
-    if best_name:
-        _save_fp16(torch.load(RUNS / best_name / "best.pt", map_location="cpu"), best_name)
+    saved = set()
+    for name in sorted(scores, key=lambda n: -scores[n]["full_fp32"]["f1"]):  # the best of each size comes back
+        size = _layers(configs[name])
+        if size not in saved:
+            saved.add(size)
+            _save_fp16(torch.load(RUNS / name / "best.pt", map_location="cpu"), name)
     print("done after %.1f min" % ((time.time() - t0) / 60), flush=True)
+
+
+def _layers(extra: list) -> str:
+    """The ``--keep-layers`` value of a run's arguments ('' for the whole reader)."""
+    return extra[extra.index("--keep-layers") + 1] if "--keep-layers" in extra else ""
 
 
 def _save_fp16(sd: dict, best_name: str) -> None:
