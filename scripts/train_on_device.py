@@ -9,8 +9,8 @@ embedder's ``config.json`` and tokenizer files only (its weights come from ``--i
 starts one ``python -m qa.train --device cuda`` per entry of ``CONFIGS`` at once, stops them at the deadline,
 reads each run's best on the whole eval split (fp32) and writes under ``$OUT`` the runs' logs and states
 (``runs.tar.gz``), ``scores.json`` and the weights of the best run of each size (layer count) in fp16, cut
-into files under 16 MB (what a device call can return). ``SKIP=1`` only reads and packs runs already there; ``ONLY=g1,g3`` picks runs;
-``SET=students`` runs the smaller readers of ``STUDENTS`` (``--keep-layers``, ``--distill``) instead.
+into files under 16 MB (what a device call can return). ``SKIP=1`` only reads and packs runs already there;
+``ONLY=g1,g3`` picks runs; ``SET=students`` runs the smaller readers of ``STUDENTS`` (``--keep-layers``, ``--distill``)
 Back here::
 
     python scripts/train_on_device.py join OUT_DIR g3 /work/reader-runs/v7/best.pt
