@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 __all__ = ["outlet_key"]
 
 
+@lru_cache(maxsize=4096)  # called for every passage of every answer, over a few hundred names
 def outlet_key(name: str) -> str:
     """Normalised outlet name for matching: case-folded, leading 'the' and punctuation dropped."""
     words = "".join(c if c.isalnum() else " " for c in name.casefold()).split()

@@ -93,3 +93,6 @@ class FakeReader:
             else:
                 out.append(ReadSpan(0, 1, -5.0, 0.0, 0.01, 0.99))
         return out
+
+    def read_many(self, asks: list[tuple[str, list[str]]], max_answer_tokens: int = 30) -> list[list]:
+        return [self.read(q, list(t), max_answer_tokens) for q, t in asks]

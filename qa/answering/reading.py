@@ -1,8 +1,8 @@
 """Reading: the trained extractive reader finds the exact answer inside the quoted sentences.
 
 For each passage the sentence scorer quoted (:mod:`qa.answering.scoring`), the reader reads a short
-window of whole sentences around that quote: one reader call per question part (parts in the
-same words, a claim several outlets share, in one call; the reader runs each window alone). Its best
+window of whole sentences around that quote, all in one reader call (every part of the question with its
+passages; the reader runs each window alone, several at once). Its best
 span becomes the short answer; the quote becomes the sentence(s) holding it, still a verbatim
 slice; the confidence is a logistic calibration of the reader's scores and the sentence score
 (coefficients fitted on the dev data and stored beside the model, :mod:`qa.tools.calibrate`).
@@ -99,10 +99,12 @@ def read(questions: Sequence[str], ranked: Sequence[tuple[Scored, int]], reader:
     windows = [window_around(s.evidence.passage.text, s.evidence.sentences, s.span, settings.window_words)
                for s, _ in ranked]
     out: list[Reading | None] = [None] * len(ranked)
-    for question in dict.fromkeys(questions[n] for n in sorted({n for _, n in ranked})):
-        idx = [k for k, (_, n) in enumerate(ranked) if questions[n] == question]  # parts several outlets share
-        texts = [ranked[k][0].evidence.passage.text[windows[k].start:windows[k].end] for k in idx]
-        for k, span in zip(idx, reader.read(question, texts, settings.max_answer_tokens), strict=True):
+    asked = list(dict.fromkeys(questions[n] for n in sorted({n for _, n in ranked})))
+    idxs = [[k for k, (_, n) in enumerate(ranked) if questions[n] == q] for q in asked]  # parts in the same words
+    asks = [(q, [ranked[k][0].evidence.passage.text[windows[k].start:windows[k].end] for k in idx])
+            for q, idx in zip(asked, idxs, strict=True)]
+    for idx, spans in zip(idxs, reader.read_many(asks, settings.max_answer_tokens), strict=True):
+        for k, span in zip(idx, spans, strict=True):
             w = windows[k]
             found = span.end > span.start and math.isfinite(span.score)
             answer = Span(w.start + span.start, w.start + span.end) if found else None

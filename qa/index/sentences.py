@@ -60,4 +60,5 @@ class SentenceTable:
     def row(self, row: int) -> tuple[list[Span], np.ndarray]:
         """Spans and float32 vectors of one row's sentences."""
         a, b = int(self.offsets[row]), int(self.offsets[row + 1])
-        return [Span(int(s), int(e)) for _, s, e in self.spans[a:b]], np.asarray(self.vectors[a:b], dtype=np.float32)
+        spans = [Span(s, e) for _, s, e in self.spans[a:b].tolist()]  # one copy out of the map, not one per item
+        return spans, np.asarray(self.vectors[a:b], dtype=np.float32)

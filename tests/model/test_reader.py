@@ -69,6 +69,26 @@ def test_batch_equals_one_by_one(reader) -> None:
     assert reader.read(question, []) == []
 
 
+def test_several_questions_read_at_once_as_each_alone() -> None:
+    from qa.model.reader import Reader
+
+    one, two = Reader(DEFAULT_DIR, threads=1), Reader(DEFAULT_DIR, threads=2)  # two: windows run side by side
+    long = " ".join(["The committee met again on Friday and agreed nothing new about the harbour."] * 30 +
+                    ["The harbour master, Ines Alvarez, resigned on Monday."])  # several windows
+    asks = [("Who resigned?", [long, "Nobody resigned.", ""]), ("When did the committee meet?", []),
+            ("How many people were evacuated?", ["Rescue teams evacuated about 1,200 people overnight."])]
+    together = two.read_many(asks)
+    assert [len(spans) for spans in together] == [3, 0, 1]
+    for (question, texts), spans in zip(asks, together, strict=True):
+        for reader in (one, two):
+            alone = reader.read(question, texts)
+            assert [(a.start, a.end, a.score, a.null_score) for a in alone] == \
+                [(b.start, b.end, b.score, b.null_score) for b in spans]
+    assert long[together[0][0].start:together[0][0].end] == "Ines Alvarez"
+    assert "1,200" in asks[2][1][0][together[2][0].start:together[2][0].end]
+    assert one.read_many([]) == [] and two.read_many([("Who?", [])]) == [[]]
+
+
 def test_one_padded_run_reads_like_windows_run_alone() -> None:
     from qa.model.reader import Reader
 
@@ -115,7 +135,7 @@ def test_runtime_does_not_import_torch() -> None:
 
 
 def test_a_span_is_trimmed_of_every_space_python_strips() -> None:
-    from qa.model.reader import _trim
+    from qa.model.reader_codec import _trim
 
     for text in ("\x1f000", "\u2003000\x1c", " 000\n"):  # \x1c-\x1f, em space: str.strip() removes them too
         a, b = _trim(text, 0, len(text))
