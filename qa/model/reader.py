@@ -53,16 +53,22 @@ class Reader:
         self.stride = int(self.config.get("stride", 64))
         self.max_query = int(self.config.get("max_query", 64))
         self.tokenizer = prepare_tokenizer(Tokenizer.from_file(str(self.path / "tokenizer.json")))
-        opts = ort.SessionOptions()
         self.threads = max(1, threads or min(4, os.cpu_count() or 1))
-        # windows run alone are too small to share among threads well: one thread each, several at once
-        opts.intra_op_num_threads = 1 if per_window else self.threads
-        opts.inter_op_num_threads = 1
-        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # no threads spinning between calls: on shared cores they stall the question encoder and the rest
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(str(self.path / model_file), opts, providers=["CPUExecutionProvider"])
+
+        def session(intra: int):
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = intra
+            opts.inter_op_num_threads = 1
+            opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            # no threads spinning between calls: on shared cores they stall the question encoder and the rest
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            return ort.InferenceSession(str(self.path / model_file), opts, providers=["CPUExecutionProvider"])
+
+        # windows are too small to share among threads well: one thread each, several at once; a window
+        # left over (one read alone, or the last of an odd number) runs on all the threads
+        self.session = session(1 if per_window and self.threads > 1 else self.threads)
+        self._wide = session(self.threads) if per_window and self.threads > 1 else self.session
         self._inputs = {i.name for i in self.session.get_inputs()}
         self._pool: ThreadPoolExecutor | None = None
 
@@ -85,15 +91,17 @@ class Reader:
         lengths = batch.attention_mask.sum(axis=1).tolist()
         order = sorted(range(len(lengths)), key=lambda r: -lengths[r])  # longest first: the threads end together
 
-        def run(r: int) -> list[np.ndarray]:
-            return self.session.run(names, {k: v[r:r + 1, :lengths[r]] for k, v in feeds.items()})
+        def run(r: int, session=self.session) -> list[np.ndarray]:
+            return session.run(names, {k: v[r:r + 1, :lengths[r]] for k, v in feeds.items()})
 
-        if self.threads > 1 and len(order) > 1:
+        # as many at a time as there are threads; the rest (the shortest) each alone on all the threads
+        pooled = order[:len(order) - len(order) % self.threads] if self.threads > 1 else []
+        outs = []
+        if pooled:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="qa-reader")
-            outs = list(self._pool.map(run, order))  # onnxruntime lets go of the GIL while it runs
-        else:
-            outs = [run(r) for r in order]
+            outs = list(self._pool.map(run, pooled))  # onnxruntime lets go of the GIL while it runs
+        outs += [run(r, self._wide) for r in order[len(pooled):]]
         for r, (s, e) in zip(order, outs, strict=True):
             start[r, :lengths[r]], end[r, :lengths[r]] = s[0], e[0]
         return start, end

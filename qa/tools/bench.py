@@ -33,8 +33,10 @@ SEED_QUESTIONS = [
     "When was the decree signed?",
     "Which countries' citizens can serve in the National Guard of Ukraine?",
 ]
-TARGETS = {"build_ratio": 0.85, "cold_start_s": 5.0, "answer_p50_ms_multihop": 30.0, "answer_p50_ms_1m": 50.0,
-           "recall_at_10": 0.98, "serve_rss_mb_1m": 3072.0}
+# answer() p50 at 28k paragraphs: 60 ms with the reader (issues 17, 19), 30 ms without it (the earlier target)
+TARGETS = {"build_ratio": 0.85, "cold_start_s": 5.0, "answer_p50_ms_multihop": 60.0,
+           "answer_p50_ms_multihop_no_reader": 30.0, "answer_p50_ms_1m": 50.0, "recall_at_10": 0.98,
+           "serve_rss_mb_1m": 3072.0}
 # Warm serving measured again with one thing changed (result key, environment, what changed): what each costs.
 VARIANTS = (("serve_no_reader", {"QA_READER": "none"}, "without the reader"),
             ("serve_fp32_query", {"QA_QUERY_GRAPH": "fp32"}, "fp32 question graph"))
@@ -200,10 +202,11 @@ def check_targets(sizes: dict) -> dict:
     if "seed" in sizes:
         v = sizes["seed"]["cold"]["cold_start_s"]
         met["cold_start_seed_s"] = (round(v, 2), v <= TARGETS["cold_start_s"])
-    for name, limit in (("multihop", 30.0), ("1m", 50.0)):
-        if name in sizes:
-            v = sizes[name]["serve"]["answer_p50_ms"]
-            met[f"answer_p50_ms_{name}"] = (round(v, 1), v <= limit)
+    for name, key, suffix in (("multihop", "serve", ""), ("multihop", "serve_no_reader", "_no_reader"),
+                              ("1m", "serve", "")):
+        if key in sizes.get(name, {}):
+            v, limit = sizes[name][key]["answer_p50_ms"], TARGETS[f"answer_p50_ms_{name}{suffix}"]
+            met[f"answer_p50_ms_{name}{suffix}"] = (round(v, 1), v <= limit)
     if "1m" in sizes:
         v = sizes["1m"]["serve"]["peak_rss_mb"]
         met["serve_peak_rss_mb_1m"] = (round(v), v <= TARGETS["serve_rss_mb_1m"])

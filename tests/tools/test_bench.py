@@ -44,3 +44,18 @@ def test_bench_refuses_unknown_sizes_and_a_missing_multihop_corpus(tmp_path, cap
     assert capsys.readouterr().err == (f"qa bench: error: {missing}: MultiHop-RAG corpus.json not found; "
                                        "pass --multihop PATH\n")
     assert not (tmp_path / "b.json").exists()
+
+
+@pytest.mark.fast
+def test_the_answer_budget_is_60_ms_with_the_reader_and_30_without():
+    from qa.tools.bench import check_targets
+
+    def size(reader_ms, bare_ms):
+        return {"recall": {"recall_at_10": 1.0}, "serve": {"answer_p50_ms": reader_ms},
+                "serve_no_reader": {"answer_p50_ms": bare_ms}}
+
+    met = check_targets({"multihop": size(58.0, 16.0)})
+    assert met["answer_p50_ms_multihop"] == {"value": 58.0, "met": True}
+    assert met["answer_p50_ms_multihop_no_reader"] == {"value": 16.0, "met": True}
+    met = check_targets({"multihop": size(61.0, 31.0)})
+    assert not met["answer_p50_ms_multihop"]["met"] and not met["answer_p50_ms_multihop_no_reader"]["met"]
