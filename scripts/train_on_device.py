@@ -25,6 +25,8 @@ import tarfile
 import time
 from pathlib import Path
 
+# what one device call brings back from $OUT: 64 MiB and 8 files in all (a margin kept)
+BACK_BYTES, BACK_FILES = 60 * 2**20, 8
 SMOKE = os.environ.get("SMOKE") == "1"
 OUT = Path(os.environ.get("OUT", "/tmp/out"))
 RUNS = Path(os.environ.get("RUNS", "/tmp/runs"))
@@ -141,20 +143,20 @@ def drive() -> None:
     (OUT / "scores.json").write_text(json.dumps({"best": best_name, "runs": scores}, indent=1))
     saved = set()
     for name in sorted(scores, key=lambda n: -scores[n]["full_fp32"]["f1"]):  # the best of each size comes back
-        size = _layers(configs[name])
-        if size not in saved:
+        size = _layer_count(configs[name])
+        if size not in saved and _save_fp16(torch.load(RUNS / name / "best.pt", map_location="cpu"), name):
             saved.add(size)
-            _save_fp16(torch.load(RUNS / name / "best.pt", map_location="cpu"), name)
     print("done after %.1f min" % ((time.time() - t0) / 60), flush=True)
 
 
-def _layers(extra: list) -> str:
-    """The ``--keep-layers`` value of a run's arguments ('' for the whole reader)."""
-    return extra[extra.index("--keep-layers") + 1] if "--keep-layers" in extra else ""
+def _layer_count(extra: list) -> int:
+    """How many encoder layers a run's reader has (``--keep-layers``; 0: all of them)."""
+    return len(extra[extra.index("--keep-layers") + 1].split(",")) if "--keep-layers" in extra else 0
 
 
-def _save_fp16(sd: dict, best_name: str) -> None:
-    """``sd`` in fp16 under ``$OUT``, in files under 16 MB (the word embeddings split by rows)."""
+def _save_fp16(sd: dict, best_name: str) -> bool:
+    """``sd`` in fp16 under ``$OUT``, in files under 16 MB (the word embeddings split by rows), when they fit
+    beside what is there in what a device call brings back (:data:`BACK_BYTES`, :data:`BACK_FILES`)."""
     import torch
 
     chunks: list[dict] = []
@@ -176,9 +178,15 @@ def _save_fp16(sd: dict, best_name: str) -> None:
         cur[k] = t.clone()
         size += nbytes
     chunks.append(cur)
+    there = [f for f in OUT.iterdir() if f.is_file()]
+    need = sum(t.numel() * t.element_size() + 2**16 for c in chunks for t in c.values())
+    if len(there) + len(chunks) > BACK_FILES or sum(f.stat().st_size for f in there) + need > BACK_BYTES:
+        print("not saved (would not all come back):", best_name, flush=True)
+        return False
     for i, c in enumerate(chunks):
         torch.save(c, OUT / f"best_{best_name}_{i}.pt")
     print("saved", best_name, len(chunks), "chunks", flush=True)
+    return True
 
 
 def join(out: Path, name: str, dest: Path) -> None:
