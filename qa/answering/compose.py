@@ -199,7 +199,7 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
             return True
     else:
         more = _further_reads(query, retrieved, k, settings, reading.extra_outlets, scope, reading.named_quotes)
-        read_all = read_quotes(query, [*ranked, *more], reader, reading)  # one reader call per part
+        read_all = read_quotes(query, [*ranked, *more], reader, reading)  # one reader call for all parts
         head_rows = {e.row for e in head.evidence}
         read_out = [rc for rc in read_all if rc[0].scored.evidence.row in head_rows or compare]
         floor, within = reading.abstain_below, reading.corroborate_within

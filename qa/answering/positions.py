@@ -1,6 +1,6 @@
 """What each outlet says: each outlet's passages read on their own, equal answers grouped into positions.
 
-Every retrieved passage has been read by the reader (one call per part of the question,
+Every retrieved passage has been read by the reader (one call for all parts of the question,
 :mod:`qa.answering.reading`). An outlet takes a position when its most confident reading holds an answer the
 reader is sure of (``ReaderSettings.position_margin``; not torn between two spans, not an echo of the question)
 and that clears the abstention threshold. Outlets whose answers

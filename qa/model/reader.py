@@ -107,7 +107,7 @@ class Reader:
         return start, end
 
     def read(self, question: str, texts: list[str], max_answer_tokens: int = 30) -> list[Span]:
-        """Find the answer to ``question`` in each of ``texts`` (one batched model call).
+        """Find the answer to ``question`` in each of ``texts`` (one model call; see :meth:`logits`).
 
         Args:
             question: The question.
