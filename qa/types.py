@@ -212,7 +212,8 @@ class Answer:
 
     Attributes:
         question: The question as asked.
-        quotes: Supporting quotes, best first. When ``abstained`` they are only the
+        quotes: Supporting quotes, the best first, then each outlet's best before any outlet's second (and so
+            on). When ``abstained`` they are only the
             closest passages ("see also"), not an answer.
         abstained: True when nothing in the index answers the question.
         outlets: The answering quotes grouped by outlet, best outlet first (empty when abstained).

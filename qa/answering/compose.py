@@ -29,7 +29,7 @@ from qa.outlets import outlet_key
 from qa.textmatch import same_answer
 from qa.types import Answer, ArticleFact, OutletQuotes, Passage, Position, Quote
 
-__all__ = ["best_quotes", "build_answer", "read_quotes", "side_by_side"]
+__all__ = ["best_quotes", "build_answer", "outlets_first", "read_quotes", "side_by_side"]
 
 
 def best_quotes(query: Query, retrieved: Retrieved, settings: QuoteSettings) -> list[tuple[Scored, int]]:
@@ -77,6 +77,19 @@ def read_quotes(query: Query, ranked: list[tuple[Scored, int]], reader: Reader, 
     questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
     scored = [(r, confidence(r, reading)) for r in read(questions, ranked, reader, reading)]
     return sorted(scored, key=lambda rc: -rc[1])
+
+
+def outlets_first(quotes: Sequence[Quote]) -> tuple[Quote, ...]:
+    """The quotes in the order an answer shows them: the best first, then each outlet's best before any outlet's
+    second, and so on (otherwise best first): the first few quotes say what several outlets print, not one
+    outlet twice."""
+    seen: Counter[str] = Counter()
+    rank = []
+    for i, q in enumerate(quotes):
+        key = outlet_key(q.outlet)
+        rank.append((seen[key], i))
+        seen[key] += 1
+    return tuple(quotes[i] for _, i in sorted(rank))
 
 
 def _agrees(a: Reading, b: Reading) -> bool:
@@ -247,7 +260,8 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
     taken = {outlet_key(o) for p in positions for o in p.outlets} | {outlet_key(g.outlet) for g in groups}
     silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()
-    return Answer(question=query.text if question is None else question, quotes=tuple(quotes), abstained=abstained,
-                  outlets=groups, n_articles=retrieved.n_articles, searched=searched, facts=tuple(facts),
+    return Answer(question=query.text if question is None else question, quotes=outlets_first(quotes),
+                  abstained=abstained, outlets=groups, n_articles=retrieved.n_articles, searched=searched,
+                  facts=tuple(facts),
                   passages=tuple(head.passages if passages is None else passages), positions=positions,
                   disagreement=disagreement, silent=silent, verdict=verdict)

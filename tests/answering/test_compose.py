@@ -147,3 +147,27 @@ def test_an_answer_never_has_zero_outlets():
     result = ask("Did the river bridge reopen to traffic?", [("Harbor Times", FERRY), ("Valley Post", BRIDGE)], odd)
     assert not result.abstained
     assert result.outlets and result.quotes[0] in result.outlets[0].quotes
+
+
+@given(st.lists(st.sampled_from(["Harbor Times", "the Harbor Times", "Valley Post", "Daily Ledger"]), max_size=9))
+def test_an_answer_shows_each_outlets_best_quote_before_any_outlets_second(outlets):
+    from qa.answering.compose import outlets_first
+    from qa.outlets import outlet_key
+    from qa.types import Quote
+
+    quotes = []
+    for i, outlet in enumerate(outlets):  # best first, as read
+        passage = Passage(id=i, article_id=f"a{i}", outlet=outlet, title="t", url="", published="", paragraph=0,
+                          text=f"Quote {i}.", score=1.0)
+        quotes.append(Quote(text=passage.text, start=0, end=len(passage.text), score=1.0 - i / 10, passage=passage))
+    shown = outlets_first(quotes)
+    assert sorted(q.passage.id for q in shown) == list(range(len(quotes)))  # the same quotes, none lost
+    assert shown[:1] == tuple(quotes[:1])  # the best stays first
+    keys = [outlet_key(q.outlet) for q in shown]
+    nth = [keys[:i].count(k) for i, k in enumerate(keys)]  # how many of its outlet's quotes came before
+    assert nth == sorted(nth)  # every outlet's first before any second, ...
+    for i in range(len(shown) - 1):
+        if nth[i] == nth[i + 1]:
+            assert shown[i].score > shown[i + 1].score  # ... and within a round, best first
+    assert [q.passage.id for q in outlets_first(quotes) if outlet_key(q.outlet) == "harbor times"] == \
+        [q.passage.id for q in quotes if outlet_key(q.outlet) == "harbor times"]  # an outlet's own stay in order
