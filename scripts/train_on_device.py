@@ -10,8 +10,8 @@ starts one ``python -m qa.train --device cuda`` per entry of ``CONFIGS`` at once
 reads each run's best on the whole eval split (fp32) and writes under ``$OUT`` the runs' logs and states
 (``runs.tar.gz``), ``scores.json`` and the weights of the best run of each size (layer count) in fp16, cut
 into files under 16 MB (what a device call can return). ``SKIP=1`` only reads and packs runs already there;
-``ONLY=g1,g3`` picks runs; ``SET=students`` runs the smaller readers of ``STUDENTS`` (``--keep-layers``, ``--distill``)
-Back here::
+``ONLY=g1,g3`` picks runs; ``SET=students`` runs the smaller readers of ``STUDENTS`` (``--keep-layers``,
+``--distill``) instead. Back here::
 
     python scripts/train_on_device.py join OUT_DIR g3 /work/reader-runs/v7/best.pt
 
@@ -49,21 +49,20 @@ CONFIGS = {
     "g3": ["--lr", "4e-5", "--epochs", "3", "--para-rate", "1.0", "--para-null-rate", "1.0", "--eval-every", "500",
            "--ckpt-every", "500"],
 }
+
+
+def _student(layers: str, distill: str, lr: str) -> list[str]:
+    """A smaller reader's arguments: these layers of v7, taught by the whole of it (the rest as every student)."""
+    return ["--keep-layers", layers, "--distill", distill, "--lr", lr, "--epochs", "3", "--para-rate", "1.0",
+            "--para-null-rate", "1.0", "--eval-every", "500", "--ckpt-every", "500"]
+
+
 # smaller readers (session 14): some of v7's layers, taught by the whole of it; about 1.5x / 2x faster to run
 STUDENTS = {
-    "s3": ["--keep-layers", "0,2,5", "--distill", "0.5", "--lr", "1e-4", "--epochs", "3", "--para-rate", "1.0",
-           "--para-null-rate", "1.0", "--eval-every", "500", "--ckpt-every", "500"],
-    "s3d": ["--keep-layers", "0,2,5", "--distill", "0.8", "--lr", "1e-4", "--epochs", "3", "--para-rate", "1.0",
-            "--para-null-rate", "1.0", "--eval-every", "500", "--ckpt-every", "500"],
-    "s4": ["--keep-layers", "0,2,4,5", "--distill", "0.5", "--lr", "8e-5", "--epochs", "3", "--para-rate", "1.0",
-           "--para-null-rate", "1.0", "--eval-every", "500", "--ckpt-every", "500"],
-    "s4d": ["--keep-layers", "0,2,4,5", "--distill", "0.8", "--lr", "8e-5", "--epochs", "3", "--para-rate", "1.0",
-            "--para-null-rate", "1.0", "--eval-every", "500", "--ckpt-every", "500"],
+    "s3": _student("0,2,5", "0.5", "1e-4"), "s3d": _student("0,2,5", "0.8", "1e-4"),
+    "s4": _student("0,2,4,5", "0.5", "8e-5"), "s4d": _student("0,2,4,5", "0.8", "8e-5"),
     # 5 layers (session 15): read untrained, v7 without layer 1 gives F1 0.520, without layer 4 0.454 (150 questions)
-    "s5": ["--keep-layers", "0,2,3,4,5", "--distill", "0.8", "--lr", "5e-5", "--epochs", "3", "--para-rate", "1.0",
-           "--para-null-rate", "1.0", "--eval-every", "500", "--ckpt-every", "500"],
-    "s5b": ["--keep-layers", "0,1,2,3,5", "--distill", "0.8", "--lr", "5e-5", "--epochs", "3", "--para-rate", "1.0",
-            "--para-null-rate", "1.0", "--eval-every", "500", "--ckpt-every", "500"],
+    "s5": _student("0,2,3,4,5", "0.8", "5e-5"), "s5b": _student("0,1,2,3,5", "0.8", "5e-5"),
 }
 if os.environ.get("SET") == "students":
     CONFIGS = STUDENTS
