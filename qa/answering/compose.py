@@ -262,6 +262,5 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
     silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()
     return Answer(question=query.text if question is None else question, quotes=outlets_first(quotes),
                   abstained=abstained, outlets=groups, n_articles=retrieved.n_articles, searched=searched,
-                  facts=tuple(facts),
-                  passages=tuple(head.passages if passages is None else passages), positions=positions,
-                  disagreement=disagreement, silent=silent, verdict=verdict)
+                  facts=tuple(facts), passages=tuple(head.passages if passages is None else passages),
+                  positions=positions, disagreement=disagreement, silent=silent, verdict=verdict)

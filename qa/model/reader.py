@@ -70,7 +70,9 @@ class Reader:
         self.session = session(1 if per_window and self.threads > 1 else self.threads)
         self._wide = session(self.threads) if per_window and self.threads > 1 else self.session
         self._inputs = {i.name for i in self.session.get_inputs()}
-        self._pool: ThreadPoolExecutor | None = None
+        # made here, not on first use, so that two first questions at once share one pool (threads start lazily)
+        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="qa-reader") \
+            if per_window and self.threads > 1 else None
 
     def logits(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
         """Run the model on an encoded batch; returns ``(start_logits, end_logits)``, each ``[windows, seq]``.
@@ -97,9 +99,7 @@ class Reader:
         # as many at a time as there are threads; the rest (the shortest) each alone on all the threads
         pooled = order[:len(order) - len(order) % self.threads] if self.threads > 1 else []
         outs = []
-        if pooled:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="qa-reader")
+        if pooled and self._pool is not None:
             outs = list(self._pool.map(run, pooled))  # onnxruntime lets go of the GIL while it runs
         outs += [run(r, self._wide) for r in order[len(pooled):]]
         for r, (s, e) in zip(order, outs, strict=True):
