@@ -94,10 +94,11 @@ def read(questions: Sequence[str], ranked: Sequence[tuple[Scored, int]], reader:
         questions: The text of each part (index 0: the whole question).
         ranked: The sentence scorer's best quote per passage, with its part.
         reader: The extractive reader.
-        settings: Window length and longest answer.
+        settings: Window lengths (the first ranked passage's, the others') and longest answer.
     """
-    windows = [window_around(s.evidence.passage.text, s.evidence.sentences, s.span, settings.window_words)
-               for s, _ in ranked]
+    windows = [window_around(s.evidence.passage.text, s.evidence.sentences, s.span,
+                             settings.lead_window_words if k == 0 else settings.window_words)
+               for k, (s, _) in enumerate(ranked)]
     out: list[Reading | None] = [None] * len(ranked)
     asked = list(dict.fromkeys(questions[n] for n in sorted({n for _, n in ranked})))
     idxs = [[k for k, (_, n) in enumerate(ranked) if questions[n] == q] for q in asked]  # parts in the same words

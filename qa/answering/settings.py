@@ -110,6 +110,8 @@ class ReaderSettings:
 
     Attributes:
         window_words: Words of whole sentences read around each passage's best quote.
+        lead_window_words: Words read around the best quote of all (the first passage the sentence scorer
+            ranks): a wider window there finds answers a sentence or two from the best-scored one.
         max_answer_tokens: Longest short answer, in word pieces.
         calibration: Logistic weights over (1, reader margin, span probability, sentence score),
             fitted on the dev data by ``qa calibrate-reader`` and read from the model's ``reader.json``.
@@ -138,6 +140,7 @@ class ReaderSettings:
     """
 
     window_words: int = 60
+    lead_window_words: int = 60
     max_answer_tokens: int = 30
     calibration: tuple[float, float, float, float] = (-6.86, 0.25, 1.0, 14.0)
     span_calibration: tuple[float, float, float, float] | None = None

@@ -35,6 +35,22 @@ def test_the_window_is_whole_sentences_around_the_quote_within_the_word_budget()
     assert window_around(TEXT, spans, quote, max_words=3) == Span(spans[1].start, spans[1].end)
 
 
+def test_the_best_scored_passage_is_read_with_a_wider_window_than_the_others():
+    # the answer is often a sentence or two from the best-scored one: the passage the scorer ranks first (only it)
+    # is read with lead_window_words, the others with window_words
+    rows = [("Valley Post", "The river bridge reopened on Friday. Crews had worked on it for two whole years. "
+                            "The mayor cut a ribbon at noon."),
+            ("Harbor Times", "The river bridge reopened to traffic. Its repairs took two years and cost millions. "
+                             "Ferries stopped running.")]
+    for lead, wide in ((8, 0), (40, 1)):
+        reader = FakeReader({"Friday": 4.0})
+        ask("When did the river bridge reopen?", rows, reader,
+            dataclasses.replace(READING, window_words=8, lead_window_words=lead))
+        read = [t for _, texts in reader.calls for t in texts]
+        assert len(read) == 2 and sum(len(t.split()) > 8 for t in read) == wide
+        assert all(t.startswith("The river bridge reopened") for t in read)
+
+
 def test_the_quote_of_an_answer_is_its_sentence_made_to_stand_alone():
     spans = sentences(TEXT)
     at = TEXT.index("foreigners")
