@@ -19,10 +19,10 @@ from qa.answering.evidence import Retrieved
 from qa.answering.intents import is_yes_no
 from qa.answering.positions import find_positions, stances
 from qa.answering.query import Query
-from qa.answering.reading import Reading, confidence, quote_of, read
+from qa.answering.reading import Reading, answer_text, confidence, quote_of, read
 from qa.answering.scoring import Scored, calibrate, prepare, score_evidence
 from qa.answering.settings import DEFAULT_QUOTES, DEFAULT_READER, QuoteSettings, ReaderSettings
-from qa.answering.shown import show_answer
+from qa.answering.shown import Support, show_answer, support
 from qa.index.lexical import tokenize
 from qa.model.reader import Reader
 from qa.outlets import outlet_key
@@ -61,12 +61,12 @@ def _scorer_quote(s: Scored, settings: QuoteSettings) -> Quote:
 
 
 def _read_quote(r: Reading, score: float, settings: QuoteSettings, reading: ReaderSettings,
-                questions: Sequence[str]) -> Quote:
+                questions: Sequence[str], backing: Support) -> Quote:
     """The quote around the reader's answer (the scorer's quote when it found none), with its confidence; the
     short answer only when it is shown (:func:`qa.answering.shown.show_answer`)."""
     p = r.scored.evidence.passage
     span = quote_of(r, settings)
-    bold = show_answer(r, questions[min(r.part, len(questions) - 1)], reading, span)
+    bold = show_answer(r, questions[min(r.part, len(questions) - 1)], reading, span, backing)
     return Quote(text=p.text[span.start:span.end], start=span.start, end=span.end, score=round(score, 4),
                  passage=p, answer_start=bold.start if bold else -1, answer_end=bold.end if bold else -1)
 
@@ -93,10 +93,7 @@ def outlets_first(quotes: Sequence[Quote]) -> tuple[Quote, ...]:
 
 
 def _agrees(a: Reading, b: Reading) -> bool:
-    text = a.scored.evidence.passage.text
-    other = b.scored.evidence.passage.text
-    return a.answer is not None and b.answer is not None and \
-        same_answer(text[a.answer.start:a.answer.end], other[b.answer.start:b.answer.end])
+    return a.answer is not None and b.answer is not None and same_answer(answer_text(a), answer_text(b))
 
 
 def _further_reads(query: Query, retrieved: Retrieved, k: int, settings: QuoteSettings, limit: int,
@@ -223,8 +220,12 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
                                               and rc[1] >= abstain_below))
         readings = [r for r, _ in read_out]
         questions = [query.text, *(p.clause.text for p in query.probes if p.clause is not None)]
-        quotes = [_read_quote(r, c, settings, reading, questions) for r, c in read_out]
-        further = [_read_quote(r, c, settings, reading, questions) for r, c in read_all
+        # a bold answer is backed by the passages quoted: how many found it, how far its confidence leads
+        spans, confs = [answer_text(r) for r, _ in read_out], [c for _, c in read_out]
+        quotes = [_read_quote(r, c, settings, reading, questions, support(i, spans, confs))
+                  for i, (r, c) in enumerate(read_out)]
+        further = [_read_quote(r, c, settings, reading, questions,
+                               support(len(spans), [*spans, answer_text(r)], [*confs, c])) for r, c in read_all
                    if r.scored.evidence.row not in head_rows and not compare]
         parts = [r.part for r in readings]
         if quotes and quotes[0].score >= abstain_below and not verdict:

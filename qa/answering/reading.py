@@ -20,7 +20,8 @@ from qa.answering.shaping import quote_span, stand_alone, trim
 from qa.model.reader import Reader
 from qa.types import Span
 
-__all__ = ["Reading", "answer_quote", "confidence", "features", "logistic", "quote_of", "read", "window_around"]
+__all__ = ["Reading", "answer_quote", "answer_text", "confidence", "features", "logistic", "quote_of", "read",
+           "weighted", "window_around"]
 
 
 @dataclass(frozen=True)
@@ -121,10 +122,21 @@ def features(reading: Reading) -> tuple[float, ...]:
     return 1.0, reading.margin, reading.prob, reading.scored.score
 
 
+def answer_text(reading: Reading) -> str:
+    """The reading's short answer as its passage prints it ("" when it found none)."""
+    a = reading.answer
+    return reading.scored.evidence.passage.text[a.start:a.end] if a is not None else ""
+
+
+def weighted(weights: Sequence[float], x: Sequence[float]) -> float:
+    """The logistic of ``weights · x`` (0..1)."""
+    z = sum(w * v for w, v in zip(weights, x, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
 def logistic(weights: Sequence[float], reading: Reading) -> float:
     """A logistic calibration over the reading's :func:`features` (weights fitted by ``qa calibrate-reader``)."""
-    z = sum(w * x for w, x in zip(weights, features(reading), strict=True))
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+    return weighted(weights, features(reading))
 
 
 def confidence(reading: Reading, settings: ReaderSettings) -> float:

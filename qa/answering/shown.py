@@ -2,9 +2,10 @@
 
 The reader marks a span in every passage it reads; a user reads that span first, in bold. It is shown when
 
-* its calibrated probability of being right (a logistic over the reading's features, fitted by
-  ``qa calibrate-reader`` on dev data: token F1 >= 0.5 with a gold answer) reaches ``show_span_above``
-  (without fitted weights: the span's own probability),
+* its calibrated probability of being right reaches ``show_span_above``: a logistic, fitted by
+  ``qa calibrate-reader`` on dev data (token F1 >= 0.5 with a gold answer), over the reading's features and
+  what the question's other readings say (:class:`Support`: how many found the same answer, how far this
+  reading's confidence leads theirs); without fitted weights, the span's own probability,
 * and it says something the question does not: a span whose words all occur in the question is an echo,
 * and the reader saw no other answer nearly as likely in the same window (:func:`is_ambiguous`).
 
@@ -14,13 +15,16 @@ A bare number keeps the unit the sentence gives it: "20,000" becomes "20,000 hry
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from qa.answering.reading import Reading, logistic
+from qa.answering.reading import Reading, features, weighted
 from qa.answering.settings import ReaderSettings
-from qa.textmatch import normalize_answer
+from qa.textmatch import normalize_answer, same_answer
 from qa.types import Span
 
-__all__ = ["is_ambiguous", "is_echo", "never_shown", "show_answer", "span_confidence", "with_unit"]
+__all__ = ["Support", "is_ambiguous", "is_echo", "never_shown", "show_answer", "span_confidence", "span_features",
+           "support", "with_unit"]
 
 _NUMBER = re.compile(r"(?:[$€£¥₴]\s?)?\d[\d,.\s]*(?:\s?(?:%|percent|per\s?cent))?|"
                      r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
@@ -35,9 +39,39 @@ _TIME = frozenset(("second", "minute", "hour", "day", "week", "month", "year", "
 _WORD = re.compile(r"\s+([A-Za-z][A-Za-z'-]*)")
 
 
-def span_confidence(reading: Reading, settings: ReaderSettings) -> float:
-    """Probability (0..1) that the reading's span is right: the fitted span calibration, else its probability."""
-    return reading.prob if settings.span_calibration is None else logistic(settings.span_calibration, reading)
+@dataclass(frozen=True)
+class Support:
+    """What the question's other readings say about one reading's span.
+
+    Attributes:
+        agree: Other readings whose span is the same answer (:func:`qa.textmatch.same_answer`).
+        lead: This reading's confidence minus the best of the others' (its own confidence when there are none).
+    """
+
+    agree: int = 0
+    lead: float = 0.0
+
+
+def support(i: int, answers: Sequence[str], confidences: Sequence[float]) -> Support:
+    """The :class:`Support` of reading ``i`` among the readings whose spans are ``answers`` ("" for none)."""
+    others = [k for k in range(len(answers)) if k != i]
+    agree = sum(1 for k in others if same_answer(answers[i], answers[k]))
+    return Support(agree, confidences[i] - max((confidences[k] for k in others), default=0.0))
+
+
+def span_features(reading: Reading, backing: Support) -> tuple[float, ...]:
+    """The bold answer's calibration inputs: the reading's :func:`~qa.answering.reading.features`, then the
+    other readings that agree with its span, and how far its confidence leads theirs."""
+    return *features(reading), float(backing.agree), backing.lead
+
+
+def span_confidence(reading: Reading, settings: ReaderSettings, backing: Support = Support()) -> float:
+    """Probability (0..1) that the reading's span is right: the fitted span calibration, else its probability.
+
+    Weights fitted before the support features existed (four of them) read the reading's features alone.
+    """
+    w = settings.span_calibration
+    return reading.prob if w is None else weighted(w, span_features(reading, backing)[:len(w)])
 
 
 def is_ambiguous(reading: Reading, settings: ReaderSettings) -> bool:
@@ -83,7 +117,8 @@ def with_unit(text: str, span: Span, limit: int) -> Span:
     return Span(span.start, end)
 
 
-def show_answer(reading: Reading, question: str, settings: ReaderSettings, quote: Span) -> Span | None:
+def show_answer(reading: Reading, question: str, settings: ReaderSettings, quote: Span,
+                backing: Support = Support()) -> Span | None:
     """The short answer to mark in bold inside ``quote``, or None when it should not be shown.
 
     Args:
@@ -91,12 +126,13 @@ def show_answer(reading: Reading, question: str, settings: ReaderSettings, quote
         question: The question the passage was read with.
         settings: The calibration and ``show_span_above``.
         quote: The quote shown (passage coordinates): the answer is grown within it only.
+        backing: What the question's other readings say about its span (:func:`support`).
     """
     span = reading.answer
     if span is None or not (quote.start <= span.start < span.end <= quote.end):
         return None
     text = reading.scored.evidence.passage.text
-    if (span_confidence(reading, settings) < settings.show_span_above
+    if (span_confidence(reading, settings, backing) < settings.show_span_above
             or never_shown(reading, text[span.start:span.end], question, settings)):
         return None
     return with_unit(text, span, quote.end)

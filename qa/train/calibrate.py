@@ -10,8 +10,10 @@ those features becomes the confidence; then
   ``--null-target`` of MultiHop's null queries while abstaining on at most ``--answerable-cap`` of
   the answerable ones (else the best trade-off between the two),
 * the bold answer's gate (:mod:`qa.train.spangate`): a second logistic over the same features of each
-  question's top reading, fitted on whether its span is right (token F1 >= 0.5 with a gold answer: SQuAD,
-  and MultiHop-RAG inference questions, whose answers are entities), and ``show_span_above``, the lowest
+  question's top reading and its support among the question's other readings
+  (:func:`qa.answering.shown.span_features`), fitted on whether its span is right (token F1 >= 0.5 with a
+  gold answer: SQuAD, and MultiHop-RAG inference questions, whose answers are entities), and
+  ``show_span_above``, the lowest
   probability at which the shown SQuAD spans are right at least ``--span-precision`` of the time,
 
 written into the reader's ``reader.json`` (``answering``) and its model card. Only numpy: no torch.
@@ -31,7 +33,8 @@ import numpy as np
 import qa
 from qa import outlet_key
 from qa.answering.reading import Reading, features, quote_of
-from qa.answering.shown import never_shown
+from qa.answering.settings import ReaderSettings
+from qa.answering.shown import never_shown, support
 from qa.train.spangate import SpanSample, choose_span_gate, sigmoid, span_right
 
 __all__ = ["Question", "Sample", "choose_thresholds", "fit_logistic", "main"]
@@ -41,9 +44,10 @@ class Sample:
     """One quote the answer path would show for a dev question, with what calibration needs."""
 
     def __init__(self, feats: tuple[float, ...], right: bool, prob: float, span_right: bool | None = None,
-                 echo: bool = False) -> None:
+                 echo: bool = False, answer: str = "") -> None:
         self.features, self.right, self.prob = feats, right, prob
         self.span_right, self.echo = span_right, echo  # None: no gold short answer to judge the span by
+        self.answer = answer  # the reader's span ("" for none)
 
 
 class Question:
@@ -85,7 +89,8 @@ def squad_questions(path: Path, reader: qa.Answerer) -> Iterator[Question]:
                     a, b = _quote(r, answerer)
                     guess = text[r.answer.start:r.answer.end] if r.answer else ""
                     samples.append(Sample(features(r), any(g in text[a:b] for g in golds), r.prob,
-                                          span_right(guess, golds), never_shown(r, guess, item["question"], gate)))
+                                          span_right(guess, golds), never_shown(r, guess, item["question"], gate),
+                                          guess))
                 yield Question("squad", True, samples)
         store.close()
 
@@ -109,7 +114,7 @@ def multihop_questions(path: Path, index: Path, reader: qa.Answerer) -> Iterator
             guess = p.text[r.answer.start:r.answer.end] if r.answer else ""
             gold = item.get("answer") if item.get("question_type") == "inference_query" else None  # entities
             samples.append(Sample(features(r), right, r.prob, span_right(guess, [gold]) if gold else None,
-                                  never_shown(r, guess, item["query"], gate)))
+                                  never_shown(r, guess, item["query"], gate), guess))
         yield Question("multihop", answerable, samples)
     store.close()
 
@@ -133,7 +138,14 @@ def choose_thresholds(questions: list[Question], w: np.ndarray, null_target: flo
                       span_precision: float) -> dict:
     """``abstain_below`` for weights ``w``, and the bold answer's gate (``span_calibration``,
     ``show_span_above``: see the module docstring), with the rates they give on the dev questions."""
-    tops = [(q, max((s for s in q.samples), key=lambda s: _confidence(w, s))) for q in questions if q.samples]
+    tops, backed = [], {}  # each question's most confident quote, and its span's calibration features
+    for q in questions:
+        if q.samples:
+            confs = [_confidence(w, s) for s in q.samples]
+            i = int(np.argmax(confs))
+            tops.append((q, q.samples[i]))
+            backing = support(i, [s.answer for s in q.samples], confs)
+            backed[id(q)] = (*q.samples[i].features, float(backing.agree), backing.lead)
     conf = {id(q): _confidence(w, s) for q, s in tops}
     null = [conf[id(q)] for q, _ in tops if not q.answerable]
     answerable = {kind: [conf[id(q)] for q, _ in tops if q.answerable and q.kind == kind] for kind in
@@ -147,7 +159,7 @@ def choose_thresholds(questions: list[Question], w: np.ndarray, null_target: flo
     ok = [t for t in candidates if max(rates(t)[1:]) <= answerable_cap]
     met = [t for t in ok if rates(t)[0] >= null_target]
     abstain = min(met) if met else max(ok, default=0.0)
-    spans = [SpanSample(q.kind, s.features, s.span_right, s.echo) for q, s in tops if s.span_right is not None]
+    spans = [SpanSample(q.kind, backed[id(q)], s.span_right, s.echo) for q, s in tops if s.span_right is not None]
     w_span = fit_logistic(np.array([s.features for s in spans], dtype=np.float64),
                           np.array([s.right for s in spans], dtype=np.float64))
     gate = choose_span_gate(spans, w_span, span_precision)
@@ -168,6 +180,7 @@ def _write(reader_dir: Path, answering: dict, report: dict) -> None:
     text = card.read_text() if card.is_file() else ""
     text = text.split("\n## Calibration (answer confidence)")[0].rstrip() + "\n"
     w, v = answering["calibration"], answering["span_calibration"]
+    windows = ReaderSettings.from_config(answering)
     text += (f"\n## Calibration (answer confidence)\n"
              f"Fitted by `{report['command']}` on {report['questions']} dev questions ({report['quotes']} quotes):\n"
              f"confidence = sigmoid({w[0]:.4f} + {w[1]:.4f}·margin + {w[2]:.4f}·span_prob + {w[3]:.4f}·sentence_score)"
@@ -175,12 +188,16 @@ def _write(reader_dir: Path, answering: dict, report: dict) -> None:
              f"probability, sentence_score = the sentence scorer's raw score. Abstain below "
              f"{answering['abstain_below']:.4f}.\n"
              f"Bold short answer: shown when sigmoid({v[0]:.4f} + {v[1]:.4f}·margin + {v[2]:.4f}·span_prob + "
-             f"{v[3]:.4f}·sentence_score) >= {answering['show_span_above']:.4f}, it is not an "
+             f"{v[3]:.4f}·sentence_score + {v[4]:.4f}·agree + {v[5]:.4f}·lead) >= {answering['show_span_above']:.4f}"
+             f" (agree: other quoted passages where the reader found the same answer; lead: the quote's confidence "
+             f"minus the best other quote's), it is not an "
              f"echo of the question and no span apart from it in its window is within show_span_gap logits of it "
              f"(ReaderSettings); on SQuAD the shown spans are right (token F1 >= 0.5) "
              f"{report['squad_span_precision']:.3f} of the time, shown for {report['squad_span_shown']:.3f} of the "
              f"questions; MultiHop-RAG inference questions {report['multihop_span_precision']:.3f} / "
              f"{report['multihop_span_shown']:.3f}.\n"
+             f"The reader read {windows.lead_window_words} words of whole sentences around the first-ranked "
+             f"passage's best quote and {windows.window_words} around the others' (`reader.json` `answering`).\n"
              f"On the calibration data: null queries abstained {report['null_abstained']:.3f}, answerable "
              f"MultiHop abstained {report['multihop_answerable_abstained']:.3f}, SQuAD abstained "
              f"{report['squad_abstained']:.3f}.\n")

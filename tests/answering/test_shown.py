@@ -118,3 +118,33 @@ def test_no_bold_answer_when_another_answer_was_nearly_as_likely() -> None:
     shown = show_answer(sure, "To what age?", settings, quote)
     assert shown is not None and r.scored.evidence.passage.text[shown.start:shown.end] == "25"
     assert show_answer(torn, "To what age?", settings, quote) is None
+
+
+def test_support_counts_the_readings_that_found_the_same_answer_and_the_confidence_lead() -> None:
+    from qa.answering.shown import support
+
+    answers = ["President Volodymyr Zelensky", "Zelensky", "", "the parliament"]
+    confs = [0.8, 0.5, 0.6, 0.3]
+    top = support(0, answers, confs)
+    assert top.agree == 1 and top.lead == pytest.approx(0.2)  # "Zelensky" agrees; 0.8 leads the next best 0.6
+    assert support(3, answers, confs).agree == 0 and support(3, answers, confs).lead == pytest.approx(-0.5)
+    alone = support(0, answers[:1], confs[:1])
+    assert alone.agree == 0 and alone.lead == pytest.approx(0.8)  # no other reading: its own confidence
+
+
+def test_the_bold_answer_is_shown_when_other_passages_back_it() -> None:
+    from qa.answering.reading import logistic
+    from qa.answering.settings import ReaderSettings
+    from qa.answering.shown import Support, show_answer, span_confidence
+    from tests.answering.test_positions import reading
+
+    r = reading(0, "Daily Ledger", "The bridge reopened on", "Friday", "after repairs.", 9.0)
+    old = ReaderSettings(span_calibration=(0.1, 0.2, 0.3, 0.4))  # fitted before support existed: the reading alone
+    assert span_confidence(r, old, Support(3, 0.5)) == pytest.approx(logistic(old.span_calibration, r))
+    settings = ReaderSettings(span_calibration=(-1.0, 0.0, 0.0, 0.0, 1.5, 4.0),
+                              show_span_above=0.7)
+    backed, unbacked = Support(agree=2, lead=0.3), Support(agree=0, lead=0.0)
+    assert span_confidence(r, settings, backed) > 0.7 > span_confidence(r, settings, unbacked)
+    shown = show_answer(r, "When did the bridge reopen?", settings, r.window, backed)
+    assert shown is not None and r.scored.evidence.passage.text[shown.start:shown.end] == "Friday"
+    assert show_answer(r, "When did the bridge reopen?", settings, r.window, unbacked) is None

@@ -44,3 +44,22 @@ def test_the_gate_is_the_lowest_threshold_that_meets_the_precision(seed: int, pr
         shown = [s for s, c in zip(samples, conf, strict=True) if s.kind == "squad" and c >= gate["show_span_above"]
                  and not s.echo]
         assert gate["squad_span_shown"] == round(len(shown) / sum(s.kind == "squad" for s in samples), 4)
+
+
+def test_the_gate_learns_from_the_readings_that_back_the_top_span() -> None:
+    # every top reading looks the same to the reader; its span is right exactly when another passage's reading
+    # found the same answer: the fitted gate weighs that agreement and shows those spans only
+    from qa.train.calibrate import Question, Sample, choose_thresholds
+
+    rng = np.random.default_rng(0)
+    questions = []
+    for i in range(200):
+        backed = bool(i % 2)
+        top = Sample((1.0, 5.0, 0.6, 0.5), True, 0.6, span_right=backed, answer="Friday")
+        other = Sample((1.0, 1.0, 0.2, 0.3), False, 0.2, span_right=False,
+                       answer="on Friday" if backed else str(rng.integers(1000)))
+        questions.append(Question("squad", True, [top, other]))
+    chosen = choose_thresholds(questions, np.array([0.0, 1.0, 0.0, 0.0]), 0.9, 0.5, 0.9)
+    w = chosen["span_calibration"]
+    assert len(w) == 6 and w[4] > 0  # (1, margin, prob, sentence score, agree, lead): agreement counts
+    assert chosen["squad_span_precision"] == 1.0 and chosen["squad_span_shown"] == 0.5
