@@ -36,6 +36,7 @@ class Reading:
         margin: Span score minus "no answer" score (logits): how sure the reader is that it answers.
         prob: Probability of the span against every other span and "no answer".
         rival_gap: Span score minus that of the best span sharing no word piece with it (logits; ``inf``: none).
+        mass: Probability of every span sharing a word piece with the answer (:attr:`qa.model.reader.Span.mass`).
     """
 
     scored: Scored
@@ -45,6 +46,7 @@ class Reading:
     margin: float
     prob: float
     rival_gap: float = math.inf
+    mass: float = 0.0
 
 
 def _words(text: str, span: Span) -> int:
@@ -113,7 +115,7 @@ def read(questions: Sequence[str], ranked: Sequence[tuple[Scored, int]], reader:
             clip = settings.margin_clip
             margin = max(-clip, min(clip, span.score - span.null_score)) if found else -clip
             out[k] = Reading(ranked[k][0], ranked[k][1], w, answer, margin, span.prob if found else 0.0,
-                             span.score - span.rival if found else math.inf)
+                             span.score - span.rival if found else math.inf, span.mass if found else 0.0)
     return [r for r in out if r is not None]
 
 

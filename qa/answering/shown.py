@@ -5,7 +5,8 @@ The reader marks a span in every passage it reads; a user reads that span first,
 * its calibrated probability of being right reaches ``show_span_above``: a logistic, fitted by
   ``qa calibrate-reader`` on dev data (token F1 >= 0.5 with a gold answer), over the reading's features and
   what the question's other readings say (:class:`Support`: how many found the same answer, how far this
-  reading's confidence leads theirs); without fitted weights, the span's own probability,
+  reading's confidence leads theirs) and the probability of every span overlapping it; without fitted weights,
+  the span's own probability,
 * and it says something the question does not: a span whose words all occur in the question is an echo,
 * and the reader saw no other answer nearly as likely in the same window (:func:`is_ambiguous`).
 
@@ -14,6 +15,7 @@ A bare number keeps the unit the sentence gives it: "20,000" becomes "20,000 hry
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from qa.textmatch import normalize_answer, same_answer
 from qa.types import Span
 
 __all__ = ["Support", "is_ambiguous", "is_echo", "never_shown", "show_answer", "span_confidence", "span_features",
-           "support", "with_unit"]
+           "span_inputs", "support", "with_unit"]
 
 _NUMBER = re.compile(r"(?:[$€£¥₴]\s?)?\d[\d,.\s]*(?:\s?(?:%|percent|per\s?cent))?|"
                      r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
@@ -59,16 +61,24 @@ def support(i: int, answers: Sequence[str], confidences: Sequence[float]) -> Sup
     return Support(agree, confidences[i] - max((confidences[k] for k in others), default=0.0))
 
 
+def span_inputs(feats: Sequence[float], backing: Support, mass: float) -> tuple[float, ...]:
+    """The bold answer's calibration inputs from a reading's :func:`~qa.answering.reading.features`, its
+    :class:`Support` and its span's ``mass``: the features, the other readings that agree with its span, how far
+    its confidence leads theirs, and the log-odds of the probability of every span overlapping it."""
+    p = min(max(mass, 1e-6), 1 - 1e-6)
+    return *feats, float(backing.agree), backing.lead, math.log(p / (1 - p))
+
+
 def span_features(reading: Reading, backing: Support) -> tuple[float, ...]:
-    """The bold answer's calibration inputs: the reading's :func:`~qa.answering.reading.features`, then the
-    other readings that agree with its span, and how far its confidence leads theirs."""
-    return *features(reading), float(backing.agree), backing.lead
+    """The bold answer's calibration inputs of a reading (:func:`span_inputs`)."""
+    return span_inputs(features(reading), backing, reading.mass)
 
 
 def span_confidence(reading: Reading, settings: ReaderSettings, backing: Support = Support()) -> float:
     """Probability (0..1) that the reading's span is right: the fitted span calibration, else its probability.
 
-    Weights fitted before the support features existed (four of them) read the reading's features alone.
+    Weights fitted before the later inputs existed (four: the reading's features alone; six: with its support)
+    read the inputs they were fitted on.
     """
     w = settings.span_calibration
     return reading.prob if w is None else weighted(w, span_features(reading, backing)[:len(w)])

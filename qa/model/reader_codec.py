@@ -31,6 +31,8 @@ class Span:
         null_prob: Softmax probability of "no answer" in the window the best span came from.
         rival: Score of the best span sharing no token with the best one, in the same window (``-inf``: none):
             another answer the reader nearly gave ("25" against "27 years old").
+        mass: Probability of every span sharing a token with the best one (start x end probabilities summed,
+            ``[CLS]`` competing): "the 1850s" and "1850s" count as one answer, as token F1 counts them.
     """
 
     start: int
@@ -40,6 +42,7 @@ class Span:
     prob: float = 0.0
     null_prob: float = 1.0
     rival: float = float("-inf")
+    mass: float = 0.0
 
     @property
     def has_answer(self) -> bool:
@@ -159,12 +162,14 @@ def decode(batch: Batch, start_logits: np.ndarray, end_logits: np.ndarray, texts
         c0, c1 = _trim(texts[i], offs[first + a][0], offs[first + b][1])
         # spans sharing no token with [a, b] end before a or start after b (the band keeps start <= end)
         rival = max((float(x.max()) for x in (scores[:a, :a], scores[b + 1:, b + 1:]) if x.size), default=-np.inf)
-        best[i] = Span(c0, c1, score, null, float(ps[p0 + a] * pe[p0 + b]), float(ps[0] * pe[0]), rival)
+        # spans sharing a token with [a, b] start at or before b and end at or after a
+        mass = float((ps[p0:p0 + b + 1, None] * pe[None, p0 + a:p0 + n])[band[:b + 1, a:]].sum())
+        best[i] = Span(c0, c1, score, null, float(ps[p0 + a] * pe[p0 + b]), float(ps[0] * pe[0]), rival, mass)
     out = []
     for i, span in enumerate(best):
         null = float(nulls[i]) if np.isfinite(nulls[i]) else 0.0
         out.append(Span(0, 0, float("-inf"), null) if span is None else
-                   Span(span.start, span.end, span.score, null, span.prob, span.null_prob, span.rival))
+                   Span(span.start, span.end, span.score, null, span.prob, span.null_prob, span.rival, span.mass))
     return out
 
 

@@ -34,7 +34,7 @@ import qa
 from qa import outlet_key
 from qa.answering.reading import Reading, features, quote_of
 from qa.answering.settings import ReaderSettings
-from qa.answering.shown import never_shown, support
+from qa.answering.shown import never_shown, span_inputs, support
 from qa.train.spangate import SpanSample, choose_span_gate, sigmoid, span_right
 
 __all__ = ["Question", "Sample", "choose_thresholds", "fit_logistic", "main"]
@@ -44,10 +44,10 @@ class Sample:
     """One quote the answer path would show for a dev question, with what calibration needs."""
 
     def __init__(self, feats: tuple[float, ...], right: bool, prob: float, span_right: bool | None = None,
-                 echo: bool = False, answer: str = "") -> None:
+                 echo: bool = False, answer: str = "", mass: float = 0.0) -> None:
         self.features, self.right, self.prob = feats, right, prob
         self.span_right, self.echo = span_right, echo  # None: no gold short answer to judge the span by
-        self.answer = answer  # the reader's span ("" for none)
+        self.answer, self.mass = answer, mass  # the reader's span ("" for none), spans overlapping it
 
 
 class Question:
@@ -90,7 +90,7 @@ def squad_questions(path: Path, reader: qa.Answerer) -> Iterator[Question]:
                     guess = text[r.answer.start:r.answer.end] if r.answer else ""
                     samples.append(Sample(features(r), any(g in text[a:b] for g in golds), r.prob,
                                           span_right(guess, golds), never_shown(r, guess, item["question"], gate),
-                                          guess))
+                                          guess, r.mass))
                 yield Question("squad", True, samples)
         store.close()
 
@@ -114,7 +114,7 @@ def multihop_questions(path: Path, index: Path, reader: qa.Answerer) -> Iterator
             guess = p.text[r.answer.start:r.answer.end] if r.answer else ""
             gold = item.get("answer") if item.get("question_type") == "inference_query" else None  # entities
             samples.append(Sample(features(r), right, r.prob, span_right(guess, [gold]) if gold else None,
-                                  never_shown(r, guess, item["query"], gate), guess))
+                                  never_shown(r, guess, item["query"], gate), guess, r.mass))
         yield Question("multihop", answerable, samples)
     store.close()
 
@@ -145,7 +145,7 @@ def choose_thresholds(questions: list[Question], w: np.ndarray, null_target: flo
             i = int(np.argmax(confs))
             tops.append((q, q.samples[i]))
             backing = support(i, [s.answer for s in q.samples], confs)
-            backed[id(q)] = (*q.samples[i].features, float(backing.agree), backing.lead)
+            backed[id(q)] = span_inputs(q.samples[i].features, backing, q.samples[i].mass)
     conf = {id(q): _confidence(w, s) for q, s in tops}
     null = [conf[id(q)] for q, _ in tops if not q.answerable]
     answerable = {kind: [conf[id(q)] for q, _ in tops if q.answerable and q.kind == kind] for kind in
@@ -188,9 +188,10 @@ def _write(reader_dir: Path, answering: dict, report: dict) -> None:
              f"probability, sentence_score = the sentence scorer's raw score. Abstain below "
              f"{answering['abstain_below']:.4f}.\n"
              f"Bold short answer: shown when sigmoid({v[0]:.4f} + {v[1]:.4f}·margin + {v[2]:.4f}·span_prob + "
-             f"{v[3]:.4f}·sentence_score + {v[4]:.4f}·agree + {v[5]:.4f}·lead) >= {answering['show_span_above']:.4f}"
-             f" (agree: other quoted passages where the reader found the same answer; lead: the quote's confidence "
-             f"minus the best other quote's), it is not an "
+             f"{v[3]:.4f}·sentence_score + {v[4]:.4f}·agree + {v[5]:.4f}·lead + {v[6]:.4f}·logit(overlap)) >= "
+             f"{answering['show_span_above']:.4f} (agree: other quoted passages where the reader found the same "
+             f"answer; lead: the quote's confidence minus the best other quote's; overlap: the probability of every "
+             f"span sharing a word piece with the answer), it is not an "
              f"echo of the question and no span apart from it in its window is within show_span_gap logits of it "
              f"(ReaderSettings); on SQuAD the shown spans are right (token F1 >= 0.5) "
              f"{report['squad_span_precision']:.3f} of the time, shown for {report['squad_span_shown']:.3f} of the "

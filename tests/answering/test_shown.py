@@ -133,7 +133,9 @@ def test_support_counts_the_readings_that_found_the_same_answer_and_the_confiden
 
 
 def test_the_bold_answer_is_shown_when_other_passages_back_it() -> None:
-    from qa.answering.reading import logistic
+    from dataclasses import replace
+
+    from qa.answering.reading import features, logistic, weighted
     from qa.answering.settings import ReaderSettings
     from qa.answering.shown import Support, show_answer, span_confidence
     from tests.answering.test_positions import reading
@@ -141,10 +143,17 @@ def test_the_bold_answer_is_shown_when_other_passages_back_it() -> None:
     r = reading(0, "Daily Ledger", "The bridge reopened on", "Friday", "after repairs.", 9.0)
     old = ReaderSettings(span_calibration=(0.1, 0.2, 0.3, 0.4))  # fitted before support existed: the reading alone
     assert span_confidence(r, old, Support(3, 0.5)) == pytest.approx(logistic(old.span_calibration, r))
-    settings = ReaderSettings(span_calibration=(-1.0, 0.0, 0.0, 0.0, 1.5, 4.0),
+    six = ReaderSettings(span_calibration=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6))  # fitted before the overlap mass existed
+    assert span_confidence(r, six, Support(3, 0.5)) == pytest.approx(
+        weighted(six.span_calibration, (*features(r), 3.0, 0.5)))
+    settings = ReaderSettings(span_calibration=(-1.0, 0.0, 0.0, 0.0, 1.5, 4.0, 0.0),
                               show_span_above=0.7)
     backed, unbacked = Support(agree=2, lead=0.3), Support(agree=0, lead=0.0)
     assert span_confidence(r, settings, backed) > 0.7 > span_confidence(r, settings, unbacked)
     shown = show_answer(r, "When did the bridge reopen?", settings, r.window, backed)
     assert shown is not None and r.scored.evidence.passage.text[shown.start:shown.end] == "Friday"
     assert show_answer(r, "When did the bridge reopen?", settings, r.window, unbacked) is None
+    # the probability of every span overlapping the answer ("Friday", "on Friday") counts as one answer's
+    overlap = ReaderSettings(span_calibration=(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0))
+    assert span_confidence(replace(r, mass=0.9), overlap) == pytest.approx(0.9)
+    assert span_confidence(replace(r, mass=0.2), overlap) == pytest.approx(0.2)

@@ -158,3 +158,32 @@ def test_the_rival_is_the_best_span_apart_from_the_chosen_one(reader) -> None:
     # a text with one candidate only has no rival of note: every span apart from it is far below
     (single,) = reader.read("Who signed the decree?", ["President Zelensky signed the decree."])
     assert single.score - single.rival > 2.0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 10_000), st.integers(1, 6))
+def test_the_mass_sums_every_span_sharing_a_token_with_the_best(reader, seed: int, longest: int) -> None:
+    # against a reference: every (start, end) pair within the answer length, start and end probabilities with
+    # [CLS] competing, summed where the span overlaps the chosen one
+    import numpy as np
+
+    from qa.model.reader_codec import decode, encode
+
+    text = "The council met on Monday and the decree was signed by the president on Feb. 21 in Kyiv."
+    batch = encode(reader.tokenizer, "Who signed it?", [text])
+    rng = np.random.default_rng(seed)
+    start, end = (rng.normal(0, 3, batch.input_ids.shape).astype(np.float32) for _ in range(2))
+    (span,) = decode(batch, start, end, [text], max_answer_tokens=longest)
+    (_, _, n), p0 = batch.rows[0], batch.q_len + 2
+    keep = [0, *range(p0, p0 + n)]
+
+    def probs(x):
+        e = np.exp(x[0, keep].astype(np.float64) - x[0, keep].max())
+        return dict(zip(keep, e / e.sum(), strict=True))
+
+    ps, pe = probs(start), probs(end)
+    pairs = [(i, j) for i in range(n) for j in range(i, min(n, i + longest))]
+    a, b = max(pairs, key=lambda ij: float(start[0, p0 + ij[0]]) + float(end[0, p0 + ij[1]]))
+    reference = sum(ps[p0 + i] * pe[p0 + j] for i, j in pairs if i <= b and j >= a)
+    assert span.mass == pytest.approx(reference, rel=1e-9)
+    assert span.prob <= span.mass <= 1.0
