@@ -8,7 +8,7 @@ and in training (:mod:`qa.train`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -168,8 +168,7 @@ def decode(batch: Batch, start_logits: np.ndarray, end_logits: np.ndarray, texts
     out = []
     for i, span in enumerate(best):
         null = float(nulls[i]) if np.isfinite(nulls[i]) else 0.0
-        out.append(Span(0, 0, float("-inf"), null) if span is None else
-                   Span(span.start, span.end, span.score, null, span.prob, span.null_prob, span.rival, span.mass))
+        out.append(Span(0, 0, float("-inf"), null) if span is None else replace(span, null_score=null))
     return out
 
 

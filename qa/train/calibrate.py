@@ -10,11 +10,11 @@ those features becomes the confidence; then
   ``--null-target`` of MultiHop's null queries while abstaining on at most ``--answerable-cap`` of
   the answerable ones (else the best trade-off between the two),
 * the bold answer's gate (:mod:`qa.train.spangate`): a second logistic over the same features of each
-  question's top reading and its support among the question's other readings
-  (:func:`qa.answering.shown.span_features`), fitted on whether its span is right (token F1 >= 0.5 with a
-  gold answer: SQuAD, and MultiHop-RAG inference questions, whose answers are entities), and
-  ``show_span_above``, the lowest
-  probability at which the shown SQuAD spans are right at least ``--span-precision`` of the time,
+  question's top reading, its support among the question's other readings and the probability of every span
+  overlapping its answer (:func:`qa.answering.shown.span_features`), fitted on whether its span is right
+  (token F1 >= 0.5 with a gold answer: SQuAD, and MultiHop-RAG inference questions, whose answers are
+  entities), and ``show_span_above``, the lowest probability at which the shown SQuAD spans are right at
+  least ``--span-precision`` of the time,
 
 written into the reader's ``reader.json`` (``answering``) and its model card. Only numpy: no torch.
 """
@@ -32,7 +32,7 @@ import numpy as np
 
 import qa
 from qa import outlet_key
-from qa.answering.reading import Reading, features, quote_of
+from qa.answering.reading import Reading, answer_text, features, quote_of
 from qa.answering.settings import ReaderSettings
 from qa.answering.shown import never_shown, span_inputs, support
 from qa.train.spangate import SpanSample, choose_span_gate, sigmoid, span_right
@@ -87,7 +87,7 @@ def squad_questions(path: Path, reader: qa.Answerer) -> Iterator[Question]:
                 for r in answerer.readings(item["question"]):
                     text = r.scored.evidence.passage.text
                     a, b = _quote(r, answerer)
-                    guess = text[r.answer.start:r.answer.end] if r.answer else ""
+                    guess = answer_text(r)
                     samples.append(Sample(features(r), any(g in text[a:b] for g in golds), r.prob,
                                           span_right(guess, golds), never_shown(r, guess, item["question"], gate),
                                           guess, r.mass))
@@ -111,7 +111,7 @@ def multihop_questions(path: Path, index: Path, reader: qa.Answerer) -> Iterator
             p = r.scored.evidence.passage
             a, b = _quote(r, answerer)
             right = answerable and any(_overlap(p.text, a, b, f) for f in facts.get(outlet_key(p.outlet), []))
-            guess = p.text[r.answer.start:r.answer.end] if r.answer else ""
+            guess = answer_text(r)
             gold = item.get("answer") if item.get("question_type") == "inference_query" else None  # entities
             samples.append(Sample(features(r), right, r.prob, span_right(guess, [gold]) if gold else None,
                                   never_shown(r, guess, item["query"], gate), guess, r.mass))
@@ -138,15 +138,15 @@ def choose_thresholds(questions: list[Question], w: np.ndarray, null_target: flo
                       span_precision: float) -> dict:
     """``abstain_below`` for weights ``w``, and the bold answer's gate (``span_calibration``,
     ``show_span_above``: see the module docstring), with the rates they give on the dev questions."""
-    tops, backed = [], {}  # each question's most confident quote, and its span's calibration features
+    tops, conf, backed = [], {}, {}  # each question's most confident quote, its confidence, its span's inputs
     for q in questions:
         if q.samples:
             confs = [_confidence(w, s) for s in q.samples]
             i = int(np.argmax(confs))
             tops.append((q, q.samples[i]))
+            conf[id(q)] = confs[i]
             backing = support(i, [s.answer for s in q.samples], confs)
             backed[id(q)] = span_inputs(q.samples[i].features, backing, q.samples[i].mass)
-    conf = {id(q): _confidence(w, s) for q, s in tops}
     null = [conf[id(q)] for q, _ in tops if not q.answerable]
     answerable = {kind: [conf[id(q)] for q, _ in tops if q.answerable and q.kind == kind] for kind in
                   ("squad", "multihop")}
