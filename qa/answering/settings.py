@@ -117,8 +117,9 @@ class ReaderSettings:
             fitted on the dev data by ``qa calibrate-reader`` and read from the model's ``reader.json``.
         abstain_below: The answer abstains when its best quote's confidence is under this.
         span_calibration: Logistic weights over the same features, then the other quoted readings that found
-            the same answer, the quote's confidence lead over them and the log-odds of the probability of every
-            span overlapping the answer (:func:`qa.answering.shown.span_features`),
+            the same answer, the quote's confidence lead over them, the log-odds of the probability of every
+            span overlapping the answer and whether the span has the shape the question asks for
+            (:func:`qa.answering.shown.span_features`),
             giving the probability that the span itself is right (token F1 >= 0.5 with a gold answer), fitted
             by ``qa calibrate-reader``; None: the span's own probability stands in.
         show_span_above: A short answer is marked only when that probability reaches this.

@@ -5,8 +5,9 @@ The reader marks a span in every passage it reads; a user reads that span first,
 * its calibrated probability of being right reaches ``show_span_above``: a logistic, fitted by
   ``qa calibrate-reader`` on dev data (token F1 >= 0.5 with a gold answer), over the reading's features and
   what the question's other readings say (:class:`Support`: how many found the same answer, how far this
-  reading's confidence leads theirs) and the probability of every span overlapping it; without fitted weights,
-  the span's own probability,
+  reading's confidence leads theirs), the probability of every span overlapping it and whether it has the shape
+  the question asks for (:func:`qa.answering.asks.answer_shape`); without fitted weights, the span's own
+  probability,
 * and it says something the question does not: a span whose words all occur in the question is an echo,
 * and the reader saw no other answer nearly as likely in the same window (:func:`is_ambiguous`).
 
@@ -20,7 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.answering.reading import Reading, features, weighted
+from qa.answering.asks import answer_shape
+from qa.answering.reading import Reading, answer_text, features, weighted
 from qa.answering.settings import ReaderSettings
 from qa.textmatch import normalize_answer, same_answer
 from qa.types import Span
@@ -61,27 +63,30 @@ def support(i: int, answers: Sequence[str], confidences: Sequence[float]) -> Sup
     return Support(agree, confidences[i] - max((confidences[k] for k in others), default=0.0))
 
 
-def span_inputs(feats: Sequence[float], backing: Support, mass: float) -> tuple[float, ...]:
+def span_inputs(feats: Sequence[float], backing: Support, mass: float, shape: Sequence[float] = ()
+                ) -> tuple[float, ...]:
     """The bold answer's calibration inputs from a reading's :func:`~qa.answering.reading.features`, its
-    :class:`Support` and its span's ``mass``: the features, the other readings that agree with its span, how far
-    its confidence leads theirs, and the log-odds of the probability of every span overlapping it."""
+    :class:`Support`, its span's ``mass`` and ``shape``: the features, the other readings that agree with its
+    span, how far its confidence leads theirs, the log-odds of the probability of every span overlapping it,
+    then the span's :func:`~qa.answering.asks.answer_shape` against the question."""
     p = min(max(mass, 1e-6), 1 - 1e-6)
-    return *feats, float(backing.agree), backing.lead, math.log(p / (1 - p))
+    return *feats, float(backing.agree), backing.lead, math.log(p / (1 - p)), *shape
 
 
-def span_features(reading: Reading, backing: Support) -> tuple[float, ...]:
-    """The bold answer's calibration inputs of a reading (:func:`span_inputs`)."""
-    return span_inputs(features(reading), backing, reading.mass)
+def span_features(reading: Reading, question: str, backing: Support) -> tuple[float, ...]:
+    """The bold answer's calibration inputs of a reading read with ``question`` (:func:`span_inputs`)."""
+    return span_inputs(features(reading), backing, reading.mass, answer_shape(question, answer_text(reading)))
 
 
-def span_confidence(reading: Reading, settings: ReaderSettings, backing: Support = Support()) -> float:
+def span_confidence(reading: Reading, question: str, settings: ReaderSettings, backing: Support = Support()
+                    ) -> float:
     """Probability (0..1) that the reading's span is right: the fitted span calibration, else its probability.
 
-    Weights fitted before the later inputs existed (four: the reading's features alone; six: with its support)
-    read the inputs they were fitted on.
+    Weights fitted before the later inputs existed (four: the reading's features alone; six: with its support;
+    seven: with the overlap) read the inputs they were fitted on.
     """
     w = settings.span_calibration
-    return reading.prob if w is None else weighted(w, span_features(reading, backing)[:len(w)])
+    return reading.prob if w is None else weighted(w, span_features(reading, question, backing)[:len(w)])
 
 
 def is_ambiguous(reading: Reading, settings: ReaderSettings) -> bool:
@@ -142,7 +147,7 @@ def show_answer(reading: Reading, question: str, settings: ReaderSettings, quote
     if span is None or not (quote.start <= span.start < span.end <= quote.end):
         return None
     text = reading.scored.evidence.passage.text
-    if (span_confidence(reading, settings, backing) < settings.show_span_above
+    if (span_confidence(reading, question, settings, backing) < settings.show_span_above
             or never_shown(reading, text[span.start:span.end], question, settings)):
         return None
     return with_unit(text, span, quote.end)

@@ -10,8 +10,9 @@ those features becomes the confidence; then
   ``--null-target`` of MultiHop's null queries while abstaining on at most ``--answerable-cap`` of
   the answerable ones (else the best trade-off between the two),
 * the bold answer's gate (:mod:`qa.train.spangate`): a second logistic over the same features of each
-  question's top reading, its support among the question's other readings and the probability of every span
-  overlapping its answer (:func:`qa.answering.shown.span_features`), fitted on whether its span is right
+  question's top reading, its support among the question's other readings, the probability of every span
+  overlapping its answer and whether the span has the shape the question asks for
+  (:func:`qa.answering.shown.span_features`), fitted on whether its span is right
   (token F1 >= 0.5 with a gold answer: SQuAD, and MultiHop-RAG inference questions, whose answers are
   entities), and ``show_span_above``, the lowest probability at which the shown SQuAD spans are right at
   least ``--span-precision`` of the time,
@@ -32,6 +33,7 @@ import numpy as np
 
 import qa
 from qa import outlet_key
+from qa.answering.asks import SHAPE_INPUTS, answer_shape
 from qa.answering.reading import Reading, answer_text, features, quote_of
 from qa.answering.settings import ReaderSettings
 from qa.answering.shown import never_shown, span_inputs, support
@@ -51,10 +53,10 @@ class Sample:
 
 
 class Question:
-    """A dev question: its quotes' samples and whether it has an answer in the corpus."""
+    """A dev question: its quotes' samples, whether it has an answer in the corpus, and its words."""
 
-    def __init__(self, kind: str, answerable: bool, samples: list[Sample]) -> None:
-        self.kind, self.answerable, self.samples = kind, answerable, samples
+    def __init__(self, kind: str, answerable: bool, samples: list[Sample], text: str = "") -> None:
+        self.kind, self.answerable, self.samples, self.text = kind, answerable, samples, text
 
 
 def _quote(r: Reading, answerer: qa.Answerer) -> tuple[int, int]:
@@ -91,7 +93,7 @@ def squad_questions(path: Path, reader: qa.Answerer) -> Iterator[Question]:
                     samples.append(Sample(features(r), any(g in text[a:b] for g in golds), r.prob,
                                           span_right(guess, golds), never_shown(r, guess, item["question"], gate),
                                           guess, r.mass))
-                yield Question("squad", True, samples)
+                yield Question("squad", True, samples, item["question"])
         store.close()
 
 
@@ -115,7 +117,7 @@ def multihop_questions(path: Path, index: Path, reader: qa.Answerer) -> Iterator
             gold = item.get("answer") if item.get("question_type") == "inference_query" else None  # entities
             samples.append(Sample(features(r), right, r.prob, span_right(guess, [gold]) if gold else None,
                                   never_shown(r, guess, item["query"], gate), guess, r.mass))
-        yield Question("multihop", answerable, samples)
+        yield Question("multihop", answerable, samples, item["query"])
     store.close()
 
 
@@ -146,7 +148,8 @@ def choose_thresholds(questions: list[Question], w: np.ndarray, null_target: flo
             tops.append((q, q.samples[i]))
             conf[id(q)] = confs[i]
             backing = support(i, [s.answer for s in q.samples], confs)
-            backed[id(q)] = span_inputs(q.samples[i].features, backing, q.samples[i].mass)
+            top = q.samples[i]
+            backed[id(q)] = span_inputs(top.features, backing, top.mass, answer_shape(q.text, top.answer))
     null = [conf[id(q)] for q, _ in tops if not q.answerable]
     answerable = {kind: [conf[id(q)] for q, _ in tops if q.answerable and q.kind == kind] for kind in
                   ("squad", "multihop")}
@@ -181,6 +184,7 @@ def _write(reader_dir: Path, answering: dict, report: dict) -> None:
     text = text.split("\n## Calibration (answer confidence)")[0].rstrip() + "\n"
     w, v = answering["calibration"], answering["span_calibration"]
     windows = ReaderSettings.from_config(answering)
+    shape = "".join(f" + {c:.4f}·{name}" for c, name in zip(v[7:], SHAPE_INPUTS, strict=False))
     text += (f"\n## Calibration (answer confidence)\n"
              f"Fitted by `{report['command']}` on {report['questions']} dev questions ({report['quotes']} quotes):\n"
              f"confidence = sigmoid({w[0]:.4f} + {w[1]:.4f}·margin + {w[2]:.4f}·span_prob + {w[3]:.4f}·sentence_score)"
@@ -188,10 +192,12 @@ def _write(reader_dir: Path, answering: dict, report: dict) -> None:
              f"probability, sentence_score = the sentence scorer's raw score. Abstain below "
              f"{answering['abstain_below']:.4f}.\n"
              f"Bold short answer: shown when sigmoid({v[0]:.4f} + {v[1]:.4f}·margin + {v[2]:.4f}·span_prob + "
-             f"{v[3]:.4f}·sentence_score + {v[4]:.4f}·agree + {v[5]:.4f}·lead + {v[6]:.4f}·logit(overlap)) >= "
+             f"{v[3]:.4f}·sentence_score + {v[4]:.4f}·agree + {v[5]:.4f}·lead + {v[6]:.4f}·logit(overlap)"
+             f"{shape}) >= "
              f"{answering['show_span_above']:.4f} (agree: other quoted passages where the reader found the same "
              f"answer; lead: the quote's confidence minus the best other quote's; overlap: the probability of every "
-             f"span sharing a word piece with the answer), it is not an "
+             f"span sharing a word piece with the answer; the shape inputs, 0 or 1 but words (at most 10): "
+             f"`qa.answering.asks.answer_shape`), it is not an "
              f"echo of the question and no span apart from it in its window is within show_span_gap logits of it "
              f"(ReaderSettings); on SQuAD the shown spans are right (token F1 >= 0.5) "
              f"{report['squad_span_precision']:.3f} of the time, shown for {report['squad_span_shown']:.3f} of the "

@@ -4,6 +4,7 @@ that never lowers the bar to an unrelated passage. Real model and reader on the 
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -141,19 +142,41 @@ def test_the_bold_answer_is_shown_when_other_passages_back_it() -> None:
     from tests.answering.test_positions import reading
 
     r = reading(0, "Daily Ledger", "The bridge reopened on", "Friday", "after repairs.", 9.0)
+    q = "When did the bridge reopen?"
     old = ReaderSettings(span_calibration=(0.1, 0.2, 0.3, 0.4))  # fitted before support existed: the reading alone
-    assert span_confidence(r, old, Support(3, 0.5)) == pytest.approx(logistic(old.span_calibration, r))
+    assert span_confidence(r, q, old, Support(3, 0.5)) == pytest.approx(logistic(old.span_calibration, r))
     six = ReaderSettings(span_calibration=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6))  # fitted before the overlap mass existed
-    assert span_confidence(r, six, Support(3, 0.5)) == pytest.approx(
+    assert span_confidence(r, q, six, Support(3, 0.5)) == pytest.approx(
         weighted(six.span_calibration, (*features(r), 3.0, 0.5)))
     settings = ReaderSettings(span_calibration=(-1.0, 0.0, 0.0, 0.0, 1.5, 4.0, 0.0),
                               show_span_above=0.7)
     backed, unbacked = Support(agree=2, lead=0.3), Support(agree=0, lead=0.0)
-    assert span_confidence(r, settings, backed) > 0.7 > span_confidence(r, settings, unbacked)
+    assert span_confidence(r, q, settings, backed) > 0.7 > span_confidence(r, q, settings, unbacked)
     shown = show_answer(r, "When did the bridge reopen?", settings, r.window, backed)
     assert shown is not None and r.scored.evidence.passage.text[shown.start:shown.end] == "Friday"
     assert show_answer(r, "When did the bridge reopen?", settings, r.window, unbacked) is None
     # the probability of every span overlapping the answer ("Friday", "on Friday") counts as one answer's
     overlap = ReaderSettings(span_calibration=(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0))
-    assert span_confidence(replace(r, mass=0.9), overlap) == pytest.approx(0.9)
-    assert span_confidence(replace(r, mass=0.2), overlap) == pytest.approx(0.2)
+    assert span_confidence(replace(r, mass=0.9), q, overlap) == pytest.approx(0.9)
+    assert span_confidence(replace(r, mass=0.2), q, overlap) == pytest.approx(0.2)
+
+
+def test_the_bold_answer_weighs_whether_the_span_is_what_the_question_asks_for() -> None:
+    from qa.answering.asks import SHAPE_INPUTS, answer_shape
+    from qa.answering.reading import features, weighted
+    from qa.answering.settings import ReaderSettings
+    from qa.answering.shown import Support, show_answer, span_confidence, span_inputs
+    from tests.answering.test_positions import reading
+
+    r = reading(0, "Daily Ledger", "The bridge reopened on", "Friday", "after repairs.", 9.0)
+    seven = ReaderSettings(span_calibration=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7))  # fitted before the shape inputs
+    assert span_confidence(r, "Who reopened the bridge?", seven) == pytest.approx(
+        weighted(seven.span_calibration, span_inputs(features(r), Support(), r.mass)))
+    # weights on "asks when, given a date" (and nothing else but a bias) show Friday for "when", not for "who"
+    weights = [0.0] * (7 + len(SHAPE_INPUTS))
+    weights[0], weights[7 + SHAPE_INPUTS.index("time_asked_given")] = -2.0, 4.0
+    settings = ReaderSettings(span_calibration=tuple(weights), show_span_above=0.8)
+    assert answer_shape("When did the bridge reopen?", "Friday")[SHAPE_INPUTS.index("time_asked_given")] == 1.0
+    assert span_confidence(r, "When did the bridge reopen?", settings) == pytest.approx(1 / (1 + math.exp(-2.0)))
+    assert show_answer(r, "When did the bridge reopen?", settings, r.window) is not None
+    assert show_answer(r, "Who reopened the bridge?", settings, r.window) is None
