@@ -12,13 +12,13 @@ import re
 
 __all__ = ["SHAPE_INPUTS", "answer_shape"]
 
-SHAPE_INPUTS = ("number", "capitalised", "date", "words", "number_asked_given", "number_asked_missing",
-                "time_asked_given", "person_asked_named")
+SHAPE_INPUTS = ("number", "capitalised", "date", "words", "number_asked_given", "time_asked_given",
+                "person_asked_named")
 """The names of :func:`answer_shape`'s values, in order (the model card prints its weights with them)."""
 
-_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
-                 "fifty sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion "
-                 "billions trillion dozen dozens half")
+_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+                 "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds "
+                 "thousand thousands million millions billion billions trillion dozen dozens half")
 _NUMBER = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS.split()) + r")\b", re.IGNORECASE)
 _DATE_WORDS = ("january february march april may june july august september october november december monday "
                "tuesday wednesday thursday friday saturday sunday spring summer autumn winter century centuries "
@@ -39,13 +39,14 @@ def answer_shape(question: str, answer: str) -> tuple[float, ...]:
     Returns:
         1.0 or 0.0 for: the answer holds a number (digits or a number word); it opens with a capital; it holds
         a date (a year, a month or weekday, a season, a century); then its word count (at most ten); then, for
-        the question: it asks "how many / how much" and the answer holds a number, or holds none; it asks
-        "when / what year" and the answer holds a date or a number; it asks "who" and the answer is
-        capitalised.
+        the question: it asks "how many / how much" and the answer holds a number; it asks "when / what year"
+        and the answer holds a date or a number; it asks "who" and the answer is capitalised. (Whether a
+        "how many" question got no number is not an input: 6 of SQuAD's 1,555 eval questions, too few to weigh;
+        5 of them right, "only a few", "fourteen".)
 
     Example:
         >>> answer_shape("How many recruits joined?", "about 1,000 foreigners")
-        (1.0, 0.0, 0.0, 3.0, 1.0, 0.0, 0.0, 0.0)
+        (1.0, 0.0, 0.0, 3.0, 1.0, 0.0, 0.0)
     """
     number = _NUMBER.search(answer) is not None
     capitalised = answer[:1].isupper()
@@ -54,6 +55,5 @@ def answer_shape(question: str, answer: str) -> tuple[float, ...]:
     asks_time = _ASKS_TIME.search(question) is not None
     asks_person = _ASKS_PERSON.search(question) is not None
     flags = (number, capitalised, date)
-    fits = (asks_number and number, asks_number and not number, asks_time and (date or number),
-            asks_person and capitalised)
+    fits = (asks_number and number, asks_time and (date or number), asks_person and capitalised)
     return (*map(float, flags), float(min(len(answer.split()), MAX_WORDS)), *map(float, fits))

@@ -61,5 +61,5 @@ def test_the_gate_learns_from_the_readings_that_back_the_top_span() -> None:
         questions.append(Question("squad", True, [top, other]))
     chosen = choose_thresholds(questions, np.array([0.0, 1.0, 0.0, 0.0]), 0.9, 0.5, 0.9)
     w = chosen["span_calibration"]
-    assert len(w) == 15 and w[4] > 0  # (1, margin, prob, sentence score, agree, lead, overlap, 8 shape inputs)
+    assert len(w) == 14 and w[4] > 0  # (1, margin, prob, sentence score, agree, lead, overlap, 7 shape inputs)
     assert chosen["squad_span_precision"] == 1.0 and chosen["squad_span_shown"] == 0.5
