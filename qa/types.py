@@ -236,6 +236,8 @@ class Answer:
         verdict: True for a yes/no question ("Did A report X?", "Between A's report on X and B's on Y, was
             there a change ...?"): no span answers it, so the quotes are each outlet's own words on it and no
             retrieved outlet is said to lack the answer.
+        tentative: True when the answer stands but its best quote's confidence is low (under the reader's
+            ``hedge_below``): the closest the index comes, which may not answer the question.
     """
 
     question: str
@@ -253,6 +255,7 @@ class Answer:
     facts: tuple[ArticleFact, ...] = ()
     unindexed: tuple[str, ...] = ()
     verdict: bool = False
+    tentative: bool = False
 
     @property
     def rewritten(self) -> bool:
@@ -282,7 +285,7 @@ class Answer:
                 "positions": [p.to_dict() for p in self.positions], "disagreement": self.disagreement,
                 "silent": list(self.silent), "differences": [d.to_dict() for d in self.differences],
                 "recalled": self.recalled, "unindexed": list(self.unindexed), "verdict": self.verdict,
-                "metadata": [f.to_dict() for f in self.facts]}
+                "tentative": self.tentative, "metadata": [f.to_dict() for f in self.facts]}
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,9 @@ def _answer_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list[str
         return differences_lines(answer, md_text, block)
     shown = [oq for oq in answer.outlets if oq.quotes]  # the count is the outlets shown with a quote
     lines = ["*From the previous answer:*", ""] if answer.recalled else []
+    if answer.tentative:  # the answer stands, but its best quote is a weak match: say so before the quotes
+        lines += [f'<span class="tentative">Not sure: the closest passages may not answer this (best confidence '
+                  f"{answer.quotes[0].score:.0%}).</span>", ""]
     differ = outlets_differ_line(answer, md_text)
     if differ:  # outlets give different answers: say so first, each position with its outlets' own words
         lines += [differ, *position_lines(answer, md_text, block), *silent_lines(answer, md_text)]

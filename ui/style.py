@@ -54,6 +54,7 @@ mark b, mark strong { color: inherit !important; }  /* dark prose made them near
 .metadata-label { font-size: .8em; text-transform: uppercase; letter-spacing: .05em; font-weight: 600; }
 .metadata-note { font-style: italic; font-size: .9em; }  /* chat bubbles are translucent: no subdued colour */
 .short-answer { font-size: 1.15em; }
+.tentative { font-style: italic; font-weight: 600; }  /* a weak best match: said before its quotes */
 .cite { display: flex; align-items: center; gap: 10px; margin-top: 6px; font-size: .8em; }
 .copy-cite { font-size: 1em !important; font-weight: 500; border: 1px solid var(--border-color-primary);
   border-radius: 6px; padding: 1px 8px;

@@ -259,9 +259,11 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         _per_outlet(named, scope, reading.named_quotes, by_outlet, words, topic,  # each named outlet
                     settings.named_new_words)
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
+    tentative = reader is not None and not abstained and not compare and quotes[0].score < reading.hedge_below
     taken = {outlet_key(o) for p in positions for o in p.outlets} | {outlet_key(g.outlet) for g in groups}
     silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()
     return Answer(question=query.text if question is None else question, quotes=outlets_first(quotes),
                   abstained=abstained, outlets=groups, n_articles=retrieved.n_articles, searched=searched,
                   facts=tuple(facts), passages=tuple(head.passages if passages is None else passages),
-                  positions=positions, disagreement=disagreement, silent=silent, verdict=verdict)
+                  positions=positions, disagreement=disagreement, silent=silent, verdict=verdict,
+                  tentative=tentative)

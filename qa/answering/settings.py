@@ -127,6 +127,9 @@ class ReaderSettings:
             window read, by this many logits: with another answer nearly as likely ("to 25, down from 27 years
             old": "27 years old" 11.2, "25" 10.5) the reader does not know which, and neither does the user.
             (1 logit: at 2, a fifth of SQuAD's top spans were held back, half of them right.)
+        hedge_below: An answer whose best quote's confidence is under this (but not under ``abstain_below``)
+            is tentative (:attr:`qa.Answer.tentative`): the chat says its quotes may not answer. On SQuAD's eval
+            split 0.04 of the answers are under 0.2, and their top quote holds the gold answer 0.41 of the time.
         corroborate_within: Another outlet's quote corroborates when the reader found the same answer
             in it and its confidence is at least this share of the best quote's for the same part (and
             not under ``abstain_below``); the best quote of each part of the question stands on its own.
@@ -151,6 +154,7 @@ class ReaderSettings:
     abstain_below: float = 0.2
     show_span_above: float = 0.5
     show_span_gap: float = 1.0
+    hedge_below: float = 0.2
     corroborate_within: float = 0.5
     position_margin: float = 2.0
     extra_outlets: int = 5

@@ -81,6 +81,16 @@ def test_the_unit_stays_inside_the_quote(text: str, data: st.DataObject) -> None
     assert span.start == start and end <= span.end <= limit
 
 
+def test_a_weak_best_match_is_tentative_not_a_plain_answer(seed_index: Path) -> None:
+    # no seed article says what soldiers are paid; the closest passage ("a high cost") is over the abstention
+    # bar but far under the hedge: the answer says it may not answer
+    paid = qa.answer("How much are soldiers paid?", index=seed_index)
+    assert paid.abstained or paid.tentative
+    assert paid.short_answer is None
+    ministry = qa.answer(MINISTRY, index=seed_index)
+    assert not ministry.tentative and not ministry.abstained and ministry.to_dict()["tentative"] is False
+
+
 # Issue 19's trial cases of a confidently wrong bold answer: the quote stands, the wrong span is never shown
 WRONG_BOLD = [
     ("Which city did Russia capture on Saturday?", "Donetsk", "Avdiivka"),  # the quote says Avdiivka

@@ -142,6 +142,20 @@ def test_a_verdict_never_says_another_outlet_lacks_the_answer() -> None:
 
 
 @pytest.mark.fast
+def test_a_tentative_answer_says_its_quotes_may_not_answer() -> None:
+    # the answer stands (its best quote is over the abstention bar) but is a weak match: said before the quotes
+    weak = make_answer()
+    weak = replace(weak, quotes=tuple(replace(q, score=0.07) for q in weak.quotes), tentative=True)
+    text = render.answer_markdown(weak)
+    assert_inert(text, markdown=True)
+    first = text.splitlines()[0]
+    assert first == ('<span class="tentative">Not sure: the closest passages may not answer this (best confidence '
+                     "7%).</span>")
+    assert "**Reported by 3 outlets**" in text and "None of the" not in text
+    assert "Not sure" not in render.answer_markdown(make_answer())
+
+
+@pytest.mark.fast
 def test_sources_html_cards_are_escaped_and_classed() -> None:
     out = render.sources_html(make_answer())
     assert_inert(out)
