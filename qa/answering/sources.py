@@ -91,4 +91,5 @@ def without_unindexed(answer: Answer, searched: str, outlets: Sequence[str]) -> 
     missing = unindexed_sources(searched, outlets, quoted)
     if not missing:
         return answer
-    return replace(answer, abstained=True, outlets=(), positions=(), disagreement=False, unindexed=missing)
+    return replace(answer, abstained=True, outlets=(), positions=(), disagreement=False, unindexed=missing,
+                   tentative=False)

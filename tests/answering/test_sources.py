@@ -93,3 +93,17 @@ def test_an_indexed_outlet_named_as_author_still_answers(seed_index: Path, capsy
     assert "Kyiv Independent" in {g.outlet for g in result.outlets}
     assert main(["ask", "Who signed the decree?", "--json", "--index", str(seed_index)]) == 0
     assert json.loads(capsys.readouterr().out)["unindexed"] == []
+
+
+@pytest.mark.fast
+def test_an_abstention_for_an_unindexed_publication_is_not_tentative() -> None:
+    from qa.answering.sources import without_unindexed
+    from qa.types import OutletQuotes, Quote
+
+    p = passage("The decree was signed on Tuesday, officials said.")
+    q = Quote(p.text, 0, len(p.text), 0.1, p)
+    weak = qa.Answer("Who signed the decree, according to a Reuters report?", (q,), False,
+                     outlets=(OutletQuotes("Newsweek", (q,)),), tentative=True)
+    out = without_unindexed(weak, weak.question, ["Newsweek"])
+    assert out.abstained and out.unindexed == ("Reuters",) and not out.tentative
+    assert out.to_dict()["tentative"] is False
