@@ -199,7 +199,8 @@ def _answer_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list[str
     short = answer.short_answer
     if short is not None:
         lines += [f'<b class="short-answer">{md_text(short.answer_text)}</b> — *{md_text(short.outlet)}*', ""]
-    lines.append(f"**Reported by {_plural(len(shown), 'outlet')}**{scope}")
+    lead = "Closest match from" if answer.tentative else "Reported by"  # a weak match is not said to report it
+    lines.append(f"**{lead} {_plural(len(shown), 'outlet')}**{scope}")
     for oq in shown:
         lines += block(oq.outlet, oq.quotes)
     return lines + silent_lines(answer, md_text) + _also_retrieved(cards, {q.outlet for q in shown}, answer.verdict)

@@ -67,6 +67,16 @@ def test_the_short_answer_leads_in_bold_and_is_bold_inside_the_highlight(page: P
     page.screenshot(path=str(screenshots / "short-answer.png"), full_page=True)
 
 
+def test_a_weak_best_match_says_it_may_not_answer(page: Page, screenshots: Path) -> None:
+    ask(page, "How much are soldiers paid?")  # no article says; the closest passage is over the abstention bar
+    wait_answer(page, "Not sure")
+    hedge = page.locator("#chat .tentative").last
+    expect(hedge).to_contain_text("the closest passages may not answer this (best confidence")
+    expect(page.locator("#chat")).to_contain_text("Closest match from")
+    assert page.locator("#chat b.short-answer").count() == 0
+    page.screenshot(path=str(screenshots / "tentative.png"), full_page=True)
+
+
 def test_example_question_then_follow_up_keeps_history(page: Page) -> None:
     page.locator("#examples button", has_text="Which ministry does the National Guard belong to?").click()
     wait_answer(page, "Interior Ministry")

@@ -151,7 +151,7 @@ def test_a_tentative_answer_says_its_quotes_may_not_answer() -> None:
     first = text.splitlines()[0]
     assert first == ('<span class="tentative">Not sure: the closest passages may not answer this (best confidence '
                      "7%).</span>")
-    assert "**Reported by 3 outlets**" in text and "None of the" not in text
+    assert "**Closest match from 3 outlets**" in text and "Reported by" not in text and "None of the" not in text
     assert "Not sure" not in render.answer_markdown(make_answer())
 
 
