@@ -30,6 +30,7 @@ from qa.errors import (
     QAError,
     QuestionError,
 )
+from qa.hedging import hedge
 from qa.index.store import IndexStore, outlet_key
 from qa.ingest.corpus import write_article
 from qa.ingest.fetch import FetchSettings
@@ -96,6 +97,7 @@ __all__ = [
     "exact_match",
     "fetch_article",
     "get_article",
+    "hedge",
     "index_status",
     "list_articles",
     "normalize_answer",

@@ -237,7 +237,7 @@ class Answer:
             there a change ...?"): no span answers it, so the quotes are each outlet's own words on it and no
             retrieved outlet is said to lack the answer.
         tentative: True when the answer stands but its best quote's confidence is low (under the reader's
-            ``hedge_below``): the closest the index comes, which may not answer the question.
+            ``hedge_below``): the closest the index comes, which may not answer the question (:func:`qa.hedge`).
     """
 
     question: str

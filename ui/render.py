@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from qa import Answer, Passage, Quote
+from qa import Answer, Passage, Quote, hedge
 from ui.cite import cite_html, quoted
 from ui.facts import byline, facts_markdown, facts_note
 from ui.palette import badge_hues
@@ -105,10 +105,6 @@ def plan_cards(answer: Answer) -> list[Card]:
     return list(cards.values())
 
 
-def _numbers(cards: Sequence[Card]) -> dict[tuple[int, int, int], int]:
-    return {_key(q): c.number for c in cards for q in c.quotes}
-
-
 def _md_quote(q: Quote) -> str:
     """A quote for the chat: escaped, its short answer (if any) in bold inside a mark."""
     text = q.passage.text
@@ -180,7 +176,7 @@ def _abstention_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list
 
 
 def _answer_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list[str]:
-    numbers = _numbers(cards)
+    numbers = {_key(q): c.number for c in cards for q in c.quotes}  # each quote's card number
 
     def block(outlet: str, quotes: Sequence[Quote]) -> list[str]:
         return [line for qs in _by_article(quotes) for line in _article_lines(outlet, qs, numbers)]
@@ -190,8 +186,7 @@ def _answer_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list[str
     shown = [oq for oq in answer.outlets if oq.quotes]  # the count is the outlets shown with a quote
     lines = ["*From the previous answer:*", ""] if answer.recalled else []
     if answer.tentative:  # the answer stands, but its best quote is a weak match: say so before the quotes
-        lines += [f'<span class="tentative">Not sure: the closest passages may not answer this (best confidence '
-                  f"{answer.quotes[0].score:.0%}).</span>", ""]
+        lines += [f'<span class="tentative">{md_text(hedge(answer))}</span>', ""]
     differ = outlets_differ_line(answer, md_text)
     if differ:  # outlets give different answers: say so first, each position with its outlets' own words
         lines += [differ, *position_lines(answer, md_text, block), *silent_lines(answer, md_text)]

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from qa.answering.evidence import Retrieved
-from qa.answering.intents import is_yes_no
+from qa.answering.intents import asks_what_is_said, is_yes_no
 from qa.answering.positions import find_positions, stances
 from qa.answering.query import Query
 from qa.answering.reading import Reading, answer_text, confidence, quote_of, read
@@ -259,7 +259,8 @@ def build_answer(query: Query, retrieved: Retrieved, settings: QuoteSettings = D
         _per_outlet(named, scope, reading.named_quotes, by_outlet, words, topic,  # each named outlet
                     settings.named_new_words)
         groups = tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items())
-    tentative = reader is not None and not abstained and not compare and quotes[0].score < reading.hedge_below
+    tentative = (reader is not None and not abstained and not compare and not verdict  # no span answers those
+                 and not asks_what_is_said(query.text) and quotes[0].score < reading.hedge_below)
     taken = {outlet_key(o) for p in positions for o in p.outlets} | {outlet_key(g.outlet) for g in groups}
     silent = tuple(o for o in dict.fromkeys(scope) if outlet_key(o) not in taken) if reader is not None else ()
     return Answer(question=query.text if question is None else question, quotes=outlets_first(quotes),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["asks_source", "disagreement_topic", "is_comparison", "is_yes_no", "says_so_too"]
+__all__ = ["asks_source", "asks_what_is_said", "disagreement_topic", "is_comparison", "is_yes_no", "says_so_too"]
 
 _THAT = r"(?:that|this|it|so|these|those|them)"
 _OUTLET_WORDS = r"(?:outlets?|sources?|papers?|newspapers?|publications?|sites?|websites?|media|articles?|reports?)"
@@ -81,6 +81,16 @@ def is_yes_no(question: str) -> bool:
         return True
     verdict = _VERDICT.search(question) if _LEAD.match(question) else None
     return verdict is not None and not _WH.search(question, 0, verdict.start() + 1)
+
+
+_WHAT_SAID = re.compile(r"^\s*(?:what|how)\s+(?:does|did|do|has|have)\s+.+?\b(?:say|said|report|reported|write|wrote|"
+                        r"describe|described|claim|claimed|state|stated|tell|told|mention|mentioned|cover|covered|"
+                        r"characteri[sz]e|portray|portrayed|explain|explained)\b", re.IGNORECASE)
+
+
+def asks_what_is_said(question: str) -> bool:
+    """True for "What does A say about X?", "How did A describe X?": the quotes are the answer; no span is."""
+    return bool(_WHAT_SAID.match(question))
 
 
 def is_comparison(question: str, named_outlets: int) -> bool:

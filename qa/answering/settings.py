@@ -128,7 +128,8 @@ class ReaderSettings:
             old": "27 years old" 11.2, "25" 10.5) the reader does not know which, and neither does the user.
             (1 logit: at 2, a fifth of SQuAD's top spans were held back, half of them right.)
         hedge_below: An answer whose best quote's confidence is under this (but not under ``abstain_below``)
-            is tentative (:attr:`qa.Answer.tentative`): the chat says its quotes may not answer. On SQuAD's eval
+            is tentative (:attr:`qa.Answer.tentative`): the chat says its quotes may not answer (not for a
+            yes/no question, nor "What does A say about X?": no span answers them). On SQuAD's eval
             split 0.04 of the answers are under 0.2, and their top quote holds the gold answer 0.41 of the time.
         corroborate_within: Another outlet's quote corroborates when the reader found the same answer
             in it and its confidence is at least this share of the best quote's for the same part (and

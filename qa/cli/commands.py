@@ -130,10 +130,14 @@ def print_answer(result: qa.Answer, k: int) -> None:
             print("\nClosest passages (not an answer):")
     else:
         short = result.short_answer
+        if result.tentative:  # a weak best match: said before its quotes, and not said to report the answer
+            print(qa.hedge(result) + "\n")
         if short is not None:
             print(f"Answer: {short.answer_text}  ({short.outlet})\n")
         n = len(result.outlets)
-        print(f"Reported by {n} outlet{'s' * (n != 1)}:" if n > 1 else "Quoted from:" if short else "Answer:")
+        lead = "Closest match from" if result.tentative else "Reported by"
+        print(f"{lead} {n} outlet{'s' * (n != 1)}:" if n > 1 else "Quoted from:" if short else
+              "Closest match:" if result.tentative else "Answer:")
     shown = result.quotes if result.abstained else [q for g in result.outlets for q in g.quotes]
     for q in shown[:k]:
         p = q.passage

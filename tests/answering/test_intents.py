@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering.intents import asks_source, disagreement_topic, is_comparison, is_yes_no, says_so_too
+from qa.answering.intents import (
+    asks_source,
+    asks_what_is_said,
+    disagreement_topic,
+    is_comparison,
+    is_yes_no,
+    says_so_too,
+)
 
 pytestmark = pytest.mark.fast
 
@@ -64,3 +71,17 @@ def test_verdicts_are_yes_no_questions_even_after_a_leading_phrase(question: str
 ])
 def test_questions_asking_for_a_name_are_not_yes_no(question: str) -> None:
     assert not is_yes_no(question)
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("What does Newsweek say about casualties?", True),
+    ("How did the Kyiv Independent describe the decree?", True),
+    ("What has ZeroHedge reported on the National Guard?", True),
+    ("What did Zelenksy say about foreigners?", True),
+    ("How much are soldiers paid?", False),
+    ("What did Zelensky sign?", False),
+    ("Which ministry does the National Guard belong to?", False),
+    ("Who said the decree was signed?", False),
+])
+def test_what_an_outlet_says_is_answered_by_quotes_not_a_span(question: str, said: bool) -> None:
+    assert asks_what_is_said(question) is said

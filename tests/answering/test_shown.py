@@ -81,14 +81,24 @@ def test_the_unit_stays_inside_the_quote(text: str, data: st.DataObject) -> None
     assert span.start == start and end <= span.end <= limit
 
 
-def test_a_weak_best_match_is_tentative_not_a_plain_answer(seed_index: Path) -> None:
+def test_a_weak_best_match_is_tentative_not_a_plain_answer(seed_index: Path, capsys: pytest.CaptureFixture) -> None:
+    from qa.cli import main
+
     # no seed article says what soldiers are paid; the closest passage ("a high cost") is over the abstention
     # bar but far under the hedge: the answer says it may not answer
     paid = qa.answer("How much are soldiers paid?", index=seed_index)
     assert paid.abstained or paid.tentative
     assert paid.short_answer is None
+    if paid.tentative:  # the terminal says it too, in the same words as the browser
+        assert qa.hedge(paid).startswith("Not sure: the closest passages may not answer this (best confidence ")
+        assert main(["ask", "How much are soldiers paid?", "--index", str(seed_index)]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith(qa.hedge(paid) + "\n\n") and "Reported by" not in out
     ministry = qa.answer(MINISTRY, index=seed_index)
     assert not ministry.tentative and not ministry.abstained and ministry.to_dict()["tentative"] is False
+    assert qa.hedge(ministry) == ""
+    casualties = qa.answer("What does Newsweek say about casualties?", index=seed_index)  # quotes answer it
+    assert not casualties.abstained and not casualties.tentative
 
 
 # Issue 19's trial cases of a confidently wrong bold answer: the quote stands, the wrong span is never shown

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from qa import hedge
 from qa.types import Answer, OutletQuotes, Passage, Quote
 from ui import actions, render
 
@@ -149,8 +150,8 @@ def test_a_tentative_answer_says_its_quotes_may_not_answer() -> None:
     text = render.answer_markdown(weak)
     assert_inert(text, markdown=True)
     first = text.splitlines()[0]
-    assert first == ('<span class="tentative">Not sure: the closest passages may not answer this (best confidence '
-                     "7%).</span>")
+    assert hedge(weak) == "Not sure: the closest passages may not answer this (best confidence 7%)."
+    assert first == f'<span class="tentative">{render.md_text(hedge(weak))}</span>'  # the browser shows it plain
     assert "**Closest match from 3 outlets**" in text and "Reported by" not in text and "None of the" not in text
     assert "Not sure" not in render.answer_markdown(make_answer())
 
