@@ -22,12 +22,13 @@ from qa.answering.query import Query
 from qa.answering.reading import Reading, answer_text, confidence, quote_of, read
 from qa.answering.scoring import Scored, calibrate, prepare, score_evidence
 from qa.answering.settings import DEFAULT_QUOTES, DEFAULT_READER, QuoteSettings, ReaderSettings
+from qa.answering.shaping import carry_on
 from qa.answering.shown import Support, show_answer, support
 from qa.index.lexical import tokenize
 from qa.model.reader import Reader
 from qa.outlets import outlet_key
 from qa.textmatch import same_answer
-from qa.types import Answer, ArticleFact, OutletQuotes, Passage, Position, Quote
+from qa.types import Answer, ArticleFact, OutletQuotes, Passage, Position, Quote, Span
 
 __all__ = ["best_quotes", "build_answer", "outlets_first", "read_quotes", "side_by_side"]
 
@@ -65,8 +66,15 @@ def _read_quote(r: Reading, score: float, settings: QuoteSettings, reading: Read
     """The quote around the reader's answer (the scorer's quote when it found none), with its confidence; the
     short answer only when it is shown (:func:`qa.answering.shown.show_answer`)."""
     p = r.scored.evidence.passage
-    span = quote_of(r, settings)
-    bold = show_answer(r, questions[min(r.part, len(questions) - 1)], reading, span, backing)
+    question = questions[min(r.part, len(questions) - 1)]
+    asked = set(tokenize(question))
+
+    def brings(quote: Span, sentence: Span) -> bool:  # words of the question the quote lacks
+        return bool(asked & set(tokenize(p.text[sentence.start:sentence.end])) - set(tokenize(
+            p.text[quote.start:quote.end])))
+
+    span = carry_on(p.text, r.scored.evidence.sentences, quote_of(r, settings), brings, settings)
+    bold = show_answer(r, question, reading, span, backing)
     return Quote(text=p.text[span.start:span.end], start=span.start, end=span.end, score=round(score, 4),
                  passage=p, answer_start=bold.start if bold else -1, answer_end=bold.end if bold else -1)
 

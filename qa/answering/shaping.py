@@ -1,6 +1,7 @@
 """Quote shaping: the verbatim span around a passage's best sentence.
 
-A sentence opening with a pronoun takes in the one before it, a very short one the ones after it;
+A sentence opening with a pronoun takes in the one before it (and a quote, the pronoun sentence after it that
+says what was asked), a very short one the ones after it;
 a neighbour scoring nearly as well joins the quote; an over-long quote is cut to its best run of
 whole clauses. Every function returns a :class:`~qa.types.Span` of the passage text, so the quote
 is always a verbatim slice. Pure text functions: no index, no model.
@@ -14,7 +15,7 @@ from collections.abc import Callable, Sequence
 from qa.answering.settings import DEFAULT_QUOTES, QuoteSettings
 from qa.types import Span
 
-__all__ = ["clauses", "quote_span", "shape", "stand_alone", "trim"]
+__all__ = ["carry_on", "clauses", "quote_span", "shape", "stand_alone", "trim"]
 
 _ANAPHORA = ("he ", "she ", "they ", "it ", "this ", "that ", "these ", "those ", "his ", "her ", "their ")
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+(?:--|[—–])\s+")
@@ -66,6 +67,25 @@ def stand_alone(text: str, spans: Sequence[Span], span: Span, settings: QuoteSet
         else:
             break
     return Span(start, span.end)
+
+
+def carry_on(text: str, spans: Sequence[Span], span: Span, brings: Callable[[Span, Span], bool],
+             settings: QuoteSettings = DEFAULT_QUOTES) -> Span:
+    """A quote taking in the next sentence when that one opens with a pronoun for it and ``brings`` what was
+    asked: "… President Zelensky is going a different route. He on Wednesday signed a decree …".
+
+    Args:
+        text: The passage text.
+        spans: Its sentences.
+        span: The quote; it must end where a sentence ends.
+        brings: ``brings(quote, sentence)``: does the sentence say something asked that the quote does not?
+        settings: ``max_joined_words``, the longest sentence taken in.
+    """
+    nxt = next((s for s in spans if s.start >= span.end), None)
+    if (nxt is None or text[span.end:nxt.start].strip() or not text[nxt.start:nxt.end].lower().startswith(_ANAPHORA)
+            or _words(text, nxt) > settings.max_joined_words or not brings(span, nxt)):
+        return span
+    return Span(span.start, nxt.end)
 
 
 def clauses(text: str, start: int, end: int) -> list[Span]:
