@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 
 import numpy as np
@@ -148,3 +149,29 @@ def test_a_long_naming_sentence_gives_its_last_clauses():
     assert "President Anna Kovac chose to act alone." in added and span.start > 0
     assert span.start in {c.start for c in clauses(long_first, spans[0].start, spans[0].end)}
     assert len(added.split()) <= DEFAULT_QUOTES.max_joined_words
+
+
+ZH = ("But instead of implementing that controversial measure domestically, President Zelensky is going a different "
+      "route. He on Wednesday signed a decree opening up Ukraine's military forces to \"foreigners and stateless "
+      "persons.\" Volunteers must be fit.")
+
+
+@pytest.mark.fast
+def test_a_quote_takes_in_the_pronoun_sentence_that_says_what_was_asked() -> None:
+    from qa.answering.shaping import carry_on
+
+    spans = [Span(0, ZH.index(" He on")), Span(ZH.index("He on"), ZH.index(" Volunteers")),
+             Span(ZH.index("Volunteers"), len(ZH))]
+    asked = set(tokenize("Who signed the decree?"))
+
+    def brings(quote: Span, sentence: Span) -> bool:
+        return bool(asked & set(tokenize(ZH[sentence.start:sentence.end])) - set(tokenize(ZH[quote.start:quote.end])))
+
+    out = carry_on(ZH, spans, spans[0], brings)
+    assert ZH[out.start:out.end] == ZH[:spans[1].end] and out.end == spans[1].end  # a verbatim slice, both sentences
+    assert carry_on(ZH, spans, spans[0], lambda q, s: False) == spans[0]  # it brings nothing asked: unchanged
+    assert carry_on(ZH, spans, spans[1], lambda q, s: True) == spans[1]  # "Volunteers …" opens with no pronoun
+    assert carry_on(ZH, spans, Span(0, 20), lambda q, s: True) == Span(0, 20)  # a quote ending mid-sentence
+    assert carry_on(ZH, spans, spans[2], lambda q, s: True) == spans[2]  # no sentence after it
+    short = replace(DEFAULT_QUOTES, max_joined_words=5)
+    assert carry_on(ZH, spans, spans[0], brings, short) == spans[0]  # a long pronoun sentence is not taken in

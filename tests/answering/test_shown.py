@@ -200,3 +200,13 @@ def test_the_bold_answer_weighs_whether_the_span_is_what_the_question_asks_for()
     assert span_confidence(r, "When did the bridge reopen?", settings) == pytest.approx(1 / (1 + math.exp(-2.0)))
     assert show_answer(r, "When did the bridge reopen?", settings, r.window) is not None
     assert show_answer(r, "Who reopened the bridge?", settings, r.window) is None
+
+
+def test_a_quote_answering_through_a_pronoun_says_what_was_asked(seed_index: Path) -> None:
+    # ZeroHedge: "… President Zelensky is going a different route. He on Wednesday signed a decree …": the reader
+    # marks "President Zelensky", and the quote takes in the sentence that says he signed the decree
+    result = qa.answer("Who signed the decree?", index=seed_index)
+    zerohedge = [q for q in result.quotes if q.outlet == "ZeroHedge" and "different route" in q.text]
+    assert zerohedge and all("signed a decree" in q.text for q in zerohedge)
+    for q in result.quotes:
+        assert q.passage.text[q.start:q.end] == q.text
