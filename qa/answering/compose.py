@@ -19,16 +19,15 @@ from qa.answering.evidence import Retrieved
 from qa.answering.intents import asks_what_is_said, is_yes_no
 from qa.answering.positions import find_positions, stances
 from qa.answering.query import Query
-from qa.answering.reading import Reading, answer_text, confidence, quote_of, read
+from qa.answering.reading import Reading, answer_text, confidence, question_of, quote_of, read
 from qa.answering.scoring import Scored, calibrate, prepare, score_evidence
 from qa.answering.settings import DEFAULT_QUOTES, DEFAULT_READER, QuoteSettings, ReaderSettings
-from qa.answering.shaping import carry_on
 from qa.answering.shown import Support, show_answer, support
 from qa.index.lexical import tokenize
 from qa.model.reader import Reader
 from qa.outlets import outlet_key
 from qa.textmatch import same_answer
-from qa.types import Answer, ArticleFact, OutletQuotes, Passage, Position, Quote, Span
+from qa.types import Answer, ArticleFact, OutletQuotes, Passage, Position, Quote
 
 __all__ = ["best_quotes", "build_answer", "outlets_first", "read_quotes", "side_by_side"]
 
@@ -66,14 +65,8 @@ def _read_quote(r: Reading, score: float, settings: QuoteSettings, reading: Read
     """The quote around the reader's answer (the scorer's quote when it found none), with its confidence; the
     short answer only when it is shown (:func:`qa.answering.shown.show_answer`)."""
     p = r.scored.evidence.passage
-    question = questions[min(r.part, len(questions) - 1)]
-    asked = set(tokenize(question))
-
-    def brings(quote: Span, sentence: Span) -> bool:  # words of the question the quote lacks
-        return bool(asked & set(tokenize(p.text[sentence.start:sentence.end])) - set(tokenize(
-            p.text[quote.start:quote.end])))
-
-    span = carry_on(p.text, r.scored.evidence.sentences, quote_of(r, settings), brings, settings)
+    question = question_of(r, questions)
+    span = quote_of(r, question, settings)
     bold = show_answer(r, question, reading, span, backing)
     return Quote(text=p.text[span.start:span.end], start=span.start, end=span.end, score=round(score, 4),
                  passage=p, answer_start=bold.start if bold else -1, answer_end=bold.end if bold else -1)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.answering.reading import Reading, quote_of
+from qa.answering.reading import Reading, question_of, quote_of
 from qa.answering.settings import QuoteSettings, ReaderSettings
 from qa.answering.shown import never_shown
 from qa.answering.values import AnswerValue, answer_value, comparable, same_value
@@ -42,10 +42,10 @@ class Stance:
         return self.quote.answer_text
 
 
-def stance_quote(r: Reading, confidence: float, settings: QuoteSettings) -> Quote:
-    """The verbatim quote around a reading's answer, the answer marked inside it."""
+def stance_quote(r: Reading, confidence: float, question: str, settings: QuoteSettings) -> Quote:
+    """The verbatim quote around the answer of a reading read with ``question``, the answer marked inside it."""
     p = r.scored.evidence.passage
-    span = quote_of(r, settings)
+    span = quote_of(r, question, settings)
     assert r.answer is not None
     return Quote(text=p.text[span.start:span.end], start=span.start, end=span.end, score=round(confidence, 4),
                  passage=p, answer_start=r.answer.start, answer_end=r.answer.end)
@@ -78,10 +78,10 @@ def stances(readings: Sequence[tuple[Reading, float]], questions: Sequence[str],
             continue
         if allowed and key not in allowed:
             continue
-        text = p.text[r.answer.start:r.answer.end]
-        if never_shown(r, text, questions[r.part] if r.part < len(questions) else questions[0], reading):
+        text, question = p.text[r.answer.start:r.answer.end], question_of(r, questions)
+        if never_shown(r, text, question, reading):
             continue  # torn between two answers, or only the question's words: the reader does not say
-        best[key] = Stance(r, c, answer_value(text, p.published), stance_quote(r, c, settings))
+        best[key] = Stance(r, c, answer_value(text, p.published), stance_quote(r, c, question, settings))
     return sorted(best.values(), key=lambda s: -s.confidence)
 
 

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 from qa.answering.scoring import Scored
 from qa.answering.settings import DEFAULT_QUOTES, QuoteSettings, ReaderSettings
-from qa.answering.shaping import quote_span, stand_alone, trim
+from qa.answering.shaping import carry_on, quote_span, stand_alone, trim
+from qa.index.lexical import tokenize
 from qa.model.reader import Reader
 from qa.types import Span
 
-__all__ = ["Reading", "answer_quote", "answer_text", "confidence", "features", "logistic", "quote_of", "read",
-           "weighted", "window_around"]
+__all__ = ["Reading", "answer_quote", "answer_text", "confidence", "features", "logistic", "question_of", "quote_of",
+           "read", "weighted", "window_around"]
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,25 @@ def answer_quote(text: str, sentences: Sequence[Span], answer: Span, settings: Q
     return stand_alone(text, sentences, cut if cut.start <= answer.start and answer.end <= cut.end else span, settings)
 
 
-def quote_of(r: Reading, settings: QuoteSettings = DEFAULT_QUOTES) -> Span:
-    """The quote a reading stands for: around its answer (:func:`answer_quote`), else the scorer's quote."""
+def question_of(r: Reading, questions: Sequence[str]) -> str:
+    """The question a reading was read with: its part's (``questions[0]``, the whole question, for none)."""
+    return questions[r.part] if r.part < len(questions) else questions[0]
+
+
+def quote_of(r: Reading, question: str, settings: QuoteSettings = DEFAULT_QUOTES) -> Span:
+    """The quote a reading read with ``question`` stands for: around its answer (:func:`answer_quote`), going on
+    into a next sentence that opens with a pronoun for it and brings words of the question the quote lacks
+    (:func:`~qa.answering.shaping.carry_on`); the scorer's quote when the reader found no answer."""
     ev = r.scored.evidence
-    return answer_quote(ev.passage.text, ev.sentences, r.answer, settings) if r.answer else r.scored.span
+    if r.answer is None:
+        return r.scored.span
+    text, asked = ev.passage.text, set(tokenize(question))
+
+    def brings(quote: Span, sentence: Span) -> bool:  # words of the question the quote lacks
+        lacking = asked - set(tokenize(text[quote.start:quote.end]))
+        return bool(lacking & set(tokenize(text[sentence.start:sentence.end])))
+
+    return carry_on(text, ev.sentences, answer_quote(text, ev.sentences, r.answer, settings), brings, settings)
 
 
 def read(questions: Sequence[str], ranked: Sequence[tuple[Scored, int]], reader: Reader,

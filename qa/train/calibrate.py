@@ -59,8 +59,8 @@ class Question:
         self.kind, self.answerable, self.samples, self.text = kind, answerable, samples, text
 
 
-def _quote(r: Reading, answerer: qa.Answerer) -> tuple[int, int]:
-    span = quote_of(r, answerer.settings.quotes)
+def _quote(r: Reading, question: str, answerer: qa.Answerer) -> tuple[int, int]:
+    span = quote_of(r, question, answerer.settings.quotes)
     return span.start, span.end
 
 
@@ -88,7 +88,7 @@ def squad_questions(path: Path, reader: qa.Answerer) -> Iterator[Question]:
                 samples = []
                 for r in answerer.readings(item["question"]):
                     text = r.scored.evidence.passage.text
-                    a, b = _quote(r, answerer)
+                    a, b = _quote(r, item["question"], answerer)
                     guess = answer_text(r)
                     samples.append(Sample(features(r), any(g in text[a:b] for g in golds), r.prob,
                                           span_right(guess, golds), never_shown(r, guess, item["question"], gate),
@@ -111,7 +111,7 @@ def multihop_questions(path: Path, index: Path, reader: qa.Answerer) -> Iterator
         samples = []
         for r in answerer.readings(item["query"]):
             p = r.scored.evidence.passage
-            a, b = _quote(r, answerer)
+            a, b = _quote(r, item["query"], answerer)
             right = answerable and any(_overlap(p.text, a, b, f) for f in facts.get(outlet_key(p.outlet), []))
             guess = answer_text(r)
             gold = item.get("answer") if item.get("question_type") == "inference_query" else None  # entities
