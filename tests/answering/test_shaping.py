@@ -175,3 +175,22 @@ def test_a_quote_takes_in_the_pronoun_sentence_that_says_what_was_asked() -> Non
     assert carry_on(ZH, spans, spans[2], lambda q, s: True) == spans[2]  # no sentence after it
     short = replace(DEFAULT_QUOTES, max_joined_words=5)
     assert carry_on(ZH, spans, spans[0], brings, short) == spans[0]  # a long pronoun sentence is not taken in
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["He signed it.", "It was late.", "The decree passed.", "They met him."]),
+                min_size=1, max_size=5), st.data())
+def test_a_carried_on_quote_holds_the_quote_and_ends_a_sentence(sents: list[str], data: st.DataObject) -> None:
+    from qa.answering.shaping import carry_on
+
+    text = " ".join(sents)
+    spans, at = [], 0
+    for s in sents:
+        spans.append(Span(at, at + len(s)))
+        at += len(s) + 1
+    i = data.draw(st.integers(0, len(spans) - 1))
+    quote = Span(spans[0].start, spans[i].end)
+    out = carry_on(text, spans, quote, lambda q, s: data.draw(st.booleans()))
+    assert out.start == quote.start and out.end >= quote.end
+    assert out.end in {s.end for s in spans} and out.end in {quote.end, *(s.end for s in spans[i + 1:i + 2])}
+    assert text[out.start:out.end].startswith(text[quote.start:quote.end])
