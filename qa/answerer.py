@@ -12,12 +12,13 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from qa.answering.attribution import attribute_claim
 from qa.answering.compose import best_quotes, build_answer, read_quotes
 from qa.answering.differences import find_differences
 from qa.answering.evidence import EvidencePool
 from qa.answering.followup import resolve_followup
-from qa.answering.intents import asks_source, disagreement_topic, is_comparison, is_yes_no
-from qa.answering.metadata import article_fact
+from qa.answering.intents import asks_source, claim_asked, disagreement_topic, is_comparison, is_yes_no
+from qa.answering.metadata import article_fact, asked_field
 from qa.answering.query import analyse, check_question, make_query
 from qa.answering.reading import Reading
 from qa.answering.retrieve import search
@@ -198,12 +199,16 @@ class Answerer:
             earlier = turns[-1].source
             return replace(earlier, question=asked, searched=earlier.searched or earlier.question, recalled=True)
         searched = resolve_followup(spelled, turns, names, s.followup)
+        # "Which outlet said X?": no span names the outlet, X's sentences do ("Which outlet published the story
+        # about X?" asks for the story's metadata)
+        claim = None if asked_field(searched) else claim_asked(searched)
+        searched = searched if claim is None else claim
         query = analyse(searched, names, self.encoder, s.retrieval)
         topic = disagreement_topic(searched, len(query.named_outlets))
         if topic is not None:  # "What do the outlets disagree about?"
             found = self._differences(store, topic or None, outlets)
             return differences_answer(asked, searched, found, store.n_articles)
-        reader, reading = self.reader, self.reading
+        reader, reading = (self.reader if claim is None else None), self.reading  # a claim: the sentence scorer's
         wanted = max(k, depth or k, reading.retrieve_per_k * k if reader is not None else k)
         retrieved = search(store, query, wanted, outlets, s.retrieval)
         scope = tuple(outlets or query.named_outlets)
@@ -220,6 +225,8 @@ class Answerer:
         result = build_answer(query, retrieved, s.quotes, reader=reader, reading=reading, k=k, scope=scope,
                               compare=compare, abstain_floor=floor, question=asked, searched=searched,
                               passages=passages, facts=(fact,) if fact is not None else ())
+        if claim is not None:  # each outlet held to the claim's own number or date
+            result = attribute_claim(result, claim)
         return without_unindexed(result, searched, names)
 
     def differences(self, topic: str | None = None, outlets: Sequence[str] | None = None) -> list[Difference]:

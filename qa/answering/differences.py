@@ -20,7 +20,7 @@ from qa.answering.values import AnswerValue, answer_value, same_value
 from qa.outlets import outlet_key
 from qa.types import Difference, Quote, Span
 
-__all__ = ["DifferenceSettings", "find_differences"]
+__all__ = ["DifferenceSettings", "find_differences", "values_in"]
 
 _NUM_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
              r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
@@ -63,20 +63,23 @@ class _Sentence:
         return self.evidence.passage.text[self.span.start:self.span.end]
 
 
-def _values(s: _Sentence, kind: str) -> list[tuple[AnswerValue, Span]]:
-    """The values of one kind in a sentence, with their spans in the passage."""
-    text, base, published = s.text, s.span.start, s.evidence.passage.published
+def values_in(text: str, kind: str, published: str = "") -> list[tuple[AnswerValue, Span]]:
+    """The values of one kind (``"number"``, ``"date"`` or ``"name"``) a text prints, with their spans in it.
+
+    Numbers may be words ("Fifteen people") and keep the word after them as their unit; a year is not a number;
+    a date without a year, or a weekday, is resolved against ``published``.
+    """
     out = []
     if kind == "number":
         for m in _NUMBER.finditer(text):
             v = answer_value(m.group(0), published)
             if v.kind == "number" and not re.fullmatch(r"(?:1[89]|20)\d\d", m.group(0).split()[0]):
-                out.append((v, Span(base + m.start(), base + m.end())))
+                out.append((v, Span(m.start(), m.end())))
     elif kind == "date":
         for m in _DATE.finditer(text):
             v = answer_value(m.group(0), published)
             if v.kind == "date":
-                out.append((v, Span(base + m.start(), base + m.end())))
+                out.append((v, Span(m.start(), m.end())))
     else:
         for m in _NAME.finditer(text):
             words, start = m.group(0).split(), m.start()
@@ -86,8 +89,15 @@ def _values(s: _Sentence, kind: str) -> list[tuple[AnswerValue, Span]]:
                 start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
                 words = words[1:]
             if words:
-                out.append((AnswerValue("name", " ".join(words).lower()), Span(base + start, base + m.end())))
+                out.append((AnswerValue("name", " ".join(words).lower()), Span(start, m.end())))
     return out
+
+
+def _values(s: _Sentence, kind: str) -> list[tuple[AnswerValue, Span]]:
+    """The values of one kind in a sentence, with their spans in the passage."""
+    base = s.span.start
+    return [(v, Span(base + span.start, base + span.end))
+            for v, span in values_in(s.text, kind, s.evidence.passage.published)]
 
 
 def _differs(members: list[_Sentence], kind: str) -> list[tuple[_Sentence, AnswerValue, Span]] | None:

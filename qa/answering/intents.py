@@ -2,6 +2,8 @@
 
 - about the previous answer ("Which outlet said that?", "Who reported that?", "Where is that from?"):
   answered from the conversation, without a new search;
+- which outlets print a claim ("Which outlet said the contract lasts three years?"): the claim is searched
+  and each outlet's sentences stating it are the answer;
 - a comparison of named outlets ("Compare how A and B describe X", "What does A say about X that B
   doesn't?"): each named outlet's own quotes on X, side by side;
 - where outlets differ ("What do the outlets disagree about?", "Where do outlets differ on X?"):
@@ -14,14 +16,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["asks_source", "asks_what_is_said", "disagreement_topic", "is_comparison", "is_yes_no", "says_so_too"]
+__all__ = ["asks_source", "asks_what_is_said", "claim_asked", "disagreement_topic", "is_comparison", "is_yes_no",
+           "says_so_too"]
 
 _THAT = r"(?:that|this|it|so|these|those|them)"
 _OUTLET_WORDS = r"(?:outlets?|sources?|papers?|newspapers?|publications?|sites?|websites?|media|articles?|reports?)"
+_SAID = (r"(?:said|says|say|reported|reports|report|wrote|writes|write|published|publishes|printed|prints|"
+         r"stated?|states|claimed|claims|claim|mentioned|mentions|mention)")
 _SOURCE = re.compile(
     r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:"
-    rf"(?:which|what)\s+(?:news\s+)?{_OUTLET_WORDS}\s+(?:said|says|say|reported|reports|wrote|published|printed|"
-    rf"stated?|claimed|claims|mentioned|mentions)\s+{_THAT}"
+    rf"(?:which|what)\s+(?:news\s+)?{_OUTLET_WORDS}\s+{_SAID}\s+{_THAT}"
     rf"|who\s+(?:said|says|reported|reports|wrote|published|printed|claimed|claims)\s+{_THAT}"
     rf"|where\s+(?:is|was|does|did)\s+{_THAT}\s+(?:from|come\s+from|comes\s+from)"
     rf"|where\s+did\s+you\s+(?:get|find|read)\s+{_THAT}"
@@ -58,6 +62,31 @@ def says_so_too(question: str) -> str | None:
 def asks_source(question: str) -> bool:
     """True for a question about where the previous answer came from ("Which outlet said that?")."""
     return bool(_SOURCE.match(question))
+
+
+# who publishes; not "articles" or "reports": "Which articles state that powers remain with member states?" asks
+# for a treaty's article numbers
+_PUBLISHERS = r"(?:outlets?|sources?|papers?|newspapers?|publications?|sites?|websites?|media)"
+_CLAIM = re.compile(
+    rf"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:which|what)\s+(?:news\s+)?{_PUBLISHERS}\s+"
+    rf"(?:(?:has|have|had|did|do|does)\s+)?{_SAID}\s+(?:(?:that|about|on)\s+)?(?P<claim>.+?)\s*[?.!]*\s*$",
+    re.IGNORECASE)
+_ASKED_IN_CLAIM = re.compile(r"(?:how|what|when|where|who|whom|whose|which|why|whether|if)\b", re.IGNORECASE)
+
+
+def claim_asked(question: str) -> str | None:
+    """For "Which outlet said the contract lasts three years?": the claim (``"the contract lasts three years"``).
+
+    The outlet is what is asked, and no span of an article names it: the answer is each outlet's sentences that
+    state the claim. None for other questions, "Which outlet said that?" (:func:`asks_source`) among them.
+    """
+    m = _CLAIM.match(question)
+    if m is None or asks_source(question):
+        return None
+    claim = m["claim"].strip()
+    if _ASKED_IN_CLAIM.match(claim):  # "Which outlets reported how many …?": each outlet's answer is asked
+        return None
+    return claim if re.search(r"\w", claim) else None
 
 
 _YES_NO = re.compile(r"^\s*(?:does|did|do|is|was|are|were|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)

@@ -7,6 +7,7 @@ import pytest
 from qa.answering.intents import (
     asks_source,
     asks_what_is_said,
+    claim_asked,
     disagreement_topic,
     is_comparison,
     is_yes_no,
@@ -26,6 +27,28 @@ def test_questions_about_the_previous_answers_source(question: str) -> None:
                                       "Where is Avdiivka?", "Which ministry runs the National Guard?"])
 def test_other_questions_are_not_about_the_source(question: str) -> None:
     assert not asks_source(question)
+
+
+@pytest.mark.parametrize(("question", "claim"), [
+    ("Which outlet said the contract lasts three years?", "the contract lasts three years"),
+    ("Which outlets reported that the National Guard is part of the Interior Ministry?",
+     "the National Guard is part of the Interior Ministry"),
+    ("which papers have reported Russia captured Avdiivka", "Russia captured Avdiivka"),
+    ("What outlet wrote about volunteers hanging out in bars?", "volunteers hanging out in bars"),
+    ("And which news sites claim 500,000 people?", "500,000 people"),
+])
+def test_which_outlet_said_a_claim_gives_the_claim(question: str, claim: str) -> None:
+    assert claim_asked(question) == claim
+
+
+@pytest.mark.parametrize("question", [
+    "Which outlet said that?", "And which outlet said so?",  # the previous answer's source
+    "Which outlets reported how many applications the shelter received?",  # a question: each outlet's answer
+    "Which articles state that powers remain with member states?",  # a treaty's articles, not the news
+    "Which ministry runs the National Guard?", "Which outlet is the most cautious?", "Who said the war is lost?",
+])
+def test_other_questions_ask_no_claim(question: str) -> None:
+    assert claim_asked(question) is None
 
 
 def test_comparisons_name_two_outlets_and_ask_how_they_differ() -> None:

@@ -117,6 +117,17 @@ def test_a_misspelled_question_says_what_was_searched_and_answers(page: Page) ->
     expect(page.locator("#sources-panel mark.quote").first).to_contain_text("Interior Ministry")
 
 
+def test_which_outlet_said_a_claim_names_the_outlet_that_prints_it(page: Page, screenshots: Path) -> None:
+    ask(page, "Which outlet said the contract lasts three years?")
+    wait_answer(page, "Searched: the contract lasts three years")
+    chat = page.locator("#chat")
+    expect(chat).to_contain_text("Reported by 1 outlet")
+    reply = chat.locator(".message-row, .message").last.inner_text()
+    assert "ZeroHedge" in reply and "initial three-year period" in reply, reply
+    expect(page.locator("#sources-panel mark.quote").first).to_contain_text("initial three-year period")
+    page.screenshot(path=str(screenshots / "which-outlet-said.png"), full_page=True)
+
+
 def test_outlet_filter_limits_sources(page: Page, screenshots: Path) -> None:
     page.click("#outlet-filter input")
     page.locator("#outlet-filter [role=option]", has_text="Newsweek").click()

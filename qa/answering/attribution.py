@@ -1,0 +1,100 @@
+"""Which outlet said it: the outlets that print a claim, and those that print another figure for it.
+
+"Which outlet said the shelter received 140 applications?" names no span of an article: the outlet is the
+answer, and the sentences that state the claim are its evidence. The answerer searches the claim alone
+(:func:`qa.answering.intents.claim_asked`) and quotes the sentence scorer's best sentences; this module then
+holds each outlet's quote to the claim's own figures. When the claim has a number or a date:
+
+- an outlet whose quote prints the same value (``values.same_value``: "Fifteen people" is "15 people") states
+  the claim, its value marked in its quote;
+- an outlet whose quote prints another value of the same kind and unit ("120 applications") does not: it
+  takes a position of its own, and the answer says the outlets differ;
+- when no outlet prints the claim's value but some print another, no article states the claim: the answer
+  abstains, and those quotes are the closest passages.
+
+A claim without a number or a date, or quotes that print none, are left as the sentence scorer found them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from qa.answering.differences import values_in
+from qa.answering.values import AnswerValue, comparable, same_value
+from qa.types import Answer, Position, Quote
+
+__all__ = ["attribute_claim"]
+
+_KINDS = ("date", "number")  # "March 1" is a date before it holds a number
+
+
+def _marked(quote: Quote, kind: str) -> list[tuple[AnswerValue, Quote]]:
+    """Each value of ``kind`` the quote prints, with the quote marking it (its span inside the quote); a number
+    inside a date ("March 3") is the date's, not a figure."""
+    found = values_in(quote.text, kind, quote.passage.published)
+    if kind == "number":
+        dates = [s for _, s in values_in(quote.text, "date", quote.passage.published)]
+        found = [(v, s) for v, s in found if not any(d.start < s.end and s.start < d.end for d in dates)]
+    return [(v, replace(quote, answer_start=quote.start + s.start, answer_end=quote.start + s.end))
+            for v, s in found]
+
+
+def _against(value: AnswerValue, asked: AnswerValue) -> bool:
+    """True when ``value`` is another figure for what ``asked`` counts: a date against a date, a number against a
+    number of the same unit, or any number when the claim's has none ("300,000 more"); a number without a unit
+    is no count of "140 applications"."""
+    return comparable(value, asked) and (value.kind != "number" or value.unit == asked.unit or not asked.unit)
+
+
+def _stance(quote: Quote, claim: str, kind: str) -> tuple[bool, AnswerValue, Quote] | None:
+    """``(True, value, marked quote)`` when the quote prints a value of ``kind`` the claim states; ``(False, ...)``
+    with the first value it prints against the claim's instead; None when it prints no value that could
+    contradict them. The claim's dates are resolved against the quote's publication date."""
+    asked = [v for v, _ in values_in(claim, kind, quote.passage.published)]
+    marked = _marked(quote, kind)
+    for v, q in marked:
+        if any(same_value(v, a) for a in asked):
+            return True, v, q
+    for v, q in marked:
+        if any(_against(v, a) for a in asked):
+            return False, v, q
+    return None
+
+
+def _outlet_stance(quotes: Sequence[Quote], claim: str, kind: str) -> tuple[bool, AnswerValue, Quote] | None:
+    """The :func:`_stance` of an outlet's first quote that takes one."""
+    return next((found for q in quotes if (found := _stance(q, claim, kind)) is not None), None)
+
+
+def attribute_claim(answer: Answer, claim: str) -> Answer:
+    """Hold the outlets of an answer to "Which outlet said ``claim``?" to the claim's number or date.
+
+    Args:
+        answer: The answer built for the claim (each outlet's quotes in :attr:`~qa.types.Answer.outlets`).
+        claim: The claim the question asked about, as searched.
+
+    Returns:
+        The answer with positions (the claim's value first) when outlets print different values for it,
+        abstained when none prints the claim's value but some print another, else ``answer`` itself.
+    """
+    if answer.abstained or not answer.outlets:
+        return answer
+    for kind in _KINDS:
+        if not values_in(claim, kind):
+            continue
+        stances = [(g.outlet, found) for g in answer.outlets if (found := _outlet_stance(g.quotes, claim, kind))]
+        if not any(not agrees for _, (agrees, _, _) in stances):
+            return answer  # nobody prints another value: the sentence scorer's outlets stand
+        if not any(agrees for _, (agrees, _, _) in stances):
+            return replace(answer, abstained=True, outlets=(), positions=(), disagreement=False, tentative=False)
+        groups: list[tuple[AnswerValue, list[tuple[str, Quote]]]] = []
+        for outlet, (_, value, quote) in sorted(stances, key=lambda s: not s[1][0]):  # the claim's value first
+            group = next((g for v, g in groups if same_value(v, value)), None)
+            if group is None:
+                groups.append((value, group := []))
+            group.append((outlet, quote))
+        positions = tuple(Position(answer=members[0][1].answer_text, outlets=tuple(o for o, _ in members),
+                                   quotes=tuple(q for _, q in members)) for _, members in groups)
+        return replace(answer, positions=positions, disagreement=True)
+    return answer
