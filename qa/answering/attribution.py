@@ -22,20 +22,34 @@ from dataclasses import replace
 
 from qa.answering.differences import values_in
 from qa.answering.values import AnswerValue, comparable, same_value
+from qa.index.lexical import tokenize
 from qa.types import Answer, Position, Quote
 
 __all__ = ["attribute_claim"]
 
 _KINDS = ("date", "number")  # "March 1" is a date before it holds a number
+_CLAUSE_MARKS = ",;:()—–"
 
 
-def _marked(quote: Quote, kind: str) -> list[tuple[AnswerValue, Quote]]:
-    """Each value of ``kind`` the quote prints, with the quote marking it (its span inside the quote); a number
-    inside a date ("March 3") is the date's, not a figure."""
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause of ``text`` around ``text[start:end]``: between the nearest , ; : ( ) or dash on either side."""
+    left = max((text.rfind(c, 0, start) for c in _CLAUSE_MARKS), default=-1)
+    right = min((i for i in (text.find(c, end) for c in _CLAUSE_MARKS) if i >= 0), default=len(text))
+    return text[left + 1:right]
+
+
+def _marked(quote: Quote, claim: str, kind: str) -> list[tuple[AnswerValue, Quote]]:
+    """Each value of ``kind`` the quote prints about the claim, with the quote marking it (its span inside the
+    quote). A value is about the claim when its clause shares a word with the claim beyond the values' own
+    ("officials confirmed on Wednesday" tells nothing of when "the storm hit the valley"); a number inside a date
+    ("March 3") is the date's, not a figure."""
     found = values_in(quote.text, kind, quote.passage.published)
     if kind == "number":
         dates = [s for _, s in values_in(quote.text, "date", quote.passage.published)]
         found = [(v, s) for v, s in found if not any(d.start < s.end and s.start < d.end for d in dates)]
+    asked = set(tokenize(claim)) - {t for _, s in values_in(claim, kind) for t in tokenize(claim[s.start:s.end])}
+    found = [(v, s) for v, s in found
+             if asked & (set(tokenize(_clause(quote.text, s.start, s.end))) - set(tokenize(quote.text[s.start:s.end])))]
     return [(v, replace(quote, answer_start=quote.start + s.start, answer_end=quote.start + s.end))
             for v, s in found]
 
@@ -52,7 +66,7 @@ def _stance(quote: Quote, claim: str, kind: str) -> tuple[bool, AnswerValue, Quo
     with the first value it prints against the claim's instead; None when it prints no value that could
     contradict them. The claim's dates are resolved against the quote's publication date."""
     asked = [v for v, _ in values_in(claim, kind, quote.passage.published)]
-    marked = _marked(quote, kind)
+    marked = _marked(quote, claim, kind)
     for v, q in marked:
         if any(same_value(v, a) for a in asked):
             return True, v, q

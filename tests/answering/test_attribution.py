@@ -99,6 +99,11 @@ def test_which_outlet_said_a_figure_shows_who_prints_another(conflicts: dict[str
     assert [(p.answer, sorted(p.outlets)) for p in storm.positions] == [
         ("Fifteen people", ["Mountain Courier"]), ("12 people", ["River Observer", "Valley Gazette"])]
     assert qa.answer("Which outlet said the shelter received 150 applications?", index=conflicts["shelter"]).abstained
+    # River Observer's "officials confirmed on Wednesday" dates the confirmation, not the storm: nobody says Wednesday
+    assert qa.answer("Which outlets said the storm hit the valley on Wednesday?", index=conflicts["storm"]).abstained
+    opened = qa.answer("Which outlet said the shelter opened on Monday?", index=conflicts["shelter"])
+    assert [(p.answer, sorted(p.outlets)) for p in opened.positions] == [
+        ("Monday", ["Daily Ledger", "Metro Post"]), ("Tuesday", ["City Wire"])]
 
 
 def test_a_question_about_the_story_is_still_answered_from_metadata(seed_index: Path) -> None:
@@ -148,3 +153,14 @@ def test_positions_mark_each_outlets_own_figure_verbatim(figures: list[int], ask
             assert q.passage.text[q.start:q.end] == q.text and q.start <= q.answer_start < q.answer_end <= q.end
             assert q.answer_text == f"{q.answer_text.split()[0]} {unit}"
     assert sorted(o for p in out.positions for o in p.outlets) == sorted(q.outlet for q in quotes)
+
+
+@pytest.mark.fast
+def test_a_value_counts_only_in_a_clause_about_the_claim() -> None:
+    observer = _quote("River Observer", "The storm killed 12 people in the valley, officials confirmed on Wednesday.",
+                      1)
+    courier = _quote("Mountain Courier", "The storm hit the valley on Tuesday, officials said.", 2)
+    out = attribute_claim(_answer(observer, courier), "the storm hit the valley on Wednesday")
+    assert out.abstained  # the Courier dates the storm Tuesday; the Observer's Wednesday is when officials confirmed
+    answer = _answer(observer)
+    assert attribute_claim(answer, "the storm hit the valley on Tuesday") is answer  # no date of the storm: left
