@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SHAPE_INPUTS", "answer_shape"]
+from qa.answering.subjects import is_name
+
+__all__ = ["SHAPE_INPUTS", "answer_shape", "names_another"]
 
 SHAPE_INPUTS = ("number", "capitalised", "date", "words", "number_asked_given", "time_asked_given",
                 "person_asked_named")
@@ -31,6 +33,8 @@ _ASKS_TIME = re.compile(r"^\W*when (?:did|does|do|is|was|were|are|will|would|cou
 _ASKS_PERSON = re.compile(r"\bwho(?:m|se)?\b", re.IGNORECASE)
 MAX_WORDS = 10
 """Longer answers count as this many words."""
+_WHO_IS = re.compile(r"^\W*(?i:who)(?:'s|’s|\s+(?i:is|was|are|were))\s+"  # "Who is Oleksandr Pivnenko?"
+                     r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*\s*\?*\s*$")
 
 
 def answer_shape(question: str, answer: str) -> tuple[float, ...]:
@@ -57,3 +61,17 @@ def answer_shape(question: str, answer: str) -> tuple[float, ...]:
     flags = (number, capitalised, date)
     fits = (asks_number and number, asks_time and (date or number), asks_person and capitalised)
     return (*map(float, flags), float(min(len(answer.split()), MAX_WORDS)), *map(float, fits))
+
+
+def names_another(question: str, answer: str) -> bool:
+    """True when ``question`` asks who a named one is ("Who is Oleksandr Pivnenko?") and ``answer`` is just a name.
+
+    Such a question asks what the named one is ("commander of the National Guard"); another bare name ("Zelensky")
+    cannot say it (the same name would be an echo). No such question is among the SQuAD dev or training files, so
+    neither the reader nor the gate learnt them.
+
+    Example:
+        >>> names_another("Who is Oleksandr Pivnenko?", "Zelensky"), names_another("Who is Pivnenko?", "commander")
+        (True, False)
+    """
+    return bool(_WHO_IS.match(question.strip())) and is_name(answer.strip())

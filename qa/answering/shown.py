@@ -9,6 +9,7 @@ The reader marks a span in every passage it reads; a user reads that span first,
   the question asks for (:func:`qa.answering.asks.answer_shape`); without fitted weights, the span's own
   probability,
 * and it says something the question does not: a span whose words all occur in the question is an echo,
+  and another bare name is no answer to "Who is <name>?",
 * and the reader saw no other answer nearly as likely in the same window (:func:`is_ambiguous`).
 
 A bare number keeps the unit the sentence gives it: "20,000" becomes "20,000 hryvnias a month".
@@ -21,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.answering.asks import answer_shape
+from qa.answering.asks import answer_shape, names_another
 from qa.answering.reading import Reading, answer_text, features, weighted
 from qa.answering.settings import ReaderSettings
 from qa.textmatch import normalize_answer, same_answer
@@ -103,8 +104,9 @@ def is_echo(answer: str, question: str) -> bool:
 
 def never_shown(reading: Reading, answer: str, question: str, settings: ReaderSettings) -> bool:
     """True when the reading's span ``answer`` is not marked whatever its confidence: another answer was nearly
-    as likely (:func:`is_ambiguous`) or it only repeats the question (:func:`is_echo`)."""
-    return is_ambiguous(reading, settings) or is_echo(answer, question)
+    as likely (:func:`is_ambiguous`), it only repeats the question (:func:`is_echo`) or it names someone else
+    for "Who is <name>?" (:func:`~qa.answering.asks.names_another`)."""
+    return is_ambiguous(reading, settings) or is_echo(answer, question) or names_another(question, answer)
 
 
 def with_unit(text: str, span: Span, limit: int) -> Span:

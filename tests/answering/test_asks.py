@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qa.answering.asks import MAX_WORDS, SHAPE_INPUTS, answer_shape
+from qa.answering.asks import MAX_WORDS, SHAPE_INPUTS, answer_shape, names_another
 
 pytestmark = pytest.mark.fast
 
@@ -41,6 +41,15 @@ def test_a_person_asked_for_is_a_name() -> None:
     assert shape("Who signed the decree?", "Volodymyr Zelensky")["person_asked_named"] == 1.0
     assert shape("Who signed the decree?", "the president")["person_asked_named"] == 0.0
     assert shape("Which ministry runs the National Guard?", "Interior Ministry")["person_asked_named"] == 0.0
+
+
+def test_who_is_a_named_one_is_not_answered_by_another_name() -> None:
+    assert names_another("Who is Oleksandr Pivnenko?", "Zelensky")
+    assert names_another("who's Pivnenko", "Volodymyr Zelensky")
+    assert not names_another("Who is Oleksandr Pivnenko?", "commander of the National Guard")
+    assert not names_another("Who was Frédéric Chopin?", "Famous musicians")  # SQuAD's answer: a description
+    assert not names_another("Who signed the decree?", "Volodymyr Zelensky")  # a name is what is asked
+    assert not names_another("Who is the commander of the National Guard?", "Oleksandr Pivnenko")
 
 
 def test_nothing_asked_nothing_fits() -> None:

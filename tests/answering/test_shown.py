@@ -106,7 +106,8 @@ WRONG_BOLD = [
     ("Which city did Russia capture on Saturday?", "Donetsk", "Avdiivka"),  # the quote says Avdiivka
     ("To what age did the draft law propose lowering the mobilization age?", "27", "25"),  # "to 25, down from 27"
     ("How many foreigners have joined so far?", "United States citizens", None),  # no article gives a number
-]
+    ("Who is Oleksandr Pivnenko?", "Zelensky", "commander"),  # "Zelensky made … appointing Oleksandr Pivnenko as
+]                                                             # commander in July": another name is no answer
 
 
 @pytest.mark.parametrize(("question", "wrong", "right"), WRONG_BOLD)
