@@ -60,6 +60,21 @@ def test_the_chat_says_outlets_differ_with_both_quotes(page, screenshots: Path) 
     page.screenshot(path=str(screenshots / "outlets-differ.png"), full_page=False)
 
 
+def test_which_outlet_said_a_figure_shows_who_prints_another(page, screenshots: Path) -> None:
+    page.locator("#question textarea").fill("Which outlet said the shelter received 140 applications?")
+    page.click("#ask-btn")
+    chat = page.locator("#chat")
+    expect(chat).to_contain_text("Outlets differ", timeout=TIMEOUT)
+    text = chat.inner_text()
+    assert "Searched: the shelter received 140 applications" in text
+    assert "140 applications (City Wire) · 120 applications (Daily Ledger, Metro Post)" in text
+    marks = chat.locator("mark").all_inner_texts()  # each outlet's own figure marked in its quote
+    assert marks.count("140 applications") == 1 and marks.count("120 applications") == 2, marks
+    page.evaluate("""() => document.querySelectorAll('#chat *').forEach(e => {
+        if (e.scrollHeight > e.clientHeight + 4) e.scrollTop = 0; })""")
+    page.screenshot(path=str(screenshots / "which-outlet-said-figure.png"), full_page=False)
+
+
 def test_the_differences_tab_lists_claims_printed_differently(page, screenshots: Path) -> None:
     page.get_by_role("tab", name="Where outlets differ").click()
     page.locator("#differ-topic textarea, #differ-topic input").first.fill("valley storm")
