@@ -3,20 +3,25 @@
 "Which outlet said the shelter received 140 applications?" names no span of an article: the outlet is the
 answer, and the sentences that state the claim are its evidence. The answerer searches the claim alone
 (:func:`qa.answering.intents.claim_asked`) and quotes the sentence scorer's best sentences; this module then
-holds each outlet's quote to the claim's own figures. When the claim has a number or a date:
+holds each outlet's quote to the claim's own dates, numbers and names:
 
-- an outlet whose quote prints the same value (``values.same_value``: "Fifteen people" is "15 people") states
-  the claim, its value marked in its quote;
+- an outlet whose quote prints the claim's date or number (``values.same_value``: "Fifteen people" is "15
+  people"), in a clause about the claim, states it, its value marked in its quote;
 - an outlet whose quote prints another value of the same kind and unit ("120 applications") does not: it
   takes a position of its own, and the answer says the outlets differ;
 - when no outlet prints the claim's value but some print another, no article states the claim: the answer
-  abstains, and those quotes are the closest passages.
+  abstains, and those quotes are the closest passages;
+- of a claim with proper names, only the outlets whose quotes print them all state it ("Norbuild built the Kessel
+  dam": not the outlets that name Castell Engineering); when the quotes print some of the claim's names but
+  never another ("Russia captured Kyiv"), none does.
 
-A claim without a number or a date, or quotes that print none, are left as the sentence scorer found them.
+A claim without a date, a number or a name, or quotes that print none of them, are left as the sentence scorer
+found them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -81,34 +86,69 @@ def _outlet_stance(quotes: Sequence[Quote], claim: str, kind: str) -> tuple[bool
     return next((found for q in quotes if (found := _stance(q, claim, kind)) is not None), None)
 
 
+def _by_figure(answer: Answer, claim: str, kind: str) -> Answer:
+    """Positions when outlets print different values of ``kind`` for the claim, an abstention when none prints the
+    claim's own but some print another, else ``answer`` itself."""
+    if not values_in(claim, kind):
+        return answer
+    stances = [(g.outlet, found) for g in answer.outlets if (found := _outlet_stance(g.quotes, claim, kind))]
+    if not any(not agrees for _, (agrees, _, _) in stances):
+        return answer  # nobody prints another value: the sentence scorer's outlets stand
+    if not any(agrees for _, (agrees, _, _) in stances):
+        return _none_states(answer)
+    groups: list[tuple[AnswerValue, list[tuple[str, Quote]]]] = []
+    for outlet, (_, value, quote) in sorted(stances, key=lambda s: not s[1][0]):  # the claim's value first
+        group = next((g for v, g in groups if same_value(v, value)), None)
+        if group is None:
+            groups.append((value, group := []))
+        group.append((outlet, quote))
+    positions = tuple(Position(answer=members[0][1].answer_text, outlets=tuple(o for o, _ in members),
+                               quotes=tuple(q for _, q in members)) for _, members in groups)
+    return replace(answer, positions=positions, disagreement=True)
+
+
+def _names(text: str) -> list[AnswerValue]:
+    """The proper names a text prints, its first word included, possessives dropped ("Kyiv's" is "Kyiv")."""
+    return [AnswerValue("name", re.sub(r"['’]s\b", "", str(v.value))) for v, _ in values_in(f"that {text}", "name")]
+
+
+def _by_names(answer: Answer, claim: str) -> Answer:
+    """Only the outlets whose quotes print every proper name of the claim state it: "Norbuild built the Kessel dam"
+    is not stated by a quote that names Castell Engineering, and when the quotes print some of the claim's names
+    but never another ("Smith built the Kessel dam", "Russia captured Kyiv"), no outlet states it. When they print
+    none of them the claim may name its subject another way ("Ukraine" for "Kyiv's military"): left alone."""
+    asked = _names(claim)
+    printed = [[any(same_value(n, a) for q in g.quotes for n in _names(q.text)) for a in asked] for g in answer.outlets]
+    seen = [any(p[i] for p in printed) for i in range(len(asked))]
+    if not any(seen):
+        return answer
+    states = tuple(g for g, p in zip(answer.outlets, printed, strict=True) if all(p))
+    if not all(seen) or not states:
+        return _none_states(answer)
+    return answer if len(states) == len(answer.outlets) else replace(answer, outlets=states)
+
+
+def _none_states(answer: Answer) -> Answer:
+    """No quoted outlet states the claim: an abstention, its quotes kept as the closest passages."""
+    return replace(answer, abstained=True, outlets=(), positions=(), disagreement=False, tentative=False)
+
+
 def attribute_claim(answer: Answer, claim: str) -> Answer:
-    """Hold the outlets of an answer to "Which outlet said ``claim``?" to the claim's number or date.
+    """Hold the outlets of an answer to "Which outlet said ``claim``?" to the claim's date, number and names.
 
     Args:
         answer: The answer built for the claim (each outlet's quotes in :attr:`~qa.types.Answer.outlets`).
         claim: The claim the question asked about, as searched.
 
     Returns:
-        The answer with positions (the claim's value first) when outlets print different values for it,
-        abstained when none prints the claim's value but some print another, else ``answer`` itself.
+        The answer with positions (the claim's value first) when outlets print different dates or numbers for
+        it; abstained when none prints the claim's date or number but some print another, or when none prints
+        every proper name of the claim; with only the outlets that print them all; else ``answer`` itself.
     """
     if answer.abstained or not answer.outlets:
         return answer
     for kind in _KINDS:
-        if not values_in(claim, kind):
-            continue
-        stances = [(g.outlet, found) for g in answer.outlets if (found := _outlet_stance(g.quotes, claim, kind))]
-        if not any(not agrees for _, (agrees, _, _) in stances):
-            return answer  # nobody prints another value: the sentence scorer's outlets stand
-        if not any(agrees for _, (agrees, _, _) in stances):
-            return replace(answer, abstained=True, outlets=(), positions=(), disagreement=False, tentative=False)
-        groups: list[tuple[AnswerValue, list[tuple[str, Quote]]]] = []
-        for outlet, (_, value, quote) in sorted(stances, key=lambda s: not s[1][0]):  # the claim's value first
-            group = next((g for v, g in groups if same_value(v, value)), None)
-            if group is None:
-                groups.append((value, group := []))
-            group.append((outlet, quote))
-        positions = tuple(Position(answer=members[0][1].answer_text, outlets=tuple(o for o, _ in members),
-                                   quotes=tuple(q for _, q in members)) for _, members in groups)
-        return replace(answer, positions=positions, disagreement=True)
-    return answer
+        held = _by_figure(answer, claim, kind)
+        if held is not answer:
+            return held
+    return _by_names(answer, claim)

@@ -56,7 +56,9 @@ def test_claims_and_quotes_without_a_figure_are_left_alone() -> None:
     ledger = _quote("Daily Ledger", "The shelter received 120 applications in its first week.", 1)
     words = _quote("Metro Post", "The shelter opened on Dock Street.", 2)
     answer = _answer(ledger, words)
-    assert attribute_claim(answer, "the shelter opened on Dock Street") is answer  # no figure asked
+    assert attribute_claim(answer, "the shelter opened on time") is answer  # no figure, no name asked
+    assert [g.outlet for g in attribute_claim(answer, "the shelter opened on Dock Street").outlets] == [
+        "Metro Post"]  # the only one that names Dock Street
     assert attribute_claim(answer, "the shelter received 120 applications") is answer  # nobody prints another
     dated = _quote("City Wire", "The shelter opened on March 3.", 3)
     out = attribute_claim(_answer(dated, _quote("Metro Post", "The shelter opened on March 1.", 4)),
@@ -85,6 +87,7 @@ def test_which_outlet_said_a_claim_quotes_the_outlet_that_states_it(seed_index: 
     assert {g.outlet for g in ministry.outlets} == {"Kyiv Independent", "Newsweek"}
     assert all("Interior Ministry" in g.quotes[0].text for g in ministry.outlets)
     assert qa.answer("Which outlet said the moon is made of cheese?", index=seed_index).abstained
+    assert qa.answer("Which outlet said Russia captured Kyiv?", index=seed_index).abstained  # Avdiivka, not Kyiv
     assert qa.answer("Which outlet said Ukraine wants to mobilize 300,000 more people?", index=seed_index).abstained
     said = qa.answer("Which outlet said Ukraine wants to mobilize 500,000 more people?", index=seed_index)
     assert [g.outlet for g in said.outlets] == ["Newsweek"] and "500,000" in said.quotes[0].text
@@ -99,6 +102,9 @@ def test_which_outlet_said_a_figure_shows_who_prints_another(conflicts: dict[str
     assert [(p.answer, sorted(p.outlets)) for p in storm.positions] == [
         ("Fifteen people", ["Mountain Courier"]), ("12 people", ["River Observer", "Valley Gazette"])]
     assert qa.answer("Which outlet said the shelter received 150 applications?", index=conflicts["shelter"]).abstained
+    dam = qa.answer("Which outlet said Norbuild built the Kessel dam?", index=conflicts["storm"])
+    assert [g.outlet for g in dam.outlets] == ["Valley Gazette"]  # the others name Castell Engineering
+    assert qa.answer("Which outlet said Smith built the Kessel dam?", index=conflicts["storm"]).abstained
     # River Observer's "officials confirmed on Wednesday" dates the confirmation, not the storm: nobody says Wednesday
     assert qa.answer("Which outlets said the storm hit the valley on Wednesday?", index=conflicts["storm"]).abstained
     opened = qa.answer("Which outlet said the shelter opened on Monday?", index=conflicts["shelter"])
@@ -164,3 +170,18 @@ def test_a_value_counts_only_in_a_clause_about_the_claim() -> None:
     assert out.abstained  # the Courier dates the storm Tuesday; the Observer's Wednesday is when officials confirmed
     answer = _answer(observer)
     assert attribute_claim(answer, "the storm hit the valley on Tuesday") is answer  # no date of the storm: left
+
+
+@pytest.mark.fast
+def test_only_outlets_printing_every_name_of_the_claim_state_it() -> None:
+    gazette = _quote("Valley Gazette", "The Kessel dam, built by Norbuild in 1978, held despite the rain.", 1)
+    observer = _quote("River Observer", "Castell Engineering, which built the Kessel dam in 1978, said it was sound.",
+                      2)
+    answer = _answer(gazette, observer)
+    assert [g.outlet for g in attribute_claim(answer, "Norbuild built the Kessel dam").outlets] == ["Valley Gazette"]
+    assert [g.outlet for g in attribute_claim(answer, "Castell Engineering built the dam").outlets] == [
+        "River Observer"]
+    assert attribute_claim(answer, "Smith built the Kessel dam").abstained  # nobody names Smith
+    assert attribute_claim(answer, "the dam was built in 1978") is answer  # no name, no figure: both state it
+    kyiv = _quote("Newsweek", "Kyiv's military wanted to mobilize up to an additional 500,000 people.", 3)
+    assert attribute_claim(_answer(kyiv), "Kyiv wants 500,000 more troops").outlets[0].outlet == "Newsweek"
