@@ -241,9 +241,11 @@ class Answerer:
 
     def _differences(self, store: SearchBackend, topic: str | None, outlets: Sequence[str] | None
                      ) -> list[Difference]:
+        about = None
         if topic:
             query = analyse(topic, store.outlet_names(), self.encoder, self.given_settings.retrieval)
             evidence = search(store, query, DIFFERENCES_DEPTH, outlets, self.given_settings.retrieval).evidence
+            about = query.vector  # only the differences about the topic, the closest first
         else:
             if len(store) > DIFFERENCES_WHOLE_INDEX:
                 raise QuestionError(f"the index has {len(store):,} passages: too many to compare all of them",
@@ -252,7 +254,7 @@ class Answerer:
             if outlets:
                 keys = {outlet_key(o) for o in outlets}
                 evidence = tuple(e for e in evidence if outlet_key(e.passage.outlet) in keys)
-        return find_differences(evidence)
+        return find_differences(evidence, about=about)
 
     def read(self, question: str, texts: Sequence[str]) -> list[ReaderSpan]:
         """The reader alone: the best answer span in each text (see :func:`qa.read_answers`).

@@ -45,11 +45,16 @@ class DifferenceSettings:
         align_min: Cosine of two sentences of different outlets from which they tell the same claim.
         min_words: Shorter sentences are not aligned (too little to tell a claim by).
         most: Most differences returned.
+        topic_min: With a topic, a difference is about it when one of its sentences reaches this cosine with the
+            topic ("the death toll": the storm's casualty counts 0.37, the shelter's applications 0.07) ...
+        topic_share: ... and at least this share of the best difference's.
     """
 
     align_min: float = 0.55
     min_words: int = 5
     most: int = 20
+    topic_min: float = 0.2
+    topic_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -158,13 +163,15 @@ def _claims(sentences: list[_Sentence], vectors: np.ndarray, settings: Differenc
     return out
 
 
-def find_differences(evidence: Sequence[Evidence], settings: DifferenceSettings = DifferenceSettings()
-                     ) -> list[Difference]:
+def find_differences(evidence: Sequence[Evidence], settings: DifferenceSettings = DifferenceSettings(),
+                     about: np.ndarray | None = None) -> list[Difference]:
     """The claims several outlets print with different numbers, dates or names, most alike first.
 
     Args:
         evidence: Passages of several outlets with their sentence spans and vectors.
-        settings: Alignment threshold, shortest sentence, most differences.
+        settings: Alignment threshold, shortest sentence, most differences, what is about a topic.
+        about: The topic's unit vector, if one was asked: then only the differences about it
+            (``topic_min``, ``topic_share``), the closest to it first.
     """
     sentences, vectors = [], []
     for ev in evidence:
@@ -175,8 +182,9 @@ def find_differences(evidence: Sequence[Evidence], settings: DifferenceSettings 
                 vectors.append(vec)
     if len({s.outlet for s in sentences}) < 2:
         return []
-    out = []
-    for members, similarity in _claims(sentences, np.asarray(vectors, dtype=np.float32), settings):
+    matrix = np.asarray(vectors, dtype=np.float32)
+    found: list[tuple[Difference, float]] = []
+    for members, similarity in _claims(sentences, matrix, settings):
         group = [sentences[i] for i in members]
         for kind in _KINDS:
             picks = _differs(group, kind)
@@ -184,7 +192,13 @@ def find_differences(evidence: Sequence[Evidence], settings: DifferenceSettings 
                 quotes = tuple(Quote(text=s.text, start=s.span.start, end=s.span.end, score=round(similarity, 4),
                                      passage=s.evidence.passage, answer_start=span.start, answer_end=span.end)
                                for s, _, span in picks)
-                out.append(Difference(kind, tuple(q.answer_text for q in quotes), quotes, round(similarity, 4)))
+                topic = float((matrix[members] @ about).max()) if about is not None else 0.0
+                found.append((Difference(kind, tuple(q.answer_text for q in quotes), quotes, round(similarity, 4)),
+                              topic))
                 break
-    out.sort(key=lambda d: -d.similarity)
-    return out[:settings.most]
+    if about is not None and found:
+        bar = max(settings.topic_min, settings.topic_share * max(t for _, t in found))
+        found = sorted(((d, t) for d, t in found if t >= bar), key=lambda dt: -dt[1])
+    else:
+        found.sort(key=lambda dt: -dt[0].similarity)
+    return [d for d, _ in found][:settings.most]

@@ -114,6 +114,19 @@ def test_differences_align_claims_and_quote_every_outlet(indexes) -> None:
     assert any(not same_value(answer_value(d.values[0]), answer_value(v)) for d in shelter for v in d.values)
 
 
+def test_differences_on_a_topic_are_only_those_about_it(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    for name in ("shelter", "storm"):  # two stories in one index: a topic picks its own
+        shutil.copytree(CONFLICTS / name, corpus, dirs_exist_ok=True)
+    qa.build_index(corpus, tmp_path / "index")
+    toll = qa.differences("the death toll", index=tmp_path / "index")
+    assert [sorted(answer_value(v).value for v in d.values) for d in toll] == [[12.0, 12.0, 15.0]]
+    builder = qa.answer("Where do the outlets differ on who built the dam?", index=tmp_path / "index").differences
+    assert [set(d.values) for d in builder] == [{"Norbuild", "Castell Engineering"}]
+    assert len(qa.differences(index=tmp_path / "index")) == 3  # no topic: every story's
+    assert qa.answer("Where do the outlets differ on the moon landing?", index=tmp_path / "index").differences == ()
+
+
 def test_a_named_outlet_is_read_further_down_for_each_part_of_the_question(indexes) -> None:
     # k=1: only the best passage is quoted from the first k; the Daily Ledger's other passage, further down,
     # is read too because the question names the outlet, and it holds the second part's answer.
