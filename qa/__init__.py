@@ -30,7 +30,7 @@ from qa.errors import (
     QAError,
     QuestionError,
 )
-from qa.hedging import hedge
+from qa.hedging import NO_DIFFERENCE, hedge
 from qa.index.store import IndexStore, outlet_key
 from qa.ingest.corpus import write_article
 from qa.ingest.fetch import FetchSettings
@@ -56,6 +56,7 @@ from qa.types import (
 )
 
 __all__ = [
+    "NO_DIFFERENCE",
     "Answer",
     "Answerer",
     "Article",

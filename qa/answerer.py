@@ -102,14 +102,15 @@ def check_outlets(known: Sequence[str], outlets: Sequence[str] | None, shown: in
 
 
 def differences_answer(asked: str, searched: str, found: Sequence[Difference], n_articles: int) -> Answer:
-    """The answer to "What do the outlets disagree about?": the differences, every outlet's quotes."""
+    """The answer to "What do the outlets disagree about?": the differences, every outlet's quotes (none found: an
+    abstention that says so, :attr:`~qa.types.Answer.compared`)."""
     quotes = [q for d in found for q in d.quotes]
     by_outlet: dict[str, list] = {}
     for q in quotes:
         by_outlet.setdefault(q.outlet, []).append(q)
     return Answer(question=asked, quotes=tuple(quotes), abstained=not found, searched=searched,
                   outlets=tuple(OutletQuotes(o, tuple(qs)) for o, qs in by_outlet.items()), n_articles=n_articles,
-                  disagreement=bool(found), differences=tuple(found))
+                  disagreement=bool(found), differences=tuple(found), compared=True)
 
 
 class Answerer:
@@ -241,11 +242,11 @@ class Answerer:
 
     def _differences(self, store: SearchBackend, topic: str | None, outlets: Sequence[str] | None
                      ) -> list[Difference]:
-        about = None
+        about, words = None, frozenset()
         if topic:
             query = analyse(topic, store.outlet_names(), self.encoder, self.given_settings.retrieval)
             evidence = search(store, query, DIFFERENCES_DEPTH, outlets, self.given_settings.retrieval).evidence
-            about = query.vector  # only the differences about the topic, the closest first
+            about, words = query.vector, frozenset(query.search_tokens)  # only those about the topic, closest first
         else:
             if len(store) > DIFFERENCES_WHOLE_INDEX:
                 raise QuestionError(f"the index has {len(store):,} passages: too many to compare all of them",
@@ -254,7 +255,7 @@ class Answerer:
             if outlets:
                 keys = {outlet_key(o) for o in outlets}
                 evidence = tuple(e for e in evidence if outlet_key(e.passage.outlet) in keys)
-        return find_differences(evidence, about=about)
+        return find_differences(evidence, about=about, about_words=words)
 
     def read(self, question: str, texts: Sequence[str]) -> list[ReaderSpan]:
         """The reader alone: the best answer span in each text (see :func:`qa.read_answers`).

@@ -1,10 +1,14 @@
-"""What the faces (the CLI and the browser UI) say before a tentative answer's quotes, in one wording."""
+"""What the faces (the CLI and the browser UI) say in one wording: before a tentative answer's quotes, and when the
+outlets were compared and print nothing differently."""
 
 from __future__ import annotations
 
 from qa.types import Answer
 
-__all__ = ["hedge"]
+__all__ = ["NO_DIFFERENCE", "hedge"]
+
+NO_DIFFERENCE = "No claim found that the outlets print differently."
+"""Said when outlets were compared (:attr:`Answer.compared`, ``qa differences``) and none prints a claim differently."""
 
 
 def hedge(answer: Answer) -> str:

@@ -238,6 +238,8 @@ class Answer:
             retrieved outlet is said to lack the answer.
         tentative: True when the answer stands but its best quote's confidence is low (under the reader's
             ``hedge_below``): the closest the index comes, which may not answer the question (:func:`qa.hedge`).
+        compared: True for "Do the outlets agree on X?" or "Where do they differ?": :attr:`differences` holds
+            what they print differently, maybe nothing (then it abstains, saying so: :data:`qa.NO_DIFFERENCE`).
     """
 
     question: str
@@ -256,11 +258,11 @@ class Answer:
     unindexed: tuple[str, ...] = ()
     verdict: bool = False
     tentative: bool = False
+    compared: bool = False
 
     @property
     def rewritten(self) -> bool:
-        """True when something other than the question was searched: its stand-alone form (a follow-up) or
-        its spelling corrected."""
+        """True when something other than the question was searched: its stand-alone form, spelling or claim."""
         return bool(self.searched) and self.searched != self.question
 
     @property
@@ -275,17 +277,15 @@ class Answer:
         short = self.short_answer
         return {"question": self.question, "searched": self.searched or self.question,
                 "abstained": self.abstained, "n_articles": self.n_articles,
-                "answer_text": short.answer_text if short else None,
-                "answer_outlet": short.outlet if short else None,
+                "answer_text": short.answer_text if short else None, "answer_outlet": short.outlet if short else None,
                 "answer_passage_id": short.passage.id if short else None,
-                "answer_start": short.answer_start if short else -1,
-                "answer_end": short.answer_end if short else -1,
+                "answer_start": short.answer_start if short else -1, "answer_end": short.answer_end if short else -1,
                 "quotes": [q.to_dict() for q in self.quotes],
                 "outlets": [{"outlet": g.outlet, "quotes": [q.text for q in g.quotes]} for g in self.outlets],
                 "positions": [p.to_dict() for p in self.positions], "disagreement": self.disagreement,
                 "silent": list(self.silent), "differences": [d.to_dict() for d in self.differences],
                 "recalled": self.recalled, "unindexed": list(self.unindexed), "verdict": self.verdict,
-                "tentative": self.tentative, "metadata": [f.to_dict() for f in self.facts]}
+                "tentative": self.tentative, "compared": self.compared, "metadata": [f.to_dict() for f in self.facts]}
 
 
 @dataclass(frozen=True)

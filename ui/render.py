@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from qa import Answer, Passage, Quote, hedge
+from qa import NO_DIFFERENCE, Answer, Passage, Quote, hedge
 from ui.cite import cite_html, quoted
 from ui.facts import byline, facts_markdown, facts_note
 from ui.palette import badge_hues
@@ -160,7 +160,8 @@ def answer_markdown(answer: Answer, outlets: Sequence[str] | None = None) -> str
 
 
 def _abstention_lines(answer: Answer, cards: Sequence[Card], scope: str) -> list[str]:
-    lines = [f"**None of the {answer.n_articles:,} indexed articles answers this.**{scope}"]
+    lines = [f"**{NO_DIFFERENCE}**{scope}" if answer.compared else  # "Do the outlets agree on X?": they print alike
+             f"**None of the {answer.n_articles:,} indexed articles answers this.**{scope}"]
     if answer.unindexed:  # the question asks what a publication printed that the index has no article from
         lines = [f"**No indexed article is from {md_text(' or '.join(answer.unindexed))}**, and none of the closest "
                  f"passages cites it: what it printed cannot be quoted.{scope}"]

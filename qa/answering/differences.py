@@ -17,6 +17,7 @@ import numpy as np
 
 from qa.answering.evidence import Evidence
 from qa.answering.values import AnswerValue, answer_value, same_value
+from qa.index.lexical import tokenize
 from qa.outlets import outlet_key
 from qa.types import Difference, Quote, Span
 
@@ -45,15 +46,16 @@ class DifferenceSettings:
         align_min: Cosine of two sentences of different outlets from which they tell the same claim.
         min_words: Shorter sentences are not aligned (too little to tell a claim by).
         most: Most differences returned.
-        topic_min: With a topic, a difference is about it when one of its sentences reaches this cosine with the
-            topic ("the death toll": the storm's casualty counts 0.37, the shelter's applications 0.07) ...
-        topic_share: ... and at least this share of the best difference's.
+        topic_min: With a topic, a difference is about it when one of its sentences holds half the topic's words
+            or reaches this cosine with it ("the death toll": the storm's casualty counts 0.37, the shelter's
+            applications 0.07; "the governor's emergency declaration": the casualty counts 0.29) ...
+        topic_share: ... and at least this share of the best difference's cosine.
     """
 
     align_min: float = 0.55
     min_words: int = 5
     most: int = 20
-    topic_min: float = 0.2
+    topic_min: float = 0.3
     topic_share: float = 0.5
 
 
@@ -164,14 +166,16 @@ def _claims(sentences: list[_Sentence], vectors: np.ndarray, settings: Differenc
 
 
 def find_differences(evidence: Sequence[Evidence], settings: DifferenceSettings = DifferenceSettings(),
-                     about: np.ndarray | None = None) -> list[Difference]:
+                     about: np.ndarray | None = None, about_words: frozenset[str] = frozenset()) -> list[Difference]:
     """The claims several outlets print with different numbers, dates or names, most alike first.
 
     Args:
         evidence: Passages of several outlets with their sentence spans and vectors.
         settings: Alignment threshold, shortest sentence, most differences, what is about a topic.
-        about: The topic's unit vector, if one was asked: then only the differences about it
-            (``topic_min``, ``topic_share``), the closest to it first.
+        about: The topic's unit vector, if one was asked: then only the differences about it, the closest to it
+            first: one of its sentences holds half the topic's words (``about_words``, search tokens) or reaches
+            ``topic_min`` cosine with it, and at least ``topic_share`` of the best difference's cosine.
+        about_words: The topic's search tokens (:func:`qa.index.lexical.tokenize`).
     """
     sentences, vectors = [], []
     for ev in evidence:
@@ -183,7 +187,7 @@ def find_differences(evidence: Sequence[Evidence], settings: DifferenceSettings 
     if len({s.outlet for s in sentences}) < 2:
         return []
     matrix = np.asarray(vectors, dtype=np.float32)
-    found: list[tuple[Difference, float]] = []
+    found: list[tuple[Difference, float, bool]] = []  # a difference, its topic cosine, shares a topic word
     for members, similarity in _claims(sentences, matrix, settings):
         group = [sentences[i] for i in members]
         for kind in _KINDS:
@@ -193,12 +197,15 @@ def find_differences(evidence: Sequence[Evidence], settings: DifferenceSettings 
                                      passage=s.evidence.passage, answer_start=span.start, answer_end=span.end)
                                for s, _, span in picks)
                 topic = float((matrix[members] @ about).max()) if about is not None else 0.0
+                said = bool(about_words) and any(2 * len(about_words & set(tokenize(s.text))) >= len(about_words)
+                                                 for s in group)
                 found.append((Difference(kind, tuple(q.answer_text for q in quotes), quotes, round(similarity, 4)),
-                              topic))
+                              topic, said))
                 break
     if about is not None and found:
-        bar = max(settings.topic_min, settings.topic_share * max(t for _, t in found))
-        found = sorted(((d, t) for d, t in found if t >= bar), key=lambda dt: -dt[1])
+        share = settings.topic_share * max(t for _, t, _ in found)
+        found = sorted(((d, t, w) for d, t, w in found if t >= share and (w or t >= settings.topic_min)),
+                       key=lambda dtw: -dtw[1])
     else:
-        found.sort(key=lambda dt: -dt[0].similarity)
-    return [d for d, _ in found][:settings.most]
+        found.sort(key=lambda dtw: -dtw[0].similarity)
+    return [d for d, _, _ in found][:settings.most]

@@ -42,6 +42,8 @@ _COMPARE = re.compile(
 _DISAGREE = re.compile(
     r"\b(?:disagree\w*|differ(?:s|ent|ence|ences)?|contradict\w*|conflict\w*|inconsisten\w*|discrepanc\w*|"
     r"dispute\w*)\b", re.IGNORECASE)
+_AGREE = re.compile(rf"^\s*(?:and\s+|so\s+)?(?:do|did|does)\s+(?:the\s+|all\s+(?:the\s+)?|these\s+|both\s+)?"
+                    rf"(?:news\s+)?{_OUTLET_WORDS}\s+(?:all\s+)?agree\b", re.IGNORECASE)  # "Do the outlets agree on X?"
 _GENERIC_SUBJECT = re.compile(rf"\b(?:the\s+)?(?:{_OUTLET_WORDS}|outlets|reports|coverage)\b", re.IGNORECASE)
 _TOPIC = re.compile(r"\b(?:about|on|over|regarding|concerning|in\s+(?:their|the)\s+(?:reports?|coverage)\s+of|"
                     r"when\s+it\s+comes\s+to)\s+(?P<topic>.+?)\s*[?.!]*\s*$", re.IGNORECASE)
@@ -129,11 +131,14 @@ def is_comparison(question: str, named_outlets: int) -> bool:
 
 
 def disagreement_topic(question: str, named_outlets: int = 0) -> str | None:
-    """For "Where do the outlets disagree (about X)?": the topic X, ``""`` for none; None for other questions.
+    """For "Where do the outlets disagree (about X)?" and "Do the outlets agree on X?": the topic X, ``""`` for none;
+    None for other questions.
 
     A question that names outlets asks about those ("How do A and B differ on X?" is a comparison), not this.
     """
-    if named_outlets or not _DISAGREE.search(question) or not _GENERIC_SUBJECT.search(question):
+    if named_outlets:
+        return None
+    if not _AGREE.match(question) and not (_DISAGREE.search(question) and _GENERIC_SUBJECT.search(question)):
         return None
     topic = _TOPIC.search(question)
     if topic is None:

@@ -22,7 +22,7 @@ def _quote(q: qa.Quote) -> None:
 
 def print_stances(result: qa.Answer) -> bool:
     """When outlets differ, print "Outlets differ: …" and each position's quotes; True when it printed."""
-    if result.differences:
+    if result.differences or result.compared:
         print_differences(result.differences)
         return True
     if not result.disagreement:
@@ -38,7 +38,7 @@ def print_stances(result: qa.Answer) -> bool:
 def print_differences(found: tuple[qa.Difference, ...] | list[qa.Difference]) -> None:
     """Each claim the outlets print differently, with every outlet's quote."""
     if not found:
-        print("No claim found that the outlets print differently.")
+        print(qa.NO_DIFFERENCE)
         return
     print(f"Where outlets differ: {len(found)} claim{'s' * (len(found) != 1)}")
     for d in found:

@@ -60,6 +60,9 @@ def test_comparisons_name_two_outlets_and_ask_how_they_differ() -> None:
 
 def test_disagreement_questions_and_their_topic() -> None:
     assert disagreement_topic("What do the outlets disagree about?") == ""
+    assert disagreement_topic("Do the outlets agree on the death toll?") == "the death toll"
+    assert disagreement_topic("Do all the sources agree about who built the dam?") == "who built the dam"
+    assert disagreement_topic("Did the parties agree on a ceasefire, according to the reports?") is None
     assert disagreement_topic("Where do the outlets differ on the shelter?") == "the shelter"
     assert disagreement_topic("Do the reports contradict each other?") == ""
     assert disagreement_topic("Why did the talks fail?") is None

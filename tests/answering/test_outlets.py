@@ -124,7 +124,13 @@ def test_differences_on_a_topic_are_only_those_about_it(tmp_path: Path) -> None:
     builder = qa.answer("Where do the outlets differ on who built the dam?", index=tmp_path / "index").differences
     assert [set(d.values) for d in builder] == [{"Norbuild", "Castell Engineering"}]
     assert len(qa.differences(index=tmp_path / "index")) == 3  # no topic: every story's
+    assert qa.differences("the governor's emergency declaration", index=tmp_path / "index") == []  # all print it alike
+    agree = qa.answer("Do the outlets agree on the death toll?", index=tmp_path / "index")
+    assert agree.compared and not agree.abstained and [d.kind for d in agree.differences] == ["number"]
+    alike = qa.answer("Do the outlets agree on the governor's emergency declaration?", index=tmp_path / "index")
+    assert alike.compared and alike.abstained and alike.differences == () and alike.to_dict()["compared"]
     assert qa.answer("Where do the outlets differ on the moon landing?", index=tmp_path / "index").differences == ()
+    assert not qa.answer("How many people died in the storm?", index=tmp_path / "index").compared
 
 
 def test_a_named_outlet_is_read_further_down_for_each_part_of_the_question(indexes) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import qa
 from qa import hedge
 from qa.types import Answer, OutletQuotes, Passage, Quote
 from ui import actions, render
@@ -154,6 +155,15 @@ def test_a_tentative_answer_says_its_quotes_may_not_answer() -> None:
     assert first == f'<span class="tentative">{render.md_text(hedge(weak))}</span>'  # the browser shows it plain
     assert "**Closest match from 3 outlets**" in text and "Reported by" not in text and "None of the" not in text
     assert "Not sure" not in render.answer_markdown(make_answer())
+
+
+@pytest.mark.fast
+def test_outlets_compared_with_nothing_printed_differently_say_so() -> None:
+    alike = Answer(question="Do the outlets agree on the declaration?", quotes=(), abstained=True, n_articles=7,
+                   compared=True)
+    text = render.answer_markdown(alike)
+    assert text.startswith(f"**{qa.NO_DIFFERENCE}**") and "None of the" not in text
+    assert render.answer_markdown(replace(alike, compared=False)).startswith("**None of the 7 indexed articles")
 
 
 @pytest.mark.fast
