@@ -70,6 +70,23 @@ def seed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def conflict_indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Real indexes of the conflict corpora (tests/data/conflicts: "shelter", "storm"), where outlets print
+    different figures, dates and names for the same story."""
+    import shutil
+
+    import qa
+
+    out = {}
+    for name in ("shelter", "storm"):
+        corpus = shutil.copytree(ROOT / "tests" / "data" / "conflicts" / name,
+                                 tmp_path_factory.mktemp(f"{name}-corpus"), dirs_exist_ok=True)
+        out[name] = tmp_path_factory.mktemp(f"{name}-index")
+        qa.build_index(corpus, out[name])
+    return out
+
+
+@pytest.fixture(scope="session")
 def seed_index(seed_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real FAISS + BM25 index on disk, built from the seed corpus with the real embedder."""
     import qa

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -66,16 +65,6 @@ def test_claims_and_quotes_without_a_figure_are_left_alone() -> None:
     assert [(p.answer, p.outlets) for p in out.positions] == [("March 1", ("Metro Post",)), ("March 3", ("City Wire",))]
 
 
-@pytest.fixture(scope="module")
-def conflicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = {}
-    for name in ("shelter", "storm"):
-        corpus = shutil.copytree(CONFLICTS / name, tmp_path_factory.mktemp(f"{name}-corpus"), dirs_exist_ok=True)
-        out[name] = tmp_path_factory.mktemp(f"{name}-index")
-        qa.build_index(corpus, out[name])
-    return out
-
-
 def test_which_outlet_said_a_claim_quotes_the_outlet_that_states_it(seed_index: Path) -> None:
     a = qa.answer("Which outlet said the contract lasts three years?", index=seed_index)
     assert not a.abstained and not a.tentative
@@ -93,21 +82,22 @@ def test_which_outlet_said_a_claim_quotes_the_outlet_that_states_it(seed_index: 
     assert [g.outlet for g in said.outlets] == ["Newsweek"] and "500,000" in said.quotes[0].text
 
 
-def test_which_outlet_said_a_figure_shows_who_prints_another(conflicts: dict[str, Path]) -> None:
-    a = qa.answer("Which outlet said the shelter received 140 applications?", index=conflicts["shelter"])
+def test_which_outlet_said_a_figure_shows_who_prints_another(conflict_indexes: dict[str, Path]) -> None:
+    shelter, storm = conflict_indexes["shelter"], conflict_indexes["storm"]
+    a = qa.answer("Which outlet said the shelter received 140 applications?", index=shelter)
     assert a.disagreement
     assert [(p.answer, p.outlets) for p in a.positions] == [
         ("140 applications", ("City Wire",)), ("120 applications", ("Daily Ledger", "Metro Post"))]
-    storm = qa.answer("Which outlet said fifteen people were killed by the storm?", index=conflicts["storm"])
+    storm = qa.answer("Which outlet said fifteen people were killed by the storm?", index=storm)
     assert [(p.answer, sorted(p.outlets)) for p in storm.positions] == [
         ("Fifteen people", ["Mountain Courier"]), ("12 people", ["River Observer", "Valley Gazette"])]
-    assert qa.answer("Which outlet said the shelter received 150 applications?", index=conflicts["shelter"]).abstained
-    dam = qa.answer("Which outlet said Norbuild built the Kessel dam?", index=conflicts["storm"])
+    assert qa.answer("Which outlet said the shelter received 150 applications?", index=shelter).abstained
+    dam = qa.answer("Which outlet said Norbuild built the Kessel dam?", index=storm)
     assert [g.outlet for g in dam.outlets] == ["Valley Gazette"]  # the others name Castell Engineering
-    assert qa.answer("Which outlet said Smith built the Kessel dam?", index=conflicts["storm"]).abstained
+    assert qa.answer("Which outlet said Smith built the Kessel dam?", index=storm).abstained
     # River Observer's "officials confirmed on Wednesday" dates the confirmation, not the storm: nobody says Wednesday
-    assert qa.answer("Which outlets said the storm hit the valley on Wednesday?", index=conflicts["storm"]).abstained
-    opened = qa.answer("Which outlet said the shelter opened on Monday?", index=conflicts["shelter"])
+    assert qa.answer("Which outlets said the storm hit the valley on Wednesday?", index=storm).abstained
+    opened = qa.answer("Which outlet said the shelter opened on Monday?", index=shelter)
     assert [(p.answer, sorted(p.outlets)) for p in opened.positions] == [
         ("Monday", ["Daily Ledger", "Metro Post"]), ("Tuesday", ["City Wire"])]
 
@@ -117,12 +107,12 @@ def test_a_question_about_the_story_is_still_answered_from_metadata(seed_index: 
     assert [f.field for f in a.facts] == ["outlet"]
 
 
-def test_which_outlet_said_a_figure_on_the_command_line(conflicts: dict[str, Path],
+def test_which_outlet_said_a_figure_on_the_command_line(conflict_indexes: dict[str, Path],
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     from qa.cli import main
 
     assert main(["ask", "Which outlet said the shelter received 140 applications?",
-                 "--index", str(conflicts["shelter"])]) == 0
+                 "--index", str(conflict_indexes["shelter"])]) == 0
     out = capsys.readouterr().out
     assert "Searched: the shelter received 140 applications" in out
     assert "Outlets differ: 140 applications (City Wire) · 120 applications (Daily Ledger, Metro Post)" in out

@@ -15,13 +15,8 @@ CONFLICTS = ROOT / "tests" / "data" / "conflicts"
 
 
 @pytest.fixture(scope="module")
-def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = {}
-    for name in ("shelter", "storm"):
-        corpus = shutil.copytree(CONFLICTS / name, tmp_path_factory.mktemp(f"{name}-corpus"), dirs_exist_ok=True)
-        out[name] = tmp_path_factory.mktemp(f"{name}-index")
-        qa.build_index(corpus, out[name])
-    return out
+def indexes(conflict_indexes: dict[str, Path]) -> dict[str, Path]:
+    return conflict_indexes
 
 
 def stances(answer: qa.Answer) -> list[tuple[float | str, tuple[str, ...]]]:
