@@ -88,8 +88,8 @@ def test_which_outlet_said_a_figure_shows_who_prints_another(conflict_indexes: d
     assert a.disagreement
     assert [(p.answer, p.outlets) for p in a.positions] == [
         ("140 applications", ("City Wire",)), ("120 applications", ("Daily Ledger", "Metro Post"))]
-    storm = qa.answer("Which outlet said fifteen people were killed by the storm?", index=storm)
-    assert [(p.answer, sorted(p.outlets)) for p in storm.positions] == [
+    toll = qa.answer("Which outlet said fifteen people were killed by the storm?", index=storm)
+    assert [(p.answer, sorted(p.outlets)) for p in toll.positions] == [
         ("Fifteen people", ["Mountain Courier"]), ("12 people", ["River Observer", "Valley Gazette"])]
     assert qa.answer("Which outlet said the shelter received 150 applications?", index=shelter).abstained
     dam = qa.answer("Which outlet said Norbuild built the Kessel dam?", index=storm)
