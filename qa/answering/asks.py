@@ -67,8 +67,8 @@ def names_another(question: str, answer: str) -> bool:
     """True when ``question`` asks who a named one is ("Who is Oleksandr Pivnenko?") and ``answer`` is just a name.
 
     Such a question asks what the named one is ("commander of the National Guard"); another bare name ("Zelensky")
-    cannot say it (the same name would be an echo). No such question is among the SQuAD dev or training files, so
-    neither the reader nor the gate learnt them.
+    cannot say it (the same name would be an echo). 4 of the 35,751 training questions have this form, none
+    answered by a name, and no calibration question: neither the reader nor the gate learnt them.
 
     Example:
         >>> names_another("Who is Oleksandr Pivnenko?", "Zelensky"), names_another("Who is Pivnenko?", "commander")
