@@ -210,7 +210,8 @@ class Answerer:
             found = self._differences(store, topic or None, outlets)
             return differences_answer(asked, searched, found, store.n_articles)
         reader, reading = (self.reader if claim is None else None), self.reading  # a claim: the sentence scorer's
-        wanted = max(k, depth or k, reading.retrieve_per_k * k if reader is not None else k)
+        quoted = k if claim is None else 2 * k  # which outlets print a claim: each outlet's passages heard further down
+        wanted = max(quoted, depth or k, reading.retrieve_per_k * k if reader is not None else k)
         retrieved = search(store, query, wanted, outlets, s.retrieval)
         scope = tuple(outlets or query.named_outlets)
         # a comparison, or a yes/no question about what two named outlets say ("Did A contradict B on X?"): an
@@ -223,7 +224,7 @@ class Answerer:
             floor = reading.corroborate_within * max((round(c, 4) for _, c in read), default=0.0)
         passages = tuple(retrieved.passages[:max(k, depth or k)])
         fact = article_fact(searched, passages, names)  # "Who wrote the Newsweek article?": its metadata
-        result = build_answer(query, retrieved, s.quotes, reader=reader, reading=reading, k=k, scope=scope,
+        result = build_answer(query, retrieved, s.quotes, reader=reader, reading=reading, k=quoted, scope=scope,
                               compare=compare, abstain_floor=floor, question=asked, searched=searched,
                               passages=passages, facts=(fact,) if fact is not None else ())
         if claim is not None:  # each outlet held to the claim's own number or date

@@ -78,6 +78,8 @@ def test_which_outlet_said_a_claim_quotes_the_outlet_that_states_it(seed_index: 
     assert qa.answer("Which outlet said the moon is made of cheese?", index=seed_index).abstained
     assert qa.answer("Which outlet said Russia captured Kyiv?", index=seed_index).abstained  # Avdiivka, not Kyiv
     assert qa.answer("Which outlet said Ukraine wants to mobilize 300,000 more people?", index=seed_index).abstained
+    decree = qa.answer("Which outlets say Zelensky signed the decree?", index=seed_index)  # the Kyiv Independent's
+    assert {g.outlet for g in decree.outlets} == {"ZeroHedge", "Kyiv Independent"}  # passage is 6th: quotes read 10
     said = qa.answer("Which outlet said Ukraine wants to mobilize 500,000 more people?", index=seed_index)
     assert [g.outlet for g in said.outlets] == ["Newsweek"] and "500,000" in said.quotes[0].text
 
