@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from qa.answering.attribution import attribute_claim
+from qa.answering.attribution import attribute_claim, keep_stated
 from qa.answering.compose import best_quotes, build_answer, read_quotes
 from qa.answering.differences import find_differences
 from qa.answering.evidence import EvidencePool
@@ -227,8 +227,8 @@ class Answerer:
         result = build_answer(query, retrieved, s.quotes, reader=reader, reading=reading, k=quoted, scope=scope,
                               compare=compare, abstain_floor=floor, question=asked, searched=searched,
                               passages=passages, facts=(fact,) if fact is not None else ())
-        if claim is not None:  # each outlet held to the claim's own number or date
-            result = attribute_claim(result, claim)
+        if claim is not None:  # each outlet held to the claim's own dates, numbers and names
+            result = keep_stated(attribute_claim(result, claim))
         return without_unindexed(result, searched, names)
 
     def differences(self, topic: str | None = None, outlets: Sequence[str] | None = None) -> list[Difference]:

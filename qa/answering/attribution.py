@@ -30,7 +30,7 @@ from qa.answering.values import AnswerValue, comparable, same_value
 from qa.index.lexical import tokenize
 from qa.types import Answer, Position, Quote
 
-__all__ = ["attribute_claim"]
+__all__ = ["attribute_claim", "keep_stated"]
 
 _KINDS = ("date", "number")  # "March 1" is a date before it holds a number
 _CLAUSE_MARKS = ",;:()—–"
@@ -152,3 +152,16 @@ def attribute_claim(answer: Answer, claim: str) -> Answer:
         if held is not answer:
             return held
     return _by_names(answer, claim)
+
+
+def keep_stated(answer: Answer) -> Answer:
+    """A claim's quotes beyond the passages the answer reports (:attr:`~qa.types.Answer.passages`) only where they
+    state it or print another figure for it: the further passages are read so that each outlet that prints the claim
+    is heard, not to list more that do not. An abstention keeps them all, as its closest passages."""
+    if answer.abstained:
+        return answer
+    said = {(q.passage.id, q.start, q.end) for q in (*(q for g in answer.outlets for q in g.quotes),
+                                                     *(q for p in answer.positions for q in p.quotes))}
+    reported = {p.id for p in answer.passages}
+    quotes = tuple(q for q in answer.quotes if q.passage.id in reported or (q.passage.id, q.start, q.end) in said)
+    return answer if len(quotes) == len(answer.quotes) else replace(answer, quotes=quotes)

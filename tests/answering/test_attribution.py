@@ -177,3 +177,18 @@ def test_only_outlets_printing_every_name_of_the_claim_state_it() -> None:
     assert attribute_claim(answer, "the dam was built in 1978") is answer  # no name, no figure: both state it
     kyiv = _quote("Newsweek", "Kyiv's military wanted to mobilize up to an additional 500,000 people.", 3)
     assert attribute_claim(_answer(kyiv), "Kyiv wants 500,000 more troops").outlets[0].outlet == "Newsweek"
+
+
+@pytest.mark.fast
+def test_quotes_read_further_down_stay_only_where_they_state_the_claim() -> None:
+    from dataclasses import replace
+
+    from qa.answering.attribution import keep_stated
+
+    near = _quote("Daily Ledger", "The shelter received 120 applications.", 1)
+    far_said = _quote("City Wire", "The shelter received 120 applications, a memo says.", 2)
+    far_not = _quote("Harbor Times", "The harbour festival opens on Friday.", 3)
+    answer = replace(_answer(near, far_said), quotes=(near, far_said, far_not), passages=(near.passage,))
+    assert keep_stated(answer).quotes == (near, far_said)  # the first passages, and whatever states the claim
+    closest = replace(answer, abstained=True, outlets=())
+    assert keep_stated(closest) is closest  # an abstention keeps its closest passages
