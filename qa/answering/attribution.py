@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from qa.answering.differences import values_in
+from qa.answering.sources import withheld
 from qa.answering.values import AnswerValue, comparable, same_value
 from qa.index.lexical import tokenize
 from qa.types import Answer, Position, Quote
@@ -95,7 +96,7 @@ def _by_figure(answer: Answer, claim: str, kind: str) -> Answer:
     if not any(not agrees for _, (agrees, _, _) in stances):
         return answer  # nobody prints another value: the sentence scorer's outlets stand
     if not any(agrees for _, (agrees, _, _) in stances):
-        return _none_states(answer)
+        return withheld(answer)  # no quoted outlet states the claim
     groups: list[tuple[AnswerValue, list[tuple[str, Quote]]]] = []
     for outlet, (_, value, quote) in sorted(stances, key=lambda s: not s[1][0]):  # the claim's value first
         group = next((g for v, g in groups if same_value(v, value)), None)
@@ -124,13 +125,8 @@ def _by_names(answer: Answer, claim: str) -> Answer:
         return answer
     states = tuple(g for g, p in zip(answer.outlets, printed, strict=True) if all(p))
     if not all(seen) or not states:
-        return _none_states(answer)
+        return withheld(answer)
     return answer if len(states) == len(answer.outlets) else replace(answer, outlets=states)
-
-
-def _none_states(answer: Answer) -> Answer:
-    """No quoted outlet states the claim: an abstention, its quotes kept as the closest passages."""
-    return replace(answer, abstained=True, outlets=(), positions=(), disagreement=False, tentative=False)
 
 
 def attribute_claim(answer: Answer, claim: str) -> Answer:

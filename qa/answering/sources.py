@@ -18,7 +18,7 @@ from dataclasses import replace
 from qa.outlets import outlet_key
 from qa.types import Answer, Passage
 
-__all__ = ["source_mentions", "unindexed_sources", "without_unindexed"]
+__all__ = ["source_mentions", "unindexed_sources", "withheld", "without_unindexed"]
 
 _NAME = r"((?:[A-Z][\w&.'-]*|[0-9]+[A-Za-z][\w.-]*)(?:\s+(?:of\s+|&\s+)?[A-Z][\w&.'-]*)*)"
 _TEXT = (r"(?:article|report|piece|story|stories|coverage|analysis|analyses|op-ed|editorial|column|feature|post|review"
@@ -81,6 +81,12 @@ def unindexed_sources(question: str, outlets: Sequence[str], quoted: Sequence[Pa
                  if not _is_outlet(name, outlets) and not _printed(name, texts))
 
 
+def withheld(answer: Answer, **also: object) -> Answer:
+    """``answer`` abstaining, its quotes kept as the closest passages: no outlet, position or disagreement is
+    claimed, nor is it tentative (``also``: further fields to set, such as :attr:`Answer.unindexed`)."""
+    return replace(answer, abstained=True, outlets=(), positions=(), disagreement=False, tentative=False, **also)
+
+
 def without_unindexed(answer: Answer, searched: str, outlets: Sequence[str]) -> Answer:
     """``answer``, abstaining (its quotes kept as the closest passages) when the question asks what a publication
     printed that no indexed article is from and none of its answering quotes cites (:attr:`Answer.unindexed`)."""
@@ -91,5 +97,4 @@ def without_unindexed(answer: Answer, searched: str, outlets: Sequence[str]) -> 
     missing = unindexed_sources(searched, outlets, quoted)
     if not missing:
         return answer
-    return replace(answer, abstained=True, outlets=(), positions=(), disagreement=False, unindexed=missing,
-                   tentative=False)
+    return withheld(answer, unindexed=missing)
