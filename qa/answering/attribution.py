@@ -119,7 +119,8 @@ def _by_names(answer: Answer, claim: str) -> Answer:
     but never another ("Smith built the Kessel dam", "Russia captured Kyiv"), no outlet states it. When they print
     none of them the claim may name its subject another way ("Ukraine" for "Kyiv's military"): left alone."""
     asked = _names(claim)
-    printed = [[any(same_value(n, a) for q in g.quotes for n in _names(q.text)) for a in asked] for g in answer.outlets]
+    named = [[n for q in g.quotes for n in _names(q.text)] for g in answer.outlets]  # each outlet's, read once
+    printed = [[any(same_value(n, a) for n in names) for a in asked] for names in named]
     seen = [any(p[i] for p in printed) for i in range(len(asked))]
     if not any(seen):
         return answer
